@@ -1,0 +1,126 @@
+"""The library entry points: clean() and clean_file(). They never raise on bad input."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+
+from cleaner import assemble
+from cleaner.decide import decide
+from cleaner.decode import InputError, decode
+from cleaner.detect import detect_kind
+from cleaner.label import label_main_content, main_content_text
+from cleaner.metadata import detect_language, html_metadata
+from cleaner.normalize import normalize_text
+from cleaner.parse import parse_html
+from cleaner.records import CleanDocument
+from cleaner.rules import RuleError, RuleSet, load_ruleset
+from cleaner.segment import segment_html, segment_text
+
+MODES = ("auto", "html", "text")
+
+
+def clean(
+    content: str | bytes,
+    *,
+    url: str | None = None,
+    mode: str = "auto",
+    rules: RuleSet | Iterable[str | Path] | None = None,
+    source: str | None = None,
+) -> CleanDocument:
+    """Clean one document (HTML or already-extracted text) and say what was removed and why.
+
+    Bad input (empty, binary, undecodable) gives a CleanDocument whose ``error`` says why.
+    """
+    if mode not in MODES:
+        raise ValueError(f"mode must be one of {', '.join(MODES)}, not {mode!r}")
+    data = content.encode("utf-8", errors="surrogatepass") if isinstance(content, str) else bytes(content)
+    source = source or url or "<string>"
+    options = {"mode": mode, "url": url}
+    ruleset = rules if isinstance(rules, RuleSet) else load_ruleset(rules or ())
+    try:
+        if isinstance(content, str):
+            if not content.strip():
+                raise InputError("empty input")
+            text, encoding = content, None
+        else:
+            decoded = decode(data)
+            text, encoding = decoded.text, decoded.encoding
+        kind = detect_kind(text) if mode == "auto" else mode
+        clean_kind = _clean_html if kind == "html" else _clean_text
+        return clean_kind(text, data, url=url, source=source, options=options, ruleset=ruleset, encoding=encoding)
+    except InputError as err:
+        return assemble.failed(data, str(err), source=source, url=url, options=options, ruleset_version=ruleset.version)
+    except RecursionError:
+        return assemble.failed(data, "input too deeply nested", source=source, url=url, options=options, ruleset_version=ruleset.version)
+    except Exception as err:  # one bad document must never stop a batch
+        message = f"internal error: {type(err).__name__}: {err}"
+        return assemble.failed(data, message, source=source, url=url, options=options, ruleset_version=ruleset.version)
+
+
+def clean_file(
+    path: str | Path,
+    *,
+    url: str | None = None,
+    mode: str = "auto",
+    rules: RuleSet | Iterable[str | Path] | None = None,
+) -> CleanDocument:
+    """Clean the document stored at ``path``; a missing or unreadable file gives an error record."""
+    path = Path(path)
+    try:
+        data = path.read_bytes()
+    except OSError as err:
+        ruleset = rules if isinstance(rules, RuleSet) else load_ruleset(rules or ())
+        message = f"cannot read {path}: {err.strerror or err}"
+        return assemble.failed(b"", message, source=str(path), url=url, options={"mode": mode, "url": url}, ruleset_version=ruleset.version)
+    return clean(data, url=url, mode=mode, rules=rules, source=str(path))
+
+
+def _clean_text(text, data, *, url, source, options, ruleset, encoding) -> CleanDocument:
+    normalized = normalize_text(text)
+    blocks = segment_text(normalized)
+    if not blocks:
+        raise InputError("empty input: no text")
+    decisions, top = decide(blocks, ruleset)
+    body = assemble.body_text(decisions)
+    return CleanDocument(
+        text=body,
+        title=top.title,
+        author=top.author,
+        url=url,
+        language=detect_language(body),
+        categories=top.categories,
+        removed=assemble.removed_spans(decisions),
+        provenance=assemble.provenance(
+            data, kind="text", source=source, ruleset_version=ruleset.version, options=options, encoding=encoding, decisions=decisions
+        ),
+    )
+
+
+def _clean_html(text, data, *, url, source, options, ruleset, encoding) -> CleanDocument:
+    tree = parse_html(text)
+    segmented = segment_html(tree, ruleset)
+    if not segmented.blocks:
+        raise InputError("no text in this HTML page")
+    meta = html_metadata(tree, url)
+    for element in segmented.marked:
+        if element.getparent() is not None:
+            element.drop_tree()
+    blocks = label_main_content(segmented.blocks, main_content_text(tree, url))
+    decisions, top = decide(blocks, ruleset, title=meta.title)
+    body = assemble.body_text(decisions)
+    categories = meta.categories + tuple(c for c in top.categories if c not in meta.categories)
+    return CleanDocument(
+        text=body,
+        title=meta.title or top.title,
+        author=meta.author or top.author,
+        date=meta.date,
+        url=meta.url or url,
+        sitename=meta.sitename,
+        language=detect_language(body, fallback=meta.html_lang),
+        categories=categories,
+        removed=assemble.removed_spans(decisions),
+        provenance=assemble.provenance(
+            data, kind="html", source=source, ruleset_version=ruleset.version, options=options, encoding=encoding, decisions=decisions
+        ),
+    )

@@ -1,0 +1,75 @@
+"""Assemble the clean text, metadata and provenance into a CleanDocument."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Mapping, Sequence
+from functools import lru_cache
+from importlib.metadata import PackageNotFoundError, version
+from typing import Any
+
+from cleaner import __version__
+from cleaner.records import CleanDocument, Decision, Provenance, RemovedSpan
+
+MODEL_VERSION = "none"  # no learned model yet: decisions come from rules, structure and trafilatura
+
+
+@lru_cache(maxsize=None)
+def package_version(name: str) -> str:
+    try:
+        return version(name)
+    except PackageNotFoundError:
+        return "unknown"
+
+
+def sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def provenance(
+    data: bytes,
+    *,
+    kind: str | None,
+    source: str,
+    ruleset_version: str,
+    options: Mapping[str, Any],
+    encoding: str | None = None,
+    decisions: Sequence[Decision] = (),
+) -> Provenance:
+    return Provenance(
+        input_sha256=sha256(data),
+        input_kind=kind,
+        source=source,
+        cleaner_version=__version__,
+        trafilatura_version=package_version("trafilatura"),
+        lxml_version=package_version("lxml"),
+        ruleset_version=ruleset_version,
+        model_version=MODEL_VERSION,
+        options=tuple(sorted(options.items())),
+        encoding=encoding,
+        blocks_total=len(decisions),
+        blocks_kept=sum(1 for d in decisions if d.keep),
+    )
+
+
+def body_text(decisions: Sequence[Decision]) -> str:
+    """Kept blocks in document order, separated by blank lines."""
+    return "\n\n".join(d.block.text for d in decisions if d.keep)
+
+
+def removed_spans(decisions: Sequence[Decision]) -> tuple[RemovedSpan, ...]:
+    return tuple(
+        RemovedSpan(d.block.text, d.reason or "unknown", d.block.start, d.block.end, d.rule)
+        for d in decisions
+        if not d.keep
+    )
+
+
+def failed(data: bytes, message: str, *, source: str, url: str | None, options: Mapping[str, Any], ruleset_version: str) -> CleanDocument:
+    """The record of a document that could not be cleaned: no text, and why."""
+    return CleanDocument(
+        text="",
+        url=url,
+        provenance=provenance(data, kind=None, source=source, ruleset_version=ruleset_version, options=options),
+        error=message,
+    )

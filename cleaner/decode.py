@@ -1,0 +1,113 @@
+"""Bytes to text: BOM, then valid UTF-8, then the declared charset, then a real detector."""
+
+from __future__ import annotations
+
+import codecs
+import re
+from dataclasses import dataclass
+
+import charset_normalizer
+
+
+class InputError(ValueError):
+    """The input cannot be cleaned; the message is the one-line error users see."""
+
+
+@dataclass(frozen=True)
+class Decoded:
+    text: str
+    encoding: str
+
+
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+_MAGIC = (
+    (b"\x1f\x8b", "gzip data"),
+    (b"PK\x03\x04", "zip archive"),
+    (b"%PDF-", "PDF document"),
+    (b"\x89PNG", "PNG image"),
+    (b"\xff\xd8\xff", "JPEG image"),
+    (b"GIF8", "GIF image"),
+    (b"\x7fELF", "ELF executable"),
+    (b"RIFF", "RIFF media file"),
+)
+_DECLARED = re.compile(
+    rb"""<\?xml[^>]{0,200}?encoding=["']?([\w.:-]+)|<meta[^>]{0,400}?charset\s*=\s*["']?\s*([\w.:-]+)""",
+    re.IGNORECASE,
+)
+# Browsers (WHATWG) read these labels as the wider encoding; so do we.
+_WHATWG = {
+    "iso-8859-1": "cp1252",
+    "latin-1": "cp1252",
+    "latin1": "cp1252",
+    "us-ascii": "cp1252",
+    "ascii": "cp1252",
+    "gb2312": "gb18030",
+    "gbk": "gb18030",
+    "euc-kr": "cp949",
+    "big5": "big5hkscs",
+    "shift_jis": "cp932",
+    "windows-31j": "cp932",
+}
+_CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
+
+
+def declared_charset(data: bytes) -> str | None:
+    """The charset named by an XML declaration or a <meta> tag in the first 200 kB, if Python knows it."""
+    match = _DECLARED.search(data[:200_000])
+    if not match:
+        return None
+    label = (match.group(1) or match.group(2)).decode("ascii", "replace").lower()
+    label = _WHATWG.get(label, label)
+    try:
+        return codecs.lookup(label).name
+    except LookupError:
+        return None
+
+
+def sniff_binary(data: bytes) -> str | None:
+    """Name the kind of binary data (by magic number or control bytes), or None for text."""
+    for magic, name in _MAGIC:
+        if data.startswith(magic):
+            return name
+    head = data[:4096]
+    if head.count(0) > len(head) // 100 + 1:
+        return "binary data (NUL bytes)"
+    return None
+
+
+def decode(data: bytes) -> Decoded:
+    """Decode raw input; raise InputError with a clear message when it is not text."""
+    if not data.strip():
+        raise InputError("empty input")
+    for bom, name in _BOMS:
+        if data.startswith(bom):
+            return Decoded(data.decode(name, errors="replace"), name)
+    binary = sniff_binary(data)
+    if binary:
+        raise InputError(f"not text: {binary}")
+    try:
+        return Decoded(data.decode("utf-8"), "utf-8")
+    except UnicodeDecodeError:
+        pass
+    declared = declared_charset(data)
+    if declared and declared != "utf-8":
+        try:
+            return _checked(data.decode(declared), declared)
+        except UnicodeDecodeError:
+            pass
+    best = charset_normalizer.from_bytes(data).best()
+    if best is None or best.encoding is None:
+        raise InputError("undecodable: no character encoding fits these bytes")
+    return _checked(str(best), best.encoding)
+
+
+def _checked(text: str, encoding: str) -> Decoded:
+    if len(_CONTROL.findall(text[:20_000])) > max(8, len(text[:20_000]) // 50):
+        raise InputError(f"not text: decodes as {encoding} but is mostly control characters")
+    return Decoded(text, encoding)

@@ -1,0 +1,69 @@
+"""Document metadata: trafilatura's for HTML, the top of the document's for text, language for both."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from lxml import etree
+from trafilatura.metadata import extract_metadata
+
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}(-\d{2})?")
+
+
+@dataclass(frozen=True)
+class Metadata:
+    title: str | None = None
+    author: str | None = None
+    date: str | None = None
+    url: str | None = None
+    sitename: str | None = None
+    categories: tuple[str, ...] = ()
+    html_lang: str | None = None
+
+
+def html_metadata(tree: etree._Element, url: str | None) -> Metadata:
+    """Title, author, date, site name and categories as trafilatura reads them (meta tags, JSON-LD, markup)."""
+    try:
+        found = extract_metadata(tree, default_url=url)
+    except Exception:  # metadata is best effort: a malformed JSON-LD block must not fail the document
+        found = None
+    lang = tree.get("lang") or tree.get("xml:lang")
+    if found is None:
+        return Metadata(url=url, html_lang=_lang_code(lang))
+    date = found.date if found.date and _ISO_DATE.match(found.date) else None
+    categories = tuple(c for c in (found.categories or []) if c)
+    return Metadata(
+        title=found.title or None,
+        author=found.author or None,
+        date=date,
+        url=found.url or url,
+        sitename=found.sitename or None,
+        categories=categories,
+        html_lang=_lang_code(lang),
+    )
+
+
+def _lang_code(value: str | None) -> str | None:
+    if not value:
+        return None
+    code = value.strip().split("-")[0].split("_")[0].lower()
+    return code if re.fullmatch(r"[a-z]{2,3}", code) else None
+
+
+@lru_cache(maxsize=1)
+def _identifier():
+    from py3langid.langid import _load_identifier
+
+    return _load_identifier(norm_probs=True)
+
+
+def detect_language(text: str, fallback: str | None = None) -> str | None:
+    """ISO 639-1 code of the text; the page's declared language when the text is too short to tell."""
+    if len(text) < 40:
+        return fallback
+    code, probability = _identifier().classify(text[:5000])
+    if probability < 0.5:
+        return fallback
+    return code

@@ -1,0 +1,27 @@
+"""Text normalization shared by every stage; removal spans index into its output."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+# Unicode spaces that render as a plain space; zero-width characters that render as nothing.
+_SPACES = re.compile(r"[ \t\f\v\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]+")
+_INVISIBLE = re.compile(r"[\u200b\u2060\ufeff\u00ad]")
+_NEWLINES = re.compile(r"\r\n?|[\u2028\u2029\x85]")
+
+
+def normalize_line(line: str) -> str:
+    """Collapse whitespace inside one line and trim it."""
+    return _SPACES.sub(" ", _INVISIBLE.sub("", line)).strip()
+
+
+def normalize_text(text: str) -> str:
+    """NFC, LF line ends, one space between words, trimmed lines; blank lines are kept."""
+    text = unicodedata.normalize("NFC", _NEWLINES.sub("\n", text))
+    return "\n".join(normalize_line(line) for line in text.split("\n")).strip("\n")
+
+
+def collapse(text: str) -> str:
+    """All whitespace, newlines included, to single spaces (for comparing block texts)."""
+    return " ".join(_INVISIBLE.sub("", text).split())

@@ -1,0 +1,131 @@
+"""Frozen records that flow between the pipeline's stages."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Block:
+    """One unit of text the decision is made on: a paragraph, heading, list item or line.
+
+    ``start``/``end`` locate the block in the document's normalized text
+    (see :mod:`cleaner.normalize`), so every removal can be traced back.
+    """
+
+    index: int
+    text: str
+    start: int
+    end: int
+    kind: str = "p"  # p | h | li | quote | pre | cell | line
+    tag_path: str = ""
+    dom_reason: str | None = None  # set when a DOM marker (class, id, role, tag) flags the block
+    dom_rule: str | None = None
+    link_density: float = 0.0
+    main_content: bool | None = None  # trafilatura's verdict; None when it was not asked
+
+    @property
+    def words(self) -> int:
+        return len(self.text.split())
+
+
+@dataclass(frozen=True)
+class Decision:
+    """What happens to one block, and why."""
+
+    block: Block
+    keep: bool
+    reason: str | None = None
+    rule: str | None = None
+
+
+@dataclass(frozen=True)
+class RemovedSpan:
+    """A dropped block: its text, a stable reason, the rule that fired, and where it was."""
+
+    text: str
+    reason: str
+    start: int
+    end: int
+    rule: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "text": self.text,
+            "reason": self.reason,
+            "rule": self.rule,
+            "start": self.start,
+            "end": self.end,
+        }
+
+
+@dataclass(frozen=True)
+class Provenance:
+    """Everything needed to reproduce a result: the input's hash, where it came from, versions, options."""
+
+    input_sha256: str
+    input_kind: str | None  # html | text | None when the input could not be read
+    source: str
+    cleaner_version: str
+    trafilatura_version: str
+    lxml_version: str
+    ruleset_version: str
+    model_version: str
+    options: tuple[tuple[str, Any], ...] = ()
+    encoding: str | None = None
+    blocks_total: int = 0
+    blocks_kept: int = 0
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "input_sha256": self.input_sha256,
+            "input_kind": self.input_kind,
+            "source": self.source,
+            "encoding": self.encoding,
+            "versions": {
+                "cleaner": self.cleaner_version,
+                "trafilatura": self.trafilatura_version,
+                "lxml": self.lxml_version,
+                "ruleset": self.ruleset_version,
+                "model": self.model_version,
+            },
+            "options": dict(self.options),
+            "blocks": {"total": self.blocks_total, "kept": self.blocks_kept},
+        }
+
+
+@dataclass(frozen=True)
+class CleanDocument:
+    """The result of cleaning one input document. ``to_dict()`` is exactly the JSONL record."""
+
+    text: str
+    title: str | None = None
+    author: str | None = None
+    date: str | None = None
+    url: str | None = None
+    sitename: str | None = None
+    language: str | None = None
+    categories: tuple[str, ...] = ()
+    removed: tuple[RemovedSpan, ...] = ()
+    provenance: Provenance | None = None
+    error: str | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "text": self.text,
+            "title": self.title,
+            "author": self.author,
+            "date": self.date,
+            "url": self.url,
+            "sitename": self.sitename,
+            "language": self.language,
+            "categories": list(self.categories),
+            "removed": [span.to_dict() for span in self.removed],
+            "provenance": self.provenance.to_dict() if self.provenance else None,
+            "error": self.error,
+        }

@@ -1,0 +1,212 @@
+"""Cut a document into blocks: lines and paragraphs of text, or block-level elements of HTML.
+
+HTML blocks keep their DOM context (tag path, link density) and, when an element or one of its
+ancestors is marked as never-content (``<nav>``, hidden, a cookie banner's class...), the reason.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+from lxml import etree
+
+from cleaner.normalize import collapse, normalize_line
+from cleaner.records import Block
+from cleaner.rules import RuleSet
+
+_TERMINAL = re.compile(r"[.!?:;…\"”’»)\]]$")
+
+# --- text ---------------------------------------------------------------------------------------
+
+
+def segment_text(text: str) -> list[Block]:
+    """One block per line; a hard-wrapped line that continues a sentence joins the line before it."""
+    blocks: list[tuple[int, int]] = []
+    offset = 0
+    previous_blank = True
+    for line in text.split("\n"):
+        start, end = offset, offset + len(line)
+        offset = end + 1
+        if not line:
+            previous_blank = True
+            continue
+        if blocks and not previous_blank and _continues(text[blocks[-1][0] : blocks[-1][1]], line):
+            blocks[-1] = (blocks[-1][0], end)
+        else:
+            blocks.append((start, end))
+        previous_blank = False
+    return [
+        Block(index=i, text=collapse(text[start:end]), start=start, end=end, kind="line")
+        for i, (start, end) in enumerate(blocks)
+    ]
+
+
+def _continues(previous: str, line: str) -> bool:
+    return not _TERMINAL.search(previous) and line[:1].islower() and len(previous) >= 40
+
+
+# --- HTML ---------------------------------------------------------------------------------------
+
+_SKIP = frozenset(
+    "script style noscript template svg math canvas iframe object embed head title meta link "
+    "input textarea option datalist audio video source track map area".split()
+)
+_KIND = {"h1": "h", "h2": "h", "h3": "h", "h4": "h", "h5": "h", "h6": "h", "li": "li", "dt": "li", "dd": "li"}
+_KIND |= {"blockquote": "quote", "pre": "pre", "td": "cell", "th": "cell", "figcaption": "caption"}
+_BLOCK = frozenset(_KIND) | frozenset(
+    "p div section article main header footer aside nav ul ol dl table thead tbody tfoot tr caption "
+    "figure form fieldset legend address center details summary body html hr dialog menu".split()
+)
+_NEVER_MARKED = frozenset({"html", "body", "main", "article"})
+_HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
+
+
+@dataclass(frozen=True)
+class _Context:
+    reason: str | None = None
+    rule: str | None = None
+    in_link: bool = False
+
+
+@dataclass
+class _Builder:
+    """Collects inline text until a block boundary, then emits a Block with running offsets."""
+
+    pieces: list[str] = field(default_factory=list)
+    link_chars: int = 0
+    kind: str = "p"
+    path: str = ""
+    context: _Context = field(default_factory=_Context)
+    blocks: list[Block] = field(default_factory=list)
+    offset: int = 0
+
+    def add(self, text: str | None, context: _Context, kind: str, path: str) -> None:
+        if not text:
+            return
+        if self.pieces and (context.reason, context.rule) != (self.context.reason, self.context.rule):
+            self.flush()
+        if not self.pieces:
+            self.kind, self.path, self.context = kind, path, context
+        self.pieces.append(text)
+        if context.in_link:
+            self.link_chars += len(text.strip())
+
+    def flush(self) -> None:
+        raw = "".join(self.pieces)
+        self.pieces, link_chars, self.link_chars = [], self.link_chars, 0
+        lines = [normalize_line(line) for line in raw.split("\n")]
+        text = "\n".join(line for line in lines if line)
+        if not text:
+            return
+        start = self.offset + (2 if self.blocks else 0)
+        self.offset = start + len(text)
+        self.blocks.append(
+            Block(
+                index=len(self.blocks),
+                text=text,
+                start=start,
+                end=self.offset,
+                kind=self.kind,
+                tag_path=self.path,
+                dom_reason=self.context.reason,
+                dom_rule=self.context.rule,
+                link_density=min(1.0, link_chars / max(1, len(text))),
+            )
+        )
+
+
+@dataclass(frozen=True)
+class Segmented:
+    blocks: list[Block]
+    marked: list[etree._Element]  # outermost elements marked as never-content, for pruning
+
+
+def segment_html(root: etree._Element, ruleset: RuleSet) -> Segmented:
+    """Walk the body once, in document order, without recursion (deep trees are common in the wild)."""
+    body = root.find("body")
+    if body is None:
+        body = root
+    total_chars = len(collapse(body.text_content() or ""))
+    builder = _Builder()
+    marked: list[etree._Element] = []
+    for event, tag, text, context, kind, path in _walk(body, ruleset, total_chars, marked):
+        if event == "text":
+            builder.add(text, context, kind, path)
+            continue
+        if tag in _BLOCK:
+            builder.flush()
+        if event == "start":
+            if tag == "br":
+                builder.add("\n", context, kind, path)
+            builder.add(text, context, kind, path)
+    builder.flush()
+    return Segmented(builder.blocks, marked)
+
+
+_Event = tuple[str, str, "str | None", _Context, str, str]
+
+
+def _walk(
+    body: etree._Element, ruleset: RuleSet, total_chars: int, marked: list[etree._Element]
+) -> Iterator[_Event]:
+    """Yield start, end and text events; an element's tail is text in its parent's context."""
+    stack: list[tuple] = [("open", body, _Context(), "p", "")]
+    while stack:
+        item = stack.pop()
+        if item[0] == "close":
+            _, tag, tail, context, kind, path, parent = item
+            yield ("end", tag, None, context, kind, path)
+            if tail:
+                yield ("text", "", tail, *parent)
+            continue
+        _, element, parent_context, parent_kind, parent_path = item
+        parent = (parent_context, parent_kind, parent_path)
+        tag = element.tag.lower() if isinstance(element.tag, str) else ""
+        if not tag or tag in _SKIP:
+            if element.tail:
+                yield ("text", "", element.tail, *parent)
+            continue
+        context = _mark(element, tag, parent_context, ruleset, total_chars, marked)
+        kind = _KIND.get(tag, "p" if tag in _BLOCK else parent_kind)
+        path = f"{parent_path}/{tag}"
+        yield ("start", tag, element.text, context, kind, path)
+        stack.append(("close", tag, element.tail, context, kind, path, parent))
+        stack.extend(("open", child, context, kind, path) for child in reversed(element))
+
+
+def _mark(
+    element: etree._Element,
+    tag: str,
+    parent: _Context,
+    ruleset: RuleSet,
+    total_chars: int,
+    marked: list[etree._Element],
+) -> _Context:
+    link = parent.in_link or tag == "a"
+    if parent.reason:
+        return _Context(parent.reason, parent.rule, link)
+    reason, rule_id = _never_content(element, tag, ruleset)
+    if reason and tag not in _NEVER_MARKED and not _too_big(element, total_chars):
+        marked.append(element)
+        return _Context(reason, rule_id, link)
+    return _Context(None, None, link) if link != parent.in_link else parent
+
+
+def _never_content(element: etree._Element, tag: str, ruleset: RuleSet) -> tuple[str | None, str | None]:
+    get = element.get
+    if get("hidden") is not None or get("aria-hidden") == "true" or _HIDDEN_STYLE.search(get("style") or ""):
+        return "hidden", "dom.hidden"
+    attributes = " ".join(
+        value for value in (get("class"), get("id"), get("role"), get("aria-label")) if value
+    ).lower()
+    rule = ruleset.match_element(tag, attributes)
+    return (rule.cls, rule.id) if rule else (None, None)
+
+
+def _too_big(element: etree._Element, total_chars: int) -> bool:
+    """A marker on an element holding most of the page is a page-wide class, not a banner."""
+    if total_chars < 500:
+        return False
+    return len(collapse(element.text_content() or "")) > total_chars * 0.5
