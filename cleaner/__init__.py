@@ -13,7 +13,7 @@ Public API::
 
 __version__ = "0.1.0"
 
-from cleaner.api import clean, clean_file  # noqa: E402
-from cleaner.records import CleanDocument, Provenance, RemovedSpan  # noqa: E402
+from cleaner.api import clean, clean_file
+from cleaner.records import CleanDocument, Provenance, RemovedSpan
 
 __all__ = ["CleanDocument", "Provenance", "RemovedSpan", "__version__", "clean", "clean_file"]

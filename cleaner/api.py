@@ -14,7 +14,7 @@ from cleaner.metadata import detect_language, html_metadata
 from cleaner.normalize import normalize_text
 from cleaner.parse import parse_html
 from cleaner.records import CleanDocument
-from cleaner.rules import RuleError, RuleSet, load_ruleset
+from cleaner.rules import RuleSet, load_ruleset
 from cleaner.segment import segment_html, segment_text
 
 MODES = ("auto", "html", "text")
@@ -52,7 +52,9 @@ def clean(
     except InputError as err:
         return assemble.failed(data, str(err), source=source, url=url, options=options, ruleset_version=ruleset.version)
     except RecursionError:
-        return assemble.failed(data, "input too deeply nested", source=source, url=url, options=options, ruleset_version=ruleset.version)
+        return assemble.failed(
+            data, "input too deeply nested", source=source, url=url, options=options, ruleset_version=ruleset.version
+        )
     except Exception as err:  # one bad document must never stop a batch
         message = f"internal error: {type(err).__name__}: {err}"
         return assemble.failed(data, message, source=source, url=url, options=options, ruleset_version=ruleset.version)
@@ -71,8 +73,10 @@ def clean_file(
         data = path.read_bytes()
     except OSError as err:
         ruleset = rules if isinstance(rules, RuleSet) else load_ruleset(rules or ())
-        message = f"cannot read {path}: {err.strerror or err}"
-        return assemble.failed(b"", message, source=str(path), url=url, options={"mode": mode, "url": url}, ruleset_version=ruleset.version)
+        message = f"cannot read file: {err.strerror or err}"
+        return assemble.failed(
+            b"", message, source=str(path), url=url, options={"mode": mode, "url": url}, ruleset_version=ruleset.version
+        )
     return clean(data, url=url, mode=mode, rules=rules, source=str(path))
 
 
@@ -92,7 +96,13 @@ def _clean_text(text, data, *, url, source, options, ruleset, encoding) -> Clean
         categories=top.categories,
         removed=assemble.removed_spans(decisions),
         provenance=assemble.provenance(
-            data, kind="text", source=source, ruleset_version=ruleset.version, options=options, encoding=encoding, decisions=decisions
+            data,
+            kind="text",
+            source=source,
+            ruleset_version=ruleset.version,
+            options=options,
+            encoding=encoding,
+            decisions=decisions,
         ),
     )
 
@@ -102,12 +112,12 @@ def _clean_html(text, data, *, url, source, options, ruleset, encoding) -> Clean
     segmented = segment_html(tree, ruleset)
     if not segmented.blocks:
         raise InputError("no text in this HTML page")
-    meta = html_metadata(tree, url)
     for element in segmented.marked:
         if element.getparent() is not None:
             element.drop_tree()
+    meta = html_metadata(tree, url)
     blocks = label_main_content(segmented.blocks, main_content_text(tree, url))
-    decisions, top = decide(blocks, ruleset, title=meta.title)
+    decisions, top = decide(blocks, ruleset, title=meta.title, html=True)
     body = assemble.body_text(decisions)
     categories = meta.categories + tuple(c for c in top.categories if c not in meta.categories)
     return CleanDocument(
@@ -121,6 +131,12 @@ def _clean_html(text, data, *, url, source, options, ruleset, encoding) -> Clean
         categories=categories,
         removed=assemble.removed_spans(decisions),
         provenance=assemble.provenance(
-            data, kind="html", source=source, ruleset_version=ruleset.version, options=options, encoding=encoding, decisions=decisions
+            data,
+            kind="html",
+            source=source,
+            ruleset_version=ruleset.version,
+            options=options,
+            encoding=encoding,
+            decisions=decisions,
         ),
     )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Mapping, Sequence
-from functools import lru_cache
+from functools import cache
 from importlib.metadata import PackageNotFoundError, version
 from typing import Any
 
@@ -14,7 +14,7 @@ from cleaner.records import CleanDocument, Decision, Provenance, RemovedSpan
 MODEL_VERSION = "none"  # no learned model yet: decisions come from rules, structure and trafilatura
 
 
-@lru_cache(maxsize=None)
+@cache
 def package_version(name: str) -> str:
     try:
         return version(name)
@@ -65,7 +65,9 @@ def removed_spans(decisions: Sequence[Decision]) -> tuple[RemovedSpan, ...]:
     )
 
 
-def failed(data: bytes, message: str, *, source: str, url: str | None, options: Mapping[str, Any], ruleset_version: str) -> CleanDocument:
+def failed(
+    data: bytes, message: str, *, source: str, url: str | None, options: Mapping[str, Any], ruleset_version: str
+) -> CleanDocument:
     """The record of a document that could not be cleaned: no text, and why."""
     return CleanDocument(
         text="",

@@ -35,7 +35,9 @@ def is_prose(block: Block, min_words: int = 12) -> bool:
     return block.words >= min_words and bool(_TERMINAL.search(text)) and not _ELLIPSIS.search(text)
 
 
-def decide(blocks: Sequence[Block], ruleset: RuleSet, *, title: str | None = None) -> tuple[list[Decision], TopOfDocument]:
+def decide(
+    blocks: Sequence[Block], ruleset: RuleSet, *, title: str | None = None, html: bool = False
+) -> tuple[list[Decision], TopOfDocument]:
     """Decide every block; ``title`` is the title known from metadata (HTML), if any."""
     decisions: list[Decision] = []
     region: Hit | None = None
@@ -59,12 +61,19 @@ def decide(blocks: Sequence[Block], ruleset: RuleSet, *, title: str | None = Non
             decisions.append(Decision(block, False, region.rule.cls, region.rule.id))
         elif block.main_content is False:
             decisions.append(Decision(block, False, "outside_main_content", "trafilatura"))
-        elif block.main_content is None and block.tag_path and _low_content(block):
+        elif html and _link_list(block):
+            decisions.append(Decision(block, False, "navigation", "structure.link_list"))
+        elif block.main_content is None and html and _low_content(block):
             decisions.append(Decision(block, False, "low_content", "structure.low_content"))
         else:
             decisions.append(Decision(block, True))
-    decisions, top = _top_of_document(decisions, title)
+    decisions, top = _top_of_document(decisions, title, html)
     return decisions, TopOfDocument(top.title, author, top.categories)
+
+
+def _link_list(block: Block) -> bool:
+    """Several lines that are nearly all links: a menu, whatever trafilatura thought."""
+    return block.link_density >= 0.7 and block.text.count("\n") >= 2 and not is_prose(block)
 
 
 def _low_content(block: Block) -> bool:
@@ -72,8 +81,13 @@ def _low_content(block: Block) -> bool:
     return block.link_density > 0.5 or (block.kind != "h" and block.words < 4)
 
 
-def _top_of_document(decisions: list[Decision], known_title: str | None) -> tuple[list[Decision], TopOfDocument]:
-    """Find the section label, the headline and its repeats among the kept blocks before the prose."""
+def _top_of_document(
+    decisions: list[Decision], known_title: str | None, html: bool
+) -> tuple[list[Decision], TopOfDocument]:
+    """Find the section label, the headline and its repeats among the kept blocks before the prose.
+
+    In HTML, what stands before the headline other than its section label is the page's masthead.
+    """
     head = []
     for position, decision in enumerate(decisions):
         if len(head) >= _HEAD_ZONE or (decision.keep and is_prose(decision.block)):
@@ -83,7 +97,7 @@ def _top_of_document(decisions: list[Decision], known_title: str | None) -> tupl
     title = known_title
     title_at = None
     if title is None:
-        title_at = next((p for p in head if _headline_like(decisions[p].block.text)), None)
+        title_at = next((p for p in head if _headline_like(decisions[p].block, html)), None)
         if title_at is not None:
             title = decisions[title_at].block.text
             decisions[title_at] = Decision(decisions[title_at].block, False, "title", "structure.title")
@@ -91,19 +105,31 @@ def _top_of_document(decisions: list[Decision], known_title: str | None) -> tupl
     if title is not None:
         for position in head:
             if position != title_at and _same_headline(decisions[position].block.text, title):
-                decisions[position] = Decision(decisions[position].block, False, "duplicate_title", "structure.duplicate_title")
+                decisions[position] = Decision(
+                    decisions[position].block, False, "duplicate_title", "structure.duplicate_title"
+                )
                 title_at = position if title_at is None else title_at
     if title_at is not None:
         before = [p for p in head if p < title_at and decisions[p].keep]
         if before and _section_label_like(decisions[before[-1]].block.text) and before[-1] == head[0]:
             label = decisions[before[-1]].block.text
-            decisions[before[-1]] = Decision(decisions[before[-1]].block, False, "section_label", "structure.section_label")
+            decisions[before[-1]] = Decision(
+                decisions[before[-1]].block, False, "section_label", "structure.section_label"
+            )
             categories = (label,)
+        if html:
+            for position in head:
+                if position < title_at and decisions[position].keep:
+                    decisions[position] = Decision(
+                        decisions[position].block, False, "page_header", "structure.page_header"
+                    )
     return decisions, TopOfDocument(title=title, categories=categories)
 
 
-def _headline_like(text: str) -> bool:
-    words = len(text.split())
+def _headline_like(block: Block, html: bool) -> bool:
+    text, words = block.text, block.words
+    if html and block.kind != "h":
+        return False
     return 2 <= words <= 30 and not re.search(r"[.,;:]$", text) and "\n" not in text
 
 
@@ -123,4 +149,4 @@ def _same_headline(text: str, title: str) -> bool:
     if not a or not b:
         return False
     overlap = len(a & b)
-    return overlap / len(a | b) >= 0.6 or overlap / min(len(a), len(b)) >= 0.9 and min(len(a), len(b)) >= 3
+    return overlap / len(a | b) >= 0.6 or (overlap / min(len(a), len(b)) >= 0.9 and min(len(a), len(b)) >= 3)

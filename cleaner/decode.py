@@ -55,6 +55,7 @@ _WHATWG = {
     "windows-31j": "cp932",
 }
 _CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
+_CONTROL_BYTES = re.compile(rb"[\x00-\x08\x0e-\x1a\x1c-\x1f]")  # ESC (0x1b) appears in ISO-2022 text
 
 
 def declared_charset(data: bytes) -> str | None:
@@ -78,6 +79,8 @@ def sniff_binary(data: bytes) -> str | None:
     head = data[:4096]
     if head.count(0) > len(head) // 100 + 1:
         return "binary data (NUL bytes)"
+    if len(_CONTROL_BYTES.findall(head)) > len(head) // 20 + 1:
+        return "binary data (control bytes)"
     return None
 
 
@@ -101,10 +104,25 @@ def decode(data: bytes) -> Decoded:
             return _checked(data.decode(declared), declared)
         except UnicodeDecodeError:
             pass
-    best = charset_normalizer.from_bytes(data).best()
-    if best is None or best.encoding is None:
+    best = _detect(data)
+    if best is None:
         raise InputError("undecodable: no character encoding fits these bytes")
     return _checked(str(best), best.encoding)
+
+
+def _detect(data: bytes) -> charset_normalizer.CharsetMatch | None:
+    """charset_normalizer's best guess; windows-1252 when it fits as well (the web's usual legacy charset).
+
+    Short Western texts often fit cp1250 and cp1252 equally; picking cp1250 turns "à" into "ŕ".
+    """
+    matches = charset_normalizer.from_bytes(data)
+    best = matches.best()
+    if best is None or best.encoding is None:
+        return None
+    western = next((m for m in matches if m.encoding == "cp1252"), None)
+    if western is not None and western.chaos <= best.chaos + 0.02:
+        return western
+    return best
 
 
 def _checked(text: str, encoding: str) -> Decoded:

@@ -15,15 +15,14 @@ _TAG = re.compile(
 def detect_kind(text: str) -> str:
     """Return "html" or "text".
 
-    A doctype or <html> at the start decides at once; otherwise the input is HTML when
-    recognised tags are frequent in its first 20,000 characters (a stray "<b>" in prose is not enough).
+    A doctype or <html> at the start decides at once; otherwise the input is HTML when its first
+    20,000 characters hold at least three different known tags and closing tags (prose that
+    mentions "<b>" now and then is not enough).
     """
     head = text[:20_000]
     if _DOCTYPE.match(head):
         return "html"
     tags = _TAG.findall(head)
-    if len(tags) >= 3 and len(tags) * 40 >= min(len(head), 4000):
-        return "html"
-    if len(tags) >= 20:
-        return "html"
-    return "text"
+    names = {name.lower() for name, _ in tags}
+    closing = head.count("</")
+    return "html" if len(names) >= 3 and closing >= 2 else "text"

@@ -24,9 +24,13 @@ class Metadata:
 
 
 def html_metadata(tree: etree._Element, url: str | None) -> Metadata:
-    """Title, author, date, site name and categories as trafilatura reads them (meta tags, JSON-LD, markup)."""
+    """Title, author, date, site name and categories as trafilatura reads them (meta tags, JSON-LD, markup).
+
+    Run on the pruned tree, so that a comment form's "Name" field is not taken for the author; dates
+    are only those the page states (no guessing from copyright lines).
+    """
     try:
-        found = extract_metadata(tree, default_url=url)
+        found = extract_metadata(tree, default_url=url, extensive=False)
     except Exception:  # metadata is best effort: a malformed JSON-LD block must not fail the document
         found = None
     lang = tree.get("lang") or tree.get("xml:lang")

@@ -148,9 +148,7 @@ def segment_html(root: etree._Element, ruleset: RuleSet) -> Segmented:
 _Event = tuple[str, str, "str | None", _Context, str, str]
 
 
-def _walk(
-    body: etree._Element, ruleset: RuleSet, total_chars: int, marked: list[etree._Element]
-) -> Iterator[_Event]:
+def _walk(body: etree._Element, ruleset: RuleSet, total_chars: int, marked: list[etree._Element]) -> Iterator[_Event]:
     """Yield start, end and text events; an element's tail is text in its parent's context."""
     stack: list[tuple] = [("open", body, _Context(), "p", "")]
     while stack:
@@ -198,9 +196,7 @@ def _never_content(element: etree._Element, tag: str, ruleset: RuleSet) -> tuple
     get = element.get
     if get("hidden") is not None or get("aria-hidden") == "true" or _HIDDEN_STYLE.search(get("style") or ""):
         return "hidden", "dom.hidden"
-    attributes = " ".join(
-        value for value in (get("class"), get("id"), get("role"), get("aria-label")) if value
-    ).lower()
+    attributes = " ".join(value for value in (get("class"), get("id"), get("role"), get("aria-label")) if value).lower()
     rule = ruleset.match_element(tag, attributes)
     return (rule.cls, rule.id) if rule else (None, None)
 

@@ -1,0 +1,44 @@
+# Two commands on a fresh machine: `make run` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+TEST_STAMP := $(VENV)/.installed-test
+
+.PHONY: run test lint format install clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(STAMP): $(BIN)/python setup.cfg pyproject.toml
+	$(BIN)/python -m pip install --quiet -e .
+	touch $@
+
+$(TEST_STAMP): $(STAMP)
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $@
+
+install: $(STAMP)
+
+## make run: install, then clean every seed into out/seeds.jsonl with a per-document summary
+run: $(STAMP)
+	@mkdir -p out
+	$(BIN)/cleaner clean seeds/*.txt --format jsonl -o out/seeds.jsonl --summary
+	@echo "wrote out/seeds.jsonl"
+
+## make test: install the test extras, lint, and run the whole suite
+test: $(TEST_STAMP)
+	$(BIN)/ruff check cleaner tests benchmarks
+	$(BIN)/ruff format --check cleaner tests benchmarks
+	$(BIN)/python -m pytest
+
+lint: $(TEST_STAMP)
+	$(BIN)/ruff check cleaner tests benchmarks
+
+format: $(TEST_STAMP)
+	$(BIN)/ruff format cleaner tests benchmarks
+	$(BIN)/ruff check --fix cleaner tests benchmarks
+
+clean:
+	rm -rf $(VENV) out build *.egg-info .pytest_cache .ruff_cache

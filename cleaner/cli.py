@@ -1,0 +1,84 @@
+"""The ``cleaner`` command."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from cleaner import __version__
+from cleaner.api import MODES, clean, clean_file
+from cleaner.read import expand
+from cleaner.rules import RuleError, load_ruleset
+from cleaner.write import FORMATS, Writer, summary_line
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="cleaner")
+def main() -> None:
+    """Clean messy web pages and scraped article text."""
+
+
+@main.command("clean")
+@click.argument("inputs", nargs=-1, required=True, metavar="INPUT...")
+@click.option(
+    "--mode",
+    type=click.Choice(MODES),
+    default="auto",
+    show_default=True,
+    help="Read inputs as HTML, as text, or decide from the content.",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(FORMATS),
+    default=None,
+    help="Output format [default: text for one input, jsonl for several].",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, allow_dash=True),
+    default="-",
+    help="Write here instead of stdout.",
+)
+@click.option("--url", default=None, help="The URL of a single input (metadata, provenance).")
+@click.option(
+    "--rules",
+    "rule_files",
+    multiple=True,
+    type=click.Path(exists=True, dir_okay=False),
+    help="Extra TOML ruleset (repeatable).",
+)
+@click.option("--summary", is_flag=True, help="Print one line per document to stderr: kept/removed blocks and title.")
+def clean_command(inputs, mode, fmt, output, url, rule_files, summary) -> None:
+    """Clean each INPUT: a file, a directory (walked recursively) or - for stdin.
+
+    Exit status: 0 when every document was cleaned, 1 when some failed (their records
+    still appear, with an error field), 2 for usage errors.
+    """
+    sources = expand(inputs)
+    if url and len(sources) != 1:
+        raise click.UsageError("--url applies to a single input")
+    if not sources:
+        raise click.UsageError("no input documents found")
+    try:
+        ruleset = load_ruleset(rule_files)
+    except RuleError as err:
+        raise click.UsageError(str(err)) from None
+    several = len(sources) > 1
+    failures = 0
+    with click.open_file(output, "w", encoding="utf-8") as stream:
+        writer = Writer(stream, fmt or ("jsonl" if several else "text"), several=several)
+        for source in sources:
+            if source.path is None:
+                doc = clean(sys.stdin.buffer.read(), url=url, mode=mode, rules=ruleset, source="stdin")
+            else:
+                doc = clean_file(source.path, url=url, mode=mode, rules=ruleset)
+            writer.write(doc)
+            if doc.error:
+                failures += 1
+                click.echo(f"cleaner: error: {source.name}: {doc.error}", err=True)
+            elif summary:
+                click.echo(summary_line(doc), err=True)
+    sys.exit(1 if failures else 0)

@@ -1,0 +1,82 @@
+"""Every rule's own examples, and the ruleset loader's errors."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from cleaner.rules import RuleError, builtin_ruleset, check_examples, load_ruleset, parse_ruleset
+
+BUILTIN = builtin_ruleset()
+
+
+@pytest.mark.parametrize("rule", BUILTIN.rules, ids=[rule.id for rule in BUILTIN.rules])
+def test_rule_examples(rule):
+    assert check_examples(rule) == []
+
+
+def test_every_rule_has_examples_and_a_class():
+    for rule in BUILTIN.rules:
+        assert rule.positive and rule.negative and rule.cls
+
+
+def test_text_classes_cover_the_issue_languages():
+    languages = {lang for rule in BUILTIN.rules for lang in rule.languages}
+    assert {"en", "de", "fr", "es", "it", "pt", "nl", "id"} <= languages
+
+
+def test_ruleset_version_changes_with_user_rules(tmp_path):
+    extra = tmp_path / "site.toml"
+    extra.write_text(
+        """
+[ruleset]
+class = "share_prompt"
+[[rules]]
+id = "site.jakarta.share"
+pattern = '^share the best of the jakarta post'
+positive = ["Share the best of The Jakarta Post with friends"]
+negative = ["The Jakarta Post reported the best results"]
+""",
+        encoding="utf-8",
+    )
+    combined = load_ruleset([extra])
+    assert combined.version != BUILTIN.version
+    assert combined.rules[-1].id == "site.jakarta.share"
+    assert combined.match_text("Share the best of The Jakarta Post with friends").rule.cls == "share_prompt"
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("not toml [", "not valid TOML"),
+        ("[[rules]]\nid='x'\npattern='a'\npositive=['a']\nnegative=['b']", "missing [ruleset] class"),
+        ("[ruleset]\nclass='c'\n[[rules]]\nid='x'\npattern='('\npositive=['a']\nnegative=['b']", "bad pattern"),
+        ("[ruleset]\nclass='c'\n[[rules]]\nid='x'\npattern='a'\npositive=['a']", "positive and one negative"),
+        ("[ruleset]\nclass='c'\n[[rules]]\nid='x'\ntarget='css'\npattern='a'\npositive=['a']\nnegative=['b']", "target"),
+        ("[ruleset]\nclass='c'\n[[rules]]\npattern='a'\npositive=['a']\nnegative=['b']", "missing the key"),
+    ],
+)
+def test_malformed_rulesets_are_rejected_with_the_reason(text, message):
+    with pytest.raises(RuleError, match=re.escape(message)):
+        parse_ruleset(text, "user.toml")
+
+
+def test_duplicate_rule_ids_are_rejected(tmp_path):
+    extra = tmp_path / "dup.toml"
+    extra.write_text(
+        "[ruleset]\nclass='c'\n[[rules]]\nid='byline.text'\npattern='a'\npositive=['a']\nnegative=['b']",
+        encoding="utf-8",
+    )
+    with pytest.raises(RuleError, match="duplicate rule id"):
+        load_ruleset([extra])
+
+
+def test_long_prose_is_never_matched_by_a_short_rule():
+    prose = "We use cookies " + "and the article goes on about the bakery's history " * 10
+    assert BUILTIN.match_text(prose) is None
+
+
+def test_byline_captures_the_author():
+    assert BUILTIN.match_text("by Admin").author == "Admin"
+    assert BUILTIN.match_text("Von Anna Schmidt | 14. März 2026").author == "Anna Schmidt"
