@@ -9,7 +9,10 @@ from lxml import etree
 
 from cleaner.decode import InputError
 
-_PARSER = lxml.html.HTMLParser(remove_comments=True, remove_pis=True, collect_ids=False, default_doctype=False)
+# huge_tree lifts libxml2's depth limit of 256, which real pages with unclosed tags exceed.
+_PARSER = lxml.html.HTMLParser(
+    remove_comments=True, remove_pis=True, collect_ids=False, default_doctype=False, huge_tree=True
+)
 # lxml refuses str input that still carries an XML encoding declaration.
 _XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>", re.I)
 

@@ -183,9 +183,11 @@ def _mark(
     marked: list[etree._Element],
 ) -> _Context:
     link = parent.in_link or tag == "a"
-    if parent.reason:
-        return _Context(parent.reason, parent.rule, link)
     reason, rule_id = _never_content(element, tag, ruleset)
+    if parent.reason:
+        # already pruned with an ancestor; a more specific marker inside (a recent-posts widget
+        # in a sidebar) only sharpens the reason
+        return _Context(reason or parent.reason, rule_id or parent.rule, link)
     if reason and tag not in _NEVER_MARKED and not _too_big(element, total_chars):
         marked.append(element)
         return _Context(reason, rule_id, link)

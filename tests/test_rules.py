@@ -53,7 +53,10 @@ negative = ["The Jakarta Post reported the best results"]
         ("[[rules]]\nid='x'\npattern='a'\npositive=['a']\nnegative=['b']", "missing [ruleset] class"),
         ("[ruleset]\nclass='c'\n[[rules]]\nid='x'\npattern='('\npositive=['a']\nnegative=['b']", "bad pattern"),
         ("[ruleset]\nclass='c'\n[[rules]]\nid='x'\npattern='a'\npositive=['a']", "positive and one negative"),
-        ("[ruleset]\nclass='c'\n[[rules]]\nid='x'\ntarget='css'\npattern='a'\npositive=['a']\nnegative=['b']", "target"),
+        (
+            "[ruleset]\nclass='c'\n[[rules]]\nid='x'\ntarget='css'\npattern='a'\npositive=['a']\nnegative=['b']",
+            "target",
+        ),
         ("[ruleset]\nclass='c'\n[[rules]]\npattern='a'\npositive=['a']\nnegative=['b']", "missing the key"),
     ],
 )

@@ -1,0 +1,98 @@
+"""The library API: clean(), clean_file(), the record and its provenance."""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+
+import lxml
+import pytest
+import trafilatura
+from conftest import HTML_FIXTURES, SEED_FILES
+
+from cleaner import CleanDocument, __version__, clean, clean_file
+from cleaner.rules import builtin_ruleset
+
+RECORD_KEYS = ["text", "title", "author", "date", "url", "sitename", "language", "categories", "removed"]
+RECORD_KEYS += ["provenance", "error"]
+
+
+def test_record_schema_and_provenance():
+    data = SEED_FILES[2].read_bytes()
+    doc = clean_file(SEED_FILES[2])
+    record = doc.to_dict()
+    assert list(record) == RECORD_KEYS
+    json.dumps(record)
+    prov = record["provenance"]
+    assert prov["input_sha256"] == hashlib.sha256(data).hexdigest()
+    assert prov["input_kind"] == "text"
+    assert prov["source"] == str(SEED_FILES[2])
+    assert prov["versions"] == {
+        "cleaner": __version__,
+        "trafilatura": trafilatura.__version__,
+        "lxml": lxml.__version__,
+        "ruleset": builtin_ruleset().version,
+        "model": "none",
+    }
+    assert prov["options"] == {"mode": "auto", "url": None}
+    assert set(record["removed"][0]) == {"text", "reason", "rule", "start", "end"}
+
+
+def test_documents_are_frozen():
+    doc = clean("Some text that is long enough to be kept as an article sentence.")
+    assert isinstance(doc, CleanDocument)
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        doc.text = "changed"
+
+
+def test_str_and_bytes_give_the_same_result():
+    text = SEED_FILES[0].read_text(encoding="utf-8")
+    assert clean(text).text == clean(text.encode("utf-8")).text
+
+
+def test_html_metadata_and_url():
+    doc = clean_file(HTML_FIXTURES[12], url="https://news.example/world/asia/story")
+    assert doc.author == "Jane Doe"
+    assert doc.date == "2026-03-14"
+    assert doc.provenance.input_kind == "html"
+    assert doc.url
+
+
+@pytest.mark.parametrize(
+    ("content", "error"),
+    [
+        (b"", "empty input"),
+        ("   \n", "empty input"),
+        (b"\x00\x01\x02\x03" * 100, "not text"),
+        (b"<html><body><script>x()</script></body></html>", "no text in this HTML page"),
+    ],
+)
+def test_bad_input_gives_an_error_record(content, error):
+    doc = clean(content)
+    assert doc.error is not None and error in doc.error
+    assert doc.text == ""
+    assert doc.provenance.input_sha256
+
+
+def test_missing_file_gives_an_error_record(tmp_path):
+    doc = clean_file(tmp_path / "nope.html")
+    assert doc.error == "cannot read file: No such file or directory"
+    assert doc.provenance.source.endswith("nope.html")
+
+
+def test_unknown_mode_is_a_programming_error():
+    with pytest.raises(ValueError, match="mode"):
+        clean("text", mode="pdf")
+
+
+def test_rules_argument_accepts_files(tmp_path):
+    rules = tmp_path / "r.toml"
+    rules.write_text(
+        "[ruleset]\nclass='promo'\n[[rules]]\nid='promo.x'\npattern='^download our app'\n"
+        "positive=['Download our app today']\nnegative=['They did not download it']",
+        encoding="utf-8",
+    )
+    text = "A first sentence of the article that is long enough to count as prose.\n\nDownload our app today"
+    doc = clean(text, rules=[rules])
+    assert [(s.reason, s.rule) for s in doc.removed] == [("promo", "promo.x")]

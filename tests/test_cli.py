@@ -1,0 +1,127 @@
+"""End-to-end through the installed `cleaner` command."""
+
+from __future__ import annotations
+
+import json
+
+from conftest import FIXTURES, ROOT, SEED_FILES, run_cli
+
+from cleaner import __version__
+
+SEED = str(SEED_FILES[2].relative_to(ROOT))
+
+
+def test_version():
+    result = run_cli("--version")
+    assert result.returncode == 0
+    assert __version__ in result.stdout.decode()
+
+
+def test_one_input_defaults_to_text():
+    result = run_cli("clean", SEED)
+    assert result.returncode == 0
+    out = result.stdout.decode("utf-8")
+    assert out.startswith("But for a better view of why North Korea")
+    assert "Leave a Comment" not in out and "by Admin" not in out
+
+
+def test_several_inputs_default_to_jsonl_one_record_each():
+    result = run_cli("clean", *[str(s) for s in SEED_FILES])
+    lines = result.stdout.decode("utf-8").splitlines()
+    assert len(lines) == 4
+    assert all(json.loads(line)["error"] is None for line in lines)
+
+
+def test_directory_is_walked_recursively_in_sorted_order(tmp_path):
+    (tmp_path / "b").mkdir()
+    (tmp_path / "b" / "z.txt").write_text("Second document body, long enough to be a sentence of prose.")
+    (tmp_path / "a.txt").write_text("First document body, long enough to be a sentence of prose.")
+    (tmp_path / ".hidden").write_text("never read")
+    result = run_cli("clean", str(tmp_path), "--format", "jsonl")
+    sources = [json.loads(line)["provenance"]["source"] for line in result.stdout.decode().splitlines()]
+    assert sources == [str(tmp_path / "a.txt"), str(tmp_path / "b" / "z.txt")]
+
+
+def test_stdin_and_url():
+    page = (FIXTURES / "html" / "01_cookie_consent_modal.html").read_bytes()
+    result = run_cli("clean", "-", "--format", "jsonl", "--url", "https://news.example/a", stdin=page)
+    record = json.loads(result.stdout)
+    assert record["provenance"]["source"] == "stdin"
+    assert record["provenance"]["input_kind"] == "html"
+    assert record["url"] == "https://news.example/a"
+
+
+def test_mode_forces_text(tmp_path):
+    page = FIXTURES / "html" / "01_cookie_consent_modal.html"
+    record = json.loads(run_cli("clean", str(page), "--mode", "text", "--format", "jsonl").stdout)
+    assert record["provenance"]["input_kind"] == "text"
+    assert record["provenance"]["options"]["mode"] == "text"
+
+
+def test_markdown_output_has_title_and_body():
+    out = run_cli("clean", SEED, "--format", "markdown").stdout.decode("utf-8")
+    assert out.startswith("# Commentary: Worry more about Putin’s visit")
+    assert "*Admin*" in out
+
+
+def test_output_file(tmp_path):
+    target = tmp_path / "out.jsonl"
+    result = run_cli("clean", *[str(s) for s in SEED_FILES], "-o", str(target))
+    assert result.returncode == 0 and result.stdout == b""
+    assert len(target.read_text(encoding="utf-8").splitlines()) == 4
+
+
+def test_bad_inputs_give_one_line_errors_and_keep_the_batch_going(tmp_path):
+    empty = tmp_path / "empty.html"
+    empty.write_bytes(b"")
+    binary = tmp_path / "image.png"
+    binary.write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4)
+    missing = tmp_path / "missing.txt"
+    result = run_cli("clean", str(empty), SEED, str(binary), str(missing), "--format", "jsonl")
+    assert result.returncode == 1
+    records = [json.loads(line) for line in result.stdout.decode().splitlines()]
+    assert [bool(r["error"]) for r in records] == [True, False, True, True]
+    assert records[0]["error"] == "empty input"
+    assert "PNG image" in records[2]["error"]
+    assert "No such file" in records[3]["error"]
+    errors = result.stderr.decode().strip().splitlines()
+    assert len(errors) == 3
+    assert all(line.startswith("cleaner: error: ") for line in errors)
+    assert "Traceback" not in result.stderr.decode()
+
+
+def test_usage_errors_exit_2(tmp_path):
+    assert run_cli("clean").returncode == 2
+    assert run_cli("clean", SEED, "--format", "xml").returncode == 2
+    assert run_cli("clean", SEED, SEED, "--url", "https://x.example").returncode == 2
+    bad = tmp_path / "bad.toml"
+    bad.write_text("[ruleset]\nclass='x'\n[[rules]]\nid='x'\npattern='('\npositive=['a']\nnegative=['b']")
+    result = run_cli("clean", SEED, "--rules", str(bad))
+    assert result.returncode == 2
+    assert "bad pattern" in result.stderr.decode()
+
+
+def test_user_rules_remove_a_site_prompt(tmp_path):
+    rules = tmp_path / "site.toml"
+    rules.write_text(
+        """
+[ruleset]
+class = "site_promo"
+[[rules]]
+id = "site.kremlin_quote"
+pattern = 'countries plan to sign an agreement'
+positive = ["The countries plan to sign an agreement on strategic partnership"]
+negative = ["The countries signed nothing"]
+""",
+        encoding="utf-8",
+    )
+    record = json.loads(run_cli("clean", SEED, "--rules", str(rules), "--format", "jsonl").stdout)
+    assert "countries plan to sign" not in record["text"]
+    assert {"reason": "site_promo", "rule": "site.kremlin_quote"}.items() <= record["removed"][-2].items() or any(
+        r["rule"] == "site.kremlin_quote" and r["reason"] == "site_promo" for r in record["removed"]
+    )
+
+
+def test_summary_goes_to_stderr():
+    result = run_cli("clean", SEED, "--summary", "--format", "jsonl")
+    assert "kept 6/13 blocks" in result.stderr.decode("utf-8")

@@ -1,0 +1,64 @@
+"""The decision state machine: regions, the top of the document, and precision guards."""
+
+from __future__ import annotations
+
+from cleaner import clean
+
+
+def _reasons(doc):
+    return [(span.reason, span.text) for span in doc.removed]
+
+
+PROSE = (
+    "The council approved the new budget on Tuesday after a long debate about the cost of repairs "
+    "to the old bridge, which has been closed to heavy traffic since the spring floods."
+)
+
+
+def test_recent_posts_region_takes_titles_teasers_and_time_lines():
+    doc = clean(f"{PROSE}\n\nRecent Posts\n\nA teaser headline\n\nThe teaser text runs on and stops…\n\n3 days ago")
+    assert doc.text == PROSE
+    assert {reason for reason, _ in _reasons(doc)} == {"recent_posts"}
+
+
+def test_region_ends_where_article_prose_resumes():
+    body = "Related research\n\n" + PROSE
+    doc = clean(f"{PROSE}\n\nRelated\n\n{PROSE.replace('council', 'board')}")
+    assert doc.text.count("budget") == 2
+    assert clean(f"{PROSE}\n\n{body}").text.endswith(PROSE)
+    assert "Related research" in clean(f"{PROSE}\n\n{body}").text
+
+
+def test_strong_rules_win_inside_a_region():
+    doc = clean(f"{PROSE}\n\nYou may also like\n\nThis website uses cookies. By continuing you accept them.")
+    assert _reasons(doc)[-1][0] == "cookie_banner"
+
+
+def test_headline_section_label_and_byline_at_the_top():
+    doc = clean(f"Europe\n\nBridge to reopen in May\n\nBy Mary Major\n\nBridge to reopen in May\n\n{PROSE}")
+    assert doc.title == "Bridge to reopen in May"
+    assert doc.author == "Mary Major"
+    assert doc.categories == ("Europe",)
+    assert doc.text == PROSE
+    assert [r for r, _ in _reasons(doc)] == ["section_label", "title", "byline", "duplicate_title"]
+
+
+def test_article_that_starts_with_prose_has_no_title():
+    doc = clean(f"{PROSE}\n\nA short line in the article.\n\n{PROSE}")
+    assert doc.title is None and doc.removed == ()
+
+
+def test_in_article_subheadings_and_short_lines_are_kept():
+    text = f"{PROSE}\n\nA Military Ally\n\n{PROSE}\n\nThat was not the end of it.\n\n{PROSE}"
+    assert clean(text).removed == ()
+
+
+def test_prose_that_mentions_boilerplate_words_is_kept():
+    texts = [
+        "Browser cookies are small files that websites store, and regulators say the consent banners "
+        "that ask you to accept all cookies have become a ritual that few people read.",
+        "Readers who subscribe to the idea that the market will recover should look at the figures again, "
+        "the analyst said, adding that share prices rarely move in straight lines for long.",
+    ]
+    for text in texts:
+        assert clean(f"{PROSE}\n\n{text}").removed == ()

@@ -1,0 +1,82 @@
+"""Segmentation: text lines and paragraphs, HTML blocks with their DOM context."""
+
+from __future__ import annotations
+
+from cleaner.parse import parse_html
+from cleaner.rules import builtin_ruleset
+from cleaner.segment import segment_html, segment_text
+
+RULES = builtin_ruleset()
+
+
+def _html_blocks(markup: str):
+    return segment_html(parse_html(markup), RULES).blocks
+
+
+def test_text_blocks_are_lines_with_spans():
+    text = "Headline\n\nFirst paragraph.\nSecond line."
+    blocks = segment_text(text)
+    assert [b.text for b in blocks] == ["Headline", "First paragraph.", "Second line."]
+    assert all(text[b.start : b.end] == b.text for b in blocks)
+
+
+def test_hard_wrapped_prose_joins_into_one_block():
+    text = (
+        "The committee met on Tuesday to discuss the proposal, which\n"
+        "would change how the city funds its libraries.\n\nNext paragraph."
+    )
+    blocks = segment_text(text)
+    assert blocks[0].text.endswith("funds its libraries.")
+    assert len(blocks) == 2
+
+
+def test_html_blocks_follow_block_elements_and_keep_inline_text_together():
+    blocks = _html_blocks(
+        "<html><body><div>Intro <b>bold</b> tail<p>Para <a href='/x'>link</a> end.</p>after</div>"
+        "<ul><li>one</li><li>two</li></ul><h2>Sub</h2></body></html>"
+    )
+    assert [(b.kind, b.text) for b in blocks] == [
+        ("p", "Intro bold tail"),
+        ("p", "Para link end."),
+        ("p", "after"),
+        ("li", "one"),
+        ("li", "two"),
+        ("h", "Sub"),
+    ]
+    assert blocks[1].tag_path == "/body/div/p"
+    assert 0 < blocks[1].link_density < 1
+
+
+def test_never_content_is_marked_with_its_reason():
+    blocks = _html_blocks(
+        "<body><nav><a href='/'>Home</a></nav><div class='cookie-banner'>We use cookies.</div>"
+        "<p style='display: none'>secret</p><p hidden>also secret</p><script>var x = 1;</script>"
+        "<p>Article text.</p></body>"
+    )
+    assert [(b.text, b.dom_reason) for b in blocks] == [
+        ("Home", "navigation"),
+        ("We use cookies.", "cookie_banner"),
+        ("secret", "hidden"),
+        ("also secret", "hidden"),
+        ("Article text.", None),
+    ]
+
+
+def test_a_marker_on_most_of_the_page_is_ignored():
+    prose = "<p>" + "A long article sentence that carries the story forward. " * 20 + "</p>"
+    blocks = _html_blocks(f"<body><div class='has-comments'>{prose}</div><div class='comments'>Nice!</div></body>")
+    assert blocks[0].dom_reason is None
+    assert blocks[1].dom_reason == "comment_prompt"
+
+
+def test_html_spans_index_the_joined_block_text():
+    blocks = _html_blocks("<body><p>One.</p><p>Two words.</p></body>")
+    joined = "\n\n".join(b.text for b in blocks)
+    assert all(joined[b.start : b.end] == b.text for b in blocks)
+
+
+def test_deeply_nested_markup_does_not_recurse():
+    depth = 1000
+    markup = "<div>" * depth + "<p>Deep text.</p>" + "</div>" * depth
+    blocks = _html_blocks(f"<html><body>{markup}</body></html>")
+    assert blocks and blocks[-1].text == "Deep text."
