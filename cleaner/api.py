@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -36,8 +37,8 @@ def clean(
         raise ValueError(f"mode must be one of {', '.join(MODES)}, not {mode!r}")
     data = content.encode("utf-8", errors="surrogatepass") if isinstance(content, str) else bytes(content)
     source = source or url or "<string>"
-    options = {"mode": mode, "url": url}
     ruleset = rules if isinstance(rules, RuleSet) else load_ruleset(rules or ())
+    options = {"mode": mode, "url": url, "rules": _rule_names(rules)}
     try:
         if isinstance(content, str):
             if not content.strip():
@@ -48,7 +49,10 @@ def clean(
             text, encoding = decoded.text, decoded.encoding
         kind = detect_kind(text) if mode == "auto" else mode
         clean_kind = _clean_html if kind == "html" else _clean_text
-        return clean_kind(text, data, url=url, source=source, options=options, ruleset=ruleset, encoding=encoding)
+        doc = clean_kind(text, data, url=url, source=source, options=options, ruleset=ruleset, encoding=encoding)
+        if not doc.text:
+            return dataclasses.replace(doc, error=f"no article text found: all {len(doc.removed)} blocks were removed")
+        return doc
     except InputError as err:
         return assemble.failed(data, str(err), source=source, url=url, options=options, ruleset_version=ruleset.version)
     except RecursionError:
@@ -58,6 +62,14 @@ def clean(
     except Exception as err:  # one bad document must never stop a batch
         message = f"internal error: {type(err).__name__}: {err}"
         return assemble.failed(data, message, source=source, url=url, options=options, ruleset_version=ruleset.version)
+
+
+def _rule_names(rules: RuleSet | Iterable[str | Path] | None) -> list[str]:
+    if rules is None:
+        return []
+    if isinstance(rules, RuleSet):
+        return [f"ruleset {rules.version}"]
+    return [str(path) for path in rules]
 
 
 def clean_file(
@@ -75,7 +87,12 @@ def clean_file(
         ruleset = rules if isinstance(rules, RuleSet) else load_ruleset(rules or ())
         message = f"cannot read file: {err.strerror or err}"
         return assemble.failed(
-            b"", message, source=str(path), url=url, options={"mode": mode, "url": url}, ruleset_version=ruleset.version
+            b"",
+            message,
+            source=str(path),
+            url=url,
+            options={"mode": mode, "url": url, "rules": _rule_names(rules)},
+            ruleset_version=ruleset.version,
         )
     return clean(data, url=url, mode=mode, rules=rules, source=str(path))
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from lxml import etree
 
 from cleaner.normalize import collapse, normalize_line
+from cleaner.parse import visible_text
 from cleaner.records import Block
 from cleaner.rules import RuleSet
 
@@ -124,11 +125,12 @@ class Segmented:
 
 
 def segment_html(root: etree._Element, ruleset: RuleSet) -> Segmented:
-    """Walk the body once, in document order, without recursion (deep trees are common in the wild)."""
-    body = root.find("body")
-    if body is None:
-        body = root
-    total_chars = len(collapse(body.text_content() or ""))
+    """Walk the page once, in document order, without recursion (deep trees are common in the wild).
+
+    The walk starts at the root, not at <body>: broken pages close the body early and carry on.
+    """
+    body = root
+    total_chars = _visible_chars(root)
     builder = _Builder()
     marked: list[etree._Element] = []
     for event, tag, text, context, kind, path in _walk(body, ruleset, total_chars, marked):
@@ -207,4 +209,8 @@ def _too_big(element: etree._Element, total_chars: int) -> bool:
     """A marker on an element holding most of the page is a page-wide class, not a banner."""
     if total_chars < 500:
         return False
-    return len(collapse(element.text_content() or "")) > total_chars * 0.5
+    return _visible_chars(element) > total_chars * 0.5
+
+
+def _visible_chars(element: etree._Element) -> int:
+    return len(collapse(visible_text(element)))

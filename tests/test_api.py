@@ -35,7 +35,7 @@ def test_record_schema_and_provenance():
         "ruleset": builtin_ruleset().version,
         "model": "none",
     }
-    assert prov["options"] == {"mode": "auto", "url": None}
+    assert prov["options"] == {"mode": "auto", "url": None, "rules": []}
     assert set(record["removed"][0]) == {"text", "reason", "rule", "start", "end"}
 
 

@@ -43,7 +43,7 @@ def test_html_blocks_follow_block_elements_and_keep_inline_text_together():
         ("li", "two"),
         ("h", "Sub"),
     ]
-    assert blocks[1].tag_path == "/body/div/p"
+    assert blocks[1].tag_path == "/html/body/div/p"
     assert 0 < blocks[1].link_density < 1
 
 
