@@ -112,6 +112,7 @@ def _clean_text(text, data, *, url, source, options, ruleset, encoding) -> Clean
         language=detect_language(body),
         categories=top.categories,
         removed=assemble.removed_spans(decisions),
+        decisions=tuple(decisions),
         provenance=assemble.provenance(
             data,
             kind="text",
@@ -147,6 +148,7 @@ def _clean_html(text, data, *, url, source, options, ruleset, encoding) -> Clean
         language=detect_language(body, fallback=meta.html_lang),
         categories=categories,
         removed=assemble.removed_spans(decisions),
+        decisions=tuple(decisions),
         provenance=assemble.provenance(
             data,
             kind="html",

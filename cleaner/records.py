@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 
@@ -110,6 +110,8 @@ class CleanDocument:
     removed: tuple[RemovedSpan, ...] = ()
     provenance: Provenance | None = None
     error: str | None = None
+    # every block with its decision, in document order: for explain and reports, not part of the record
+    decisions: tuple[Decision, ...] = field(default=(), repr=False, compare=False)
 
     @property
     def ok(self) -> bool:
