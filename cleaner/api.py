@@ -39,6 +39,7 @@ def clean(
     source = source or url or "<string>"
     ruleset = rules if isinstance(rules, RuleSet) else load_ruleset(rules or ())
     options = {"mode": mode, "url": url, "rules": _rule_names(rules)}
+    ruleset = ruleset.for_url(url)
     try:
         if isinstance(content, str):
             if not content.strip():

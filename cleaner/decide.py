@@ -2,7 +2,8 @@
 
 A short state machine in the spirit of jusText: DOM markers, then rules (a heading rule opens a
 region that lasts until the article's own prose resumes), then the top of the document (section
-label, headline, repeated headline), then trafilatura's verdict.
+label, headline, repeated headline), teaser lists, then trafilatura's verdict. The structural
+steps take their parameters from ``structure`` rules, so they can be listed, tested and switched off.
 """
 
 from __future__ import annotations
@@ -12,12 +13,19 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from cleaner.records import Block, Decision
-from cleaner.rules import Hit, RuleSet
+from cleaner.rules import Hit, Rule, RuleSet
 
 _TERMINAL = re.compile(r"[.!?\"”’»)]$")
 _ELLIPSIS = re.compile(r"(…|\.\.\.)$")
 _WORD = re.compile(r"\w+")
 _HEAD_ZONE = 8  # blocks looked at for a headline before the first paragraph of prose
+_TAIL_SHARE = 0.35  # text mode: a region opened in the last 35% of the text runs to its end
+_TEASER_PERIOD = 4  # at most this many blocks per teaser item (title, teaser, time line)
+
+TITLE = "title.headline"
+DUPLICATE_TITLE = "duplicate_title.near_top"
+SECTION_LABEL = "section_label.above_headline"
+TEASER_LIST = "recent_posts.teaser_list"
 
 
 @dataclass(frozen=True)
@@ -41,17 +49,22 @@ def decide(
     """Decide every block; ``title`` is the title known from metadata (HTML), if any."""
     decisions: list[Decision] = []
     region: Hit | None = None
+    to_end = False
     author = None
+    total = max(1, blocks[-1].end) if blocks else 1
     for block in blocks:
         if block.dom_reason:
             decisions.append(Decision(block, False, block.dom_reason, block.dom_rule))
             continue
         hit = ruleset.match_text(block.text)
+        if hit and not _strong_enough(block, hit):
+            hit = None
         if hit and hit.rule.target == "heading":
             region = hit
+            to_end = to_end or (not html and (total - block.end) < _TAIL_SHARE * total)
             decisions.append(Decision(block, False, hit.rule.cls, hit.rule.id))
             continue
-        if region and is_prose(block, min_words=25):
+        if region and not to_end and is_prose(block, min_words=25):
             region = None
         if hit and not (region and hit.rule.weak):
             if hit.author and not author:
@@ -67,8 +80,32 @@ def decide(
             decisions.append(Decision(block, False, "low_content", "structure.low_content"))
         else:
             decisions.append(Decision(block, True))
-    decisions, top = _top_of_document(decisions, title, html)
+    _teaser_lists(decisions, ruleset.structure(TEASER_LIST))
+    top = _top_of_document(decisions, title, html, ruleset)
     return decisions, TopOfDocument(top.title, author, top.categories)
+
+
+_QUOTES_OPEN = "\"“„«‘'"
+_QUOTES_CLOSE = "\"”“»’'"
+_SENTENCE_END = re.compile(r"[.!?…](?=\s|$)")
+_LONG_PROSE = 40
+
+
+def _strong_enough(block: Block, hit: Hit) -> bool:
+    """A rule's words quoted inside a sentence, or met deep inside a long paragraph, are the article's own.
+
+    Boilerplate opens with its cue ("We use cookies..."); an article may quote it ("...the banner
+    announcing that "this website uses cookies" and asking..."), which must survive.
+    """
+    text = block.text
+    before = text[: hit.start].rstrip()
+    if before and before[-1] in _QUOTES_OPEN and any(q in text[hit.end : hit.end + 120] for q in _QUOTES_CLOSE):
+        return False
+    if block.words >= _LONG_PROSE:
+        first_end = _SENTENCE_END.search(text)
+        if first_end and hit.start > first_end.end():
+            return False
+    return True
 
 
 def _link_list(block: Block) -> bool:
@@ -81,9 +118,38 @@ def _low_content(block: Block) -> bool:
     return block.link_density > 0.5 or (block.kind != "h" and block.words < 4)
 
 
-def _top_of_document(
-    decisions: list[Decision], known_title: str | None, html: bool
-) -> tuple[list[Decision], TopOfDocument]:
+def _teaser_lists(decisions: list[Decision], rule: Rule | None) -> None:
+    """Title, teaser, "2 weeks ago", repeated: a list of other articles even without a heading.
+
+    Two or more time lines a few blocks apart, with no article prose between them, make a list;
+    the first item starts as many blocks before its time line as the items are long.
+    """
+    if rule is None:
+        return
+    stamps = [i for i, d in enumerate(decisions) if rule.pattern.search(d.block.text) and d.block.words <= 6]
+    runs: list[list[int]] = []
+    for i in stamps:
+        if runs and i - runs[-1][-1] <= _TEASER_PERIOD and not _prose_between(decisions, runs[-1][-1], i):
+            runs[-1].append(i)
+        else:
+            runs.append([i])
+    for run in runs:
+        if len(run) < 2:
+            continue
+        period = run[1] - run[0]
+        start = max(0, run[0] - period + 1)
+        if _prose_between(decisions, start - 1, run[0]):
+            start = run[0]
+        for position in range(start, run[-1] + 1):
+            if decisions[position].keep or decisions[position].reason == "timestamp_list":
+                decisions[position] = Decision(decisions[position].block, False, rule.cls, rule.id)
+
+
+def _prose_between(decisions: Sequence[Decision], first: int, last: int) -> bool:
+    return any(is_prose(decisions[p].block, min_words=25) for p in range(first + 1, last))
+
+
+def _top_of_document(decisions: list[Decision], known_title: str | None, html: bool, ruleset: RuleSet) -> TopOfDocument:
     """Find the section label, the headline and its repeats among the kept blocks before the prose.
 
     In HTML, what stands before the headline other than its section label is the page's masthead.
@@ -94,59 +160,56 @@ def _top_of_document(
             break
         if decision.keep:
             head.append(position)
+    title_rule, duplicate_rule = ruleset.structure(TITLE), ruleset.structure(DUPLICATE_TITLE)
+    label_rule = ruleset.structure(SECTION_LABEL)
     title = known_title
     title_at = None
-    if title is None:
-        title_at = next((p for p in head if _headline_like(decisions[p].block, html)), None)
+    if title is None and title_rule is not None:
+        title_at = next((p for p in head if _headline_like(decisions[p].block, html, title_rule)), None)
         if title_at is not None:
             title = decisions[title_at].block.text
-            decisions[title_at] = Decision(decisions[title_at].block, False, "title", "structure.title")
-    categories: tuple[str, ...] = ()
-    if title is not None:
+            decisions[title_at] = _drop(decisions[title_at], title_rule)
+    if title is not None and duplicate_rule is not None:
         for position in head:
-            if position != title_at and _same_headline(decisions[position].block.text, title):
-                decisions[position] = Decision(
-                    decisions[position].block, False, "duplicate_title", "structure.duplicate_title"
-                )
+            if position != title_at and _same_headline(decisions[position].block.text, title, duplicate_rule):
+                decisions[position] = _drop(decisions[position], duplicate_rule)
                 title_at = position if title_at is None else title_at
+    categories: tuple[str, ...] = ()
     if title_at is not None:
         before = [p for p in head if p < title_at and decisions[p].keep]
-        if before and _section_label_like(decisions[before[-1]].block.text) and before[-1] == head[0]:
-            label = decisions[before[-1]].block.text
-            decisions[before[-1]] = Decision(
-                decisions[before[-1]].block, False, "section_label", "structure.section_label"
-            )
-            categories = (label,)
+        if label_rule and before and before[-1] == head[0] and label_rule.matches(decisions[before[-1]].block.text):
+            categories = (decisions[before[-1]].block.text,)
+            decisions[before[-1]] = _drop(decisions[before[-1]], label_rule)
         if html:
             for position in head:
                 if position < title_at and decisions[position].keep:
                     decisions[position] = Decision(
                         decisions[position].block, False, "page_header", "structure.page_header"
                     )
-    return decisions, TopOfDocument(title=title, categories=categories)
+    return TopOfDocument(title=title, categories=categories)
 
 
-def _headline_like(block: Block, html: bool) -> bool:
-    text, words = block.text, block.words
+def _drop(decision: Decision, rule: Rule) -> Decision:
+    return Decision(decision.block, False, rule.cls, rule.id)
+
+
+def _headline_like(block: Block, html: bool, rule: Rule) -> bool:
     if html and block.kind != "h":
         return False
-    return 2 <= words <= 30 and not re.search(r"[.,;:]$", text) and "\n" not in text
-
-
-def _section_label_like(text: str) -> bool:
-    return 1 <= len(text.split()) <= 3 and len(text) <= 30 and not re.search(r"[.!?,;:]$", text)
+    return "\n" not in block.text and bool(rule.matches(block.text))
 
 
 def _tokens(text: str) -> set[str]:
     return {token.lower() for token in _WORD.findall(text)}
 
 
-def _same_headline(text: str, title: str) -> bool:
+def _same_headline(text: str, title: str, rule: Rule) -> bool:
     """Equal, or a close rewording: most words shared (a site's SEO headline next to its display headline)."""
-    if len(text.split()) > 40:
+    if rule.max_words and len(text.split()) > rule.max_words:
         return False
     a, b = _tokens(text), _tokens(title)
     if not a or not b:
         return False
     overlap = len(a & b)
-    return overlap / len(a | b) >= 0.6 or (overlap / min(len(a), len(b)) >= 0.9 and min(len(a), len(b)) >= 3)
+    shorter = min(len(a), len(b))
+    return overlap / len(a | b) >= rule.similarity or (shorter >= 3 and overlap / shorter >= 0.9)

@@ -66,7 +66,7 @@ def test_a_marker_on_most_of_the_page_is_ignored():
     prose = "<p>" + "A long article sentence that carries the story forward. " * 20 + "</p>"
     blocks = _html_blocks(f"<body><div class='has-comments'>{prose}</div><div class='comments'>Nice!</div></body>")
     assert blocks[0].dom_reason is None
-    assert blocks[1].dom_reason == "comment_prompt"
+    assert blocks[1].dom_reason == "comments"
 
 
 def test_html_spans_index_the_joined_block_text():

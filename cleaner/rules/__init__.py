@@ -1,31 +1,42 @@
 """Rules as data: TOML files, one per boilerplate class, each rule with its own examples.
 
-A rule says where it applies (``target``), what it looks for (``pattern``, a Python regular
-expression), in which languages, and carries positive and negative examples that the test
-suite runs. Targets:
+A rule says where it applies (``target``), what it looks for (``pattern``, a regular expression
+run by the ``regex`` module under a time limit), in which languages, and carries positive and
+negative examples that the test suite runs. Targets:
 
 - ``text``: searched in a block's text (blocks longer than ``max_words`` are never matched,
   so long article prose is only removed on a strong marker);
 - ``heading``: a short block that opens a region of boilerplate (everything it heads is
   removed until the article's own prose resumes);
 - ``attributes``: searched in an HTML element's ``class``, ``id``, ``role`` and ``aria-label``;
-- ``tag``: matched against an HTML element's tag name.
+- ``tag``: matched against an HTML element's tag name;
+- ``structure``: a parameter of the decision's structural steps (headline, repeated headline,
+  section label, teaser lists); its pattern says what such a block looks like, and its examples
+  are whole documents.
+
+A ruleset may name ``domains`` in its ``[ruleset]`` table; its rules then apply only to pages
+whose URL is on one of them (or a subdomain).
 """
 
 from __future__ import annotations
 
 import hashlib
-import re
 import tomllib
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
+from urllib.parse import urlsplit
 
-RULESET_VERSION = "1.0"
-TARGETS = ("text", "heading", "attributes", "tag")
-DEFAULT_MAX_WORDS = {"text": 60, "heading": 8, "attributes": 0, "tag": 0}
+import regex
+
+RULESET_VERSION = "1.1"
+TARGETS = ("text", "heading", "attributes", "tag", "structure")
+DEFAULT_MAX_WORDS = {"text": 60, "heading": 8, "attributes": 0, "tag": 0, "structure": 0}
+MATCH_TIMEOUT = 0.05  # seconds one pattern may spend on one block before it counts as no match
+PROBE_TIMEOUT = 0.25
+_PROBES = ("a" * 3000 + "!", " " * 3000 + "!", "ab" * 1500 + "\n", "1" * 3000 + "x", "- " * 1500 + ":")
 
 
 class RuleError(ValueError):
@@ -37,18 +48,29 @@ class Rule:
     id: str
     cls: str
     target: str
-    pattern: re.Pattern[str]
+    pattern: regex.Pattern
     languages: tuple[str, ...]
     description: str
     positive: tuple[str, ...]
     negative: tuple[str, ...]
     max_words: int
     weak: bool = False  # inside a region, the region's class wins over this rule's
+    similarity: float = 0.0  # structure rules that compare blocks (repeated headlines)
+    domains: tuple[str, ...] = ()
+    origin: str = ""
 
-    def matches(self, text: str) -> re.Match[str] | None:
+    def matches(self, text: str) -> regex.Match | None:
         if self.max_words and len(text.split()) > self.max_words:
             return None
-        return self.pattern.search(text)
+        try:
+            return self.pattern.search(text, timeout=MATCH_TIMEOUT)
+        except TimeoutError:
+            return None
+
+    def applies_to(self, host: str | None) -> bool:
+        if not self.domains:
+            return True
+        return host is not None and any(host == d or host.endswith("." + d) for d in self.domains)
 
 
 @dataclass(frozen=True)
@@ -57,68 +79,103 @@ class Hit:
 
     rule: Rule
     author: str | None = None
+    start: int = 0
+    end: int = 0
 
 
 @dataclass(frozen=True)
 class RuleSet:
     rules: tuple[Rule, ...]
     version: str
+    _grouped: dict = field(default=None, init=False, repr=False, compare=False)
+    _hosts: dict = field(default=None, init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         grouped = {target: tuple(r for r in self.rules if r.target == target) for target in TARGETS}
         object.__setattr__(self, "_grouped", grouped)
+        object.__setattr__(self, "_hosts", {})
 
     def by_target(self, target: str) -> tuple[Rule, ...]:
         return self._grouped[target]
 
+    def structure(self, rule_id: str) -> Rule | None:
+        """A structural rule by id, or None when it is not in this ruleset (switched off)."""
+        return next((rule for rule in self._grouped["structure"] if rule.id == rule_id), None)
+
+    @property
+    def classes(self) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(rule.cls for rule in self.rules))
+
+    def without(self, classes: Iterable[str]) -> RuleSet:
+        """The same rules minus whole classes (for ablation studies)."""
+        dropped = set(classes)
+        kept = tuple(rule for rule in self.rules if rule.cls not in dropped)
+        return RuleSet(kept, f"{self.version}-{'-'.join(sorted(dropped))}")
+
+    def for_url(self, url: str | None) -> RuleSet:
+        """The rules that apply to a page at ``url``: site rules only on their own domains."""
+        if not any(rule.domains for rule in self.rules):
+            return self
+        host = (urlsplit(url).hostname or "").lower() if url else None
+        if host not in self._hosts:
+            kept = tuple(rule for rule in self.rules if rule.applies_to(host))
+            self._hosts[host] = RuleSet(kept, self.version)
+        return self._hosts[host]
+
     def match_text(self, text: str) -> Hit | None:
         """The first heading rule, else the first text rule, that fires on a block."""
         for target in ("heading", "text"):
-            for rule in self.by_target(target):
+            for rule in self._grouped[target]:
                 match = rule.matches(text)
                 if match:
                     author = match.groupdict().get("author")
-                    return Hit(rule, author.strip() if author else None)
+                    return Hit(rule, author.strip() if author else None, match.start(), match.end())
         return None
 
     def match_element(self, tag: str, attributes: str) -> Rule | None:
         """The first tag or attribute rule that fires on an HTML element."""
-        for rule in self.by_target("tag"):
+        for rule in self._grouped["tag"]:
             if rule.pattern.fullmatch(tag):
                 return rule
         if attributes:
-            for rule in self.by_target("attributes"):
-                if rule.pattern.search(attributes):
+            for rule in self._grouped["attributes"]:
+                if rule.pattern.search(attributes, timeout=MATCH_TIMEOUT):
                     return rule
         return None
 
 
-def _compile(raw: dict, cls: str, origin: str) -> Rule:
+def _compile(raw: dict, defaults: dict, origin: str) -> Rule:
+    rule_id = raw.get("id", "?")
     try:
-        rule_id = raw["id"]
         target = raw.get("target", "text")
         if target not in TARGETS:
-            raise RuleError(f"{origin}: rule {rule_id}: unknown target {target!r}")
+            raise RuleError(f"{origin}: rule {rule_id}: unknown target {target!r} (one of {', '.join(TARGETS)})")
         positive = tuple(raw.get("positive", ()))
         negative = tuple(raw.get("negative", ()))
         if not positive or not negative:
             raise RuleError(f"{origin}: rule {rule_id}: needs at least one positive and one negative example")
+        flags = regex.IGNORECASE if raw.get("ignore_case", True) else 0
         return Rule(
-            id=rule_id,
-            cls=raw.get("class", cls),
+            id=raw["id"],
+            cls=raw.get("class", defaults["class"]),
             target=target,
-            pattern=re.compile(raw["pattern"], re.IGNORECASE if raw.get("ignore_case", True) else 0),
+            pattern=regex.compile(raw["pattern"], flags | regex.VERSION0),
             languages=tuple(raw.get("languages", ())),
             description=raw.get("description", ""),
             positive=positive,
             negative=negative,
             max_words=int(raw.get("max_words", DEFAULT_MAX_WORDS[target])),
             weak=bool(raw.get("weak", False)),
+            similarity=float(raw.get("similarity", 0.0)),
+            domains=tuple(d.lower().lstrip(".") for d in raw.get("domains", defaults.get("domains", ()))),
+            origin=origin,
         )
     except KeyError as err:
-        raise RuleError(f"{origin}: rule is missing the key {err}") from None
-    except re.error as err:
-        raise RuleError(f"{origin}: rule {raw.get('id')}: bad pattern: {err}") from None
+        raise RuleError(f"{origin}: rule {rule_id} is missing the key {err}") from None
+    except regex.error as err:
+        raise RuleError(f"{origin}: rule {rule_id}: bad pattern: {err}") from None
+    except (TypeError, ValueError) as err:
+        raise RuleError(f"{origin}: rule {rule_id}: {err}") from None
 
 
 def parse_ruleset(text: str, origin: str) -> list[Rule]:
@@ -127,10 +184,25 @@ def parse_ruleset(text: str, origin: str) -> list[Rule]:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as err:
         raise RuleError(f"{origin}: not valid TOML: {err}") from None
-    cls = data.get("ruleset", {}).get("class")
-    if not cls:
+    defaults = data.get("ruleset", {})
+    if not defaults.get("class"):
         raise RuleError(f"{origin}: missing [ruleset] class")
-    return [_compile(raw, cls, origin) for raw in data.get("rules", [])]
+    if not isinstance(data.get("rules", []), list):
+        raise RuleError(f"{origin}: rules must be an array of tables ([[rules]])")
+    return [_compile(raw, defaults, origin) for raw in data.get("rules", [])]
+
+
+def check_backtracking(rule: Rule) -> None:
+    """Reject a pattern that takes too long on adversarial probes (catastrophic backtracking)."""
+    probes = (*_PROBES, *(example * (3000 // max(1, len(example)) + 1) + "\x00" for example in rule.positive))
+    for probe in probes:
+        try:
+            rule.pattern.search(probe, timeout=PROBE_TIMEOUT)
+        except TimeoutError:
+            raise RuleError(
+                f"{rule.origin}: rule {rule.id}: pattern can backtrack catastrophically "
+                f"(over {PROBE_TIMEOUT}s on a {len(probe)}-character probe); rewrite it without nested repeats"
+            ) from None
 
 
 def _builtin_files() -> list[tuple[str, str]]:
@@ -140,15 +212,17 @@ def _builtin_files() -> list[tuple[str, str]]:
     )
 
 
-def _assemble(sources: Sequence[tuple[str, str]]) -> RuleSet:
+def _assemble(sources: Sequence[tuple[str, str]], *, probe_from: int) -> RuleSet:
     rules: list[Rule] = []
     seen: set[str] = set()
     digest = hashlib.sha256()
-    for origin, text in sources:
+    for position, (origin, text) in enumerate(sources):
         digest.update(origin.encode() + b"\0" + text.encode() + b"\0")
         for rule in parse_ruleset(text, origin):
             if rule.id in seen:
                 raise RuleError(f"{origin}: duplicate rule id {rule.id}")
+            if position >= probe_from:
+                check_backtracking(rule)
             seen.add(rule.id)
             rules.append(rule)
     return RuleSet(tuple(rules), f"{RULESET_VERSION}+{digest.hexdigest()[:12]}")
@@ -157,21 +231,28 @@ def _assemble(sources: Sequence[tuple[str, str]]) -> RuleSet:
 @lru_cache(maxsize=1)
 def builtin_ruleset() -> RuleSet:
     """The rules shipped with cleaner, compiled once per process."""
-    return _assemble(_builtin_files())
+    return _assemble(_builtin_files(), probe_from=10**9)
+
+
+@lru_cache(maxsize=32)
+def _load_user(paths: tuple[Path, ...], stamps: tuple[float, ...]) -> RuleSet:
+    sources = _builtin_files()
+    builtin = len(sources)
+    for path in paths:
+        try:
+            sources.append((str(path), path.read_text(encoding="utf-8")))
+        except (OSError, UnicodeDecodeError) as err:
+            raise RuleError(f"{path}: cannot read rules: {getattr(err, 'strerror', None) or err}") from None
+    return _assemble(sources, probe_from=builtin)
 
 
 def load_ruleset(extra: Iterable[str | Path] = ()) -> RuleSet:
-    """The built-in rules plus user TOML files (their rules are tried after the built-in ones)."""
-    extra = tuple(Path(p) for p in extra)
-    if not extra:
+    """The built-in rules plus user TOML files (tried after the built-in ones), compiled once per process."""
+    paths = tuple(Path(p) for p in extra)
+    if not paths:
         return builtin_ruleset()
-    sources = _builtin_files()
-    for path in extra:
-        try:
-            sources.append((str(path), path.read_text(encoding="utf-8")))
-        except OSError as err:
-            raise RuleError(f"{path}: cannot read rules: {err.strerror}") from None
-    return _assemble(sources)
+    stamps = tuple(path.stat().st_mtime if path.exists() else -1.0 for path in paths)
+    return _load_user(paths, stamps)
 
 
 def check_examples(rule: Rule) -> list[str]:
@@ -191,4 +272,9 @@ def _example_matches(rule: Rule, text: str) -> bool:
         return bool(rule.pattern.fullmatch(text))
     if rule.target == "attributes":
         return bool(rule.pattern.search(text))
+    if rule.target == "structure":
+        from cleaner.api import clean  # the example is a whole document: run the pipeline on it
+
+        ruleset = RuleSet((*[r for r in builtin_ruleset().rules if r.id != rule.id], replace(rule)), "examples")
+        return any(span.rule == rule.id for span in clean(text, mode="text", rules=ruleset).removed)
     return bool(rule.matches(text))
