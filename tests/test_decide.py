@@ -62,3 +62,37 @@ def test_prose_that_mentions_boilerplate_words_is_kept():
     ]
     for text in texts:
         assert clean(f"{PROSE}\n\n{text}").removed == ()
+
+
+def test_teaser_list_without_a_heading_is_recognised():
+    items = "\n\n".join(
+        f"Headline number {n} about the city\n\nThe teaser for story {n} runs on and is cut…\n\n{n} days ago"
+        for n in (2, 3, 4)
+    )
+    doc = clean(f"{PROSE}\n\n{PROSE}\n\n{items}")
+    assert doc.text == f"{PROSE}\n\n{PROSE}"
+    assert {span.reason for span in doc.removed} == {"recent_posts"}
+    assert {span.rule for span in doc.removed} == {"recent_posts.teaser_list"}
+
+
+def test_a_lone_time_line_is_not_a_list():
+    doc = clean(f"{PROSE}\n\n5 days ago\n\n{PROSE}")
+    assert [span.reason for span in doc.removed] == ["timestamp_list"]
+
+
+def test_comment_region_near_the_end_runs_to_the_end_even_over_long_comments():
+    comment = (
+        "I have lived by that bridge for thirty years and I can tell you that nobody in the council ever "
+        "listened to the residents about the cracks, which we reported again and again to the office."
+    )
+    doc = clean(f"{PROSE}\n\n{PROSE}\n\n{PROSE}\n\n{PROSE}\n\nComments (2)\n\nMaria\n\n{comment}\n\nJohn\n\nSo true.")
+    assert doc.text == "\n\n".join([PROSE] * 4)
+    assert {span.reason for span in doc.removed} == {"comment_prompt"}
+
+
+def test_quoted_boilerplate_inside_prose_is_kept():
+    text = (
+        "Every visitor has met the banner announcing that “this website uses cookies” and asking for a "
+        "decision, and few people read past that first line of it."
+    )
+    assert clean(f"{PROSE}\n\n{text}").removed == ()

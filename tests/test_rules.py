@@ -6,7 +6,14 @@ import re
 
 import pytest
 
-from cleaner.rules import RuleError, builtin_ruleset, check_examples, load_ruleset, parse_ruleset
+from cleaner.rules import (
+    RuleError,
+    builtin_ruleset,
+    check_backtracking,
+    check_examples,
+    load_ruleset,
+    parse_ruleset,
+)
 
 BUILTIN = builtin_ruleset()
 
@@ -83,3 +90,66 @@ def test_long_prose_is_never_matched_by_a_short_rule():
 def test_byline_captures_the_author():
     assert BUILTIN.match_text("by Admin").author == "Admin"
     assert BUILTIN.match_text("Von Anna Schmidt | 14. März 2026").author == "Anna Schmidt"
+
+
+def _write(tmp_path, name, text):
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_catastrophic_user_pattern_is_rejected(tmp_path):
+    evil = _write(
+        tmp_path,
+        "evil.toml",
+        "[ruleset]\nclass='x'\n[[rules]]\nid='evil'\npattern='(a|aa)+$'\npositive=['aaaa']\nnegative=['b']",
+    )
+    with pytest.raises(RuleError, match="backtrack catastrophically"):
+        load_ruleset([evil])
+
+
+def test_builtin_rules_pass_the_backtracking_probe():
+    for rule in BUILTIN.rules:
+        check_backtracking(rule)
+
+
+def test_site_rules_apply_only_on_their_domain(tmp_path):
+    site = _write(
+        tmp_path,
+        "jakarta.toml",
+        """
+[ruleset]
+class = "subscription_prompt"
+domains = ["thejakartapost.com"]
+[[rules]]
+id = "site.jakartapost.best_of"
+pattern = '^share the best of the jakarta post'
+positive = ["Share the best of The Jakarta Post with friends"]
+negative = ["The Jakarta Post reported the best results"]
+""",
+    )
+    rules = load_ruleset([site])
+    line = "Share the best of The Jakarta Post with friends and family today"
+    on_site = rules.for_url("https://www.thejakartapost.com/opinion/2023/09/20/x.html")
+    assert on_site.match_text(line).rule.id == "site.jakartapost.best_of"
+    assert rules.for_url("https://example.org/a").match_text(line) is None
+    assert rules.for_url(None).match_text(line) is None
+
+
+def test_without_drops_whole_classes():
+    fewer = BUILTIN.without(["cookie_banner"])
+    assert "cookie_banner" not in fewer.classes
+    assert fewer.match_text("This website uses cookies.") is None
+    assert fewer.version != BUILTIN.version
+
+
+def test_structure_rules_can_be_switched_off():
+    from cleaner import clean
+
+    text = "World\n\nBridge to reopen in May\n\n" + "The council approved the budget after a long debate. " * 3
+    assert clean(text).title == "Bridge to reopen in May"
+    assert clean(text, rules=BUILTIN.without(["title"])).title is None
+
+
+def test_patterns_are_compiled_once():
+    assert builtin_ruleset() is builtin_ruleset()
