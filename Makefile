@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 TEST_STAMP := $(VENV)/.installed-test
 
-.PHONY: run test lint format install clean
+.PHONY: run test lint format install clean chromium
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -27,11 +27,19 @@ run: $(STAMP)
 	$(BIN)/cleaner clean seeds/*.txt --format jsonl -o out/seeds.jsonl --summary
 	@echo "wrote out/seeds.jsonl"
 
-## make test: install the test extras, lint, and run the whole suite
-test: $(TEST_STAMP)
+## make test: install the test extras (and Chromium where it can be), lint, and run the whole suite
+test: $(TEST_STAMP) chromium
 	$(BIN)/ruff check cleaner tests benchmarks
 	$(BIN)/ruff format --check cleaner tests benchmarks
 	$(BIN)/python -m pytest
+
+## make chromium: Debian's Chromium for the browser test of the HTML report; never fails the build
+# sudo (non-interactive) only when not root and sudo exists
+SUDO = $(shell [ "$$(id -u)" -eq 0 ] || ! command -v sudo >/dev/null 2>&1 || echo sudo -n)
+chromium:
+	@command -v chromium >/dev/null 2>&1 || command -v chromium-browser >/dev/null 2>&1 \
+		|| ($(SUDO) apt-get update -qq && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium) \
+		|| echo "chromium could not be installed; the browser test will be skipped"
 
 lint: $(TEST_STAMP)
 	$(BIN)/ruff check cleaner tests benchmarks

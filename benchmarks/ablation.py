@@ -1,6 +1,7 @@
 """Rule ablation: precision and recall with all rules, and with all rules minus each class.
 
-    python -m benchmarks.ablation [--data ../shared/data] [--split dev] [--jobs 2] [--out benchmarks/results/ablation.json]
+    python -m benchmarks.ablation [--data ../shared/data] [--split dev] [--jobs 2]
+                                  [--out benchmarks/results/ablation.json]
 
 Two inputs per dev page: the HTML page itself, and already-extracted dirty text (trafilatura's
 favor_recall output for the page, which keeps much of the boilerplate), cleaned in text mode.

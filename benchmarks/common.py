@@ -47,9 +47,7 @@ def score(predicted: str, gold: str) -> Score:
 
 def mean(scores: list[Score]) -> Score:
     n = max(1, len(scores))
-    return Score(
-        sum(s.precision for s in scores) / n, sum(s.recall for s in scores) / n, sum(s.f1 for s in scores) / n
-    )
+    return Score(sum(s.precision for s in scores) / n, sum(s.recall for s in scores) / n, sum(s.f1 for s in scores) / n)
 
 
 def records(data_dir: Path, split: str = "dev", datasets: tuple[str, ...] = DATASETS) -> Iterator[dict]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 
 import click
 
@@ -82,3 +83,64 @@ def clean_command(inputs, mode, fmt, output, url, rule_files, summary) -> None:
             elif summary:
                 click.echo(summary_line(doc), err=True)
     sys.exit(1 if failures else 0)
+
+
+@main.command("explain")
+@click.argument("input_path", metavar="INPUT")
+@click.option(
+    "--mode",
+    type=click.Choice(MODES),
+    default="auto",
+    show_default=True,
+    help="Read the input as HTML, as text, or decide from the content.",
+)
+@click.option("--url", default=None, help="The URL of the input (metadata, provenance).")
+@click.option(
+    "--rules",
+    "rule_files",
+    multiple=True,
+    type=click.Path(exists=True, dir_okay=False),
+    help="Extra TOML ruleset (repeatable).",
+)
+@click.option(
+    "--html",
+    "report",
+    type=click.Path(dir_okay=False, writable=True),
+    default=None,
+    metavar="REPORT.html",
+    help="Also write a self-contained HTML report here.",
+)
+def explain_command(input_path, mode, url, rule_files, report) -> None:
+    """Show every block of INPUT (one file or - for stdin): kept or removed, the reason and the rule.
+
+    Exit status: 0 when the document was cleaned, 1 when it failed (the blocks it has are still
+    shown), 2 for usage errors.
+    """
+    from rich.console import Console
+
+    from cleaner.explain import print_explanation, render_html
+
+    if input_path != "-" and Path(input_path).is_dir():
+        raise click.UsageError(f"INPUT must be one file or -, not a directory: {input_path}")
+    try:
+        ruleset = load_ruleset(rule_files)
+    except RuleError as err:
+        raise click.UsageError(str(err)) from None
+    if input_path == "-":
+        name = "stdin"
+        doc = clean(sys.stdin.buffer.read(), url=url, mode=mode, rules=ruleset, source=name)
+    else:
+        name = input_path
+        doc = clean_file(input_path, url=url, mode=mode, rules=ruleset)
+    if doc.decisions:  # a failed document can still have blocks, e.g. when all of them were removed
+        print_explanation(doc, Console(highlight=False))
+        if report:
+            try:
+                Path(report).write_text(render_html(doc), encoding="utf-8")
+            except OSError as err:
+                click.echo(f"cleaner: error: cannot write {report}: {err.strerror or err}", err=True)
+                sys.exit(1)
+            click.echo(f"cleaner: wrote HTML report to {report}", err=True)
+    if doc.error:
+        click.echo(f"cleaner: error: {name}: {doc.error}", err=True)
+        sys.exit(1)

@@ -117,6 +117,12 @@ class CleanDocument:
     def ok(self) -> bool:
         return self.error is None
 
+    def _repr_html_(self) -> str:
+        """Jupyter shows the explain report: every block, the removed ones struck through with their reason."""
+        from cleaner.explain import render_html  # lazy: explain imports this module
+
+        return render_html(self)
+
     def to_dict(self) -> dict[str, Any]:
         return {
             "text": self.text,
