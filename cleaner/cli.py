@@ -10,7 +10,14 @@ import click
 from cleaner import __version__
 from cleaner.api import MODES, clean, clean_file
 from cleaner.read import expand
-from cleaner.rules import RuleError, load_ruleset
+from cleaner.rules import (
+    RuleError,
+    builtin_ruleset,
+    check_backtracking,
+    check_examples,
+    load_ruleset,
+    parse_ruleset,
+)
 from cleaner.write import FORMATS, Writer, summary_line
 
 
@@ -144,3 +151,67 @@ def explain_command(input_path, mode, url, rule_files, report) -> None:
     if doc.error:
         click.echo(f"cleaner: error: {name}: {doc.error}", err=True)
         sys.exit(1)
+
+
+@main.group("rules")
+def rules_group() -> None:
+    """List and test rulesets (the built-in rules and your own TOML files)."""
+
+
+@rules_group.command("list")
+@click.option(
+    "--rules",
+    "rule_files",
+    multiple=True,
+    type=click.Path(exists=True, dir_okay=False),
+    help="Also list the rules of this TOML file (repeatable).",
+)
+@click.option("--class", "cls", default=None, help="Only rules of this class.")
+@click.option("--language", default=None, help="Only rules for this language (ISO 639-1).")
+def rules_list(rule_files, cls, language) -> None:
+    """Print every rule: id, class, target, languages and description."""
+    try:
+        ruleset = load_ruleset(rule_files)
+    except RuleError as err:
+        raise click.UsageError(str(err)) from None
+    shown = [
+        rule
+        for rule in ruleset.rules
+        if (cls is None or rule.cls == cls) and (language is None or language in rule.languages)
+    ]
+    width = max((len(rule.id) for rule in shown), default=2)
+    for rule in shown:
+        languages = ",".join(rule.languages) or "-"
+        site = f" [{', '.join(rule.domains)}]" if rule.domains else ""
+        click.echo(f"{rule.id:<{width}}  {rule.cls:<19}  {rule.target:<10}  {languages:<23}  {rule.description}{site}")
+    click.echo(f"{len(shown)} rules, ruleset {ruleset.version}", err=True)
+
+
+@rules_group.command("test")
+@click.argument("files", nargs=-1, type=click.Path(exists=True, dir_okay=False))
+@click.option("--builtin", is_flag=True, help="Also test the built-in rules.")
+def rules_test(files, builtin) -> None:
+    """Run the positive and negative examples of each rule in FILES; exit 1 on any failure."""
+    if not files and not builtin:
+        raise click.UsageError("give one or more TOML files, or --builtin")
+    failures: list[str] = []
+    tested = 0
+    if builtin:
+        for rule in builtin_ruleset().rules:
+            failures += check_examples(rule)
+            tested += 1
+    for path in files:
+        try:
+            rules = parse_ruleset(Path(path).read_text(encoding="utf-8"), path)
+            for rule in rules:
+                check_backtracking(rule)
+        except (RuleError, UnicodeDecodeError) as err:
+            failures.append(str(err))
+            continue
+        for rule in rules:
+            failures += check_examples(rule)
+            tested += 1
+    for failure in failures:
+        click.echo(f"FAIL {failure}")
+    click.echo(f"{tested} rules tested, {len(failures)} failures")
+    sys.exit(1 if failures else 0)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 from conftest import FIXTURES, ROOT, SEED_FILES, run_cli
 
@@ -123,3 +124,55 @@ negative = ["The countries signed nothing"]
 def test_summary_goes_to_stderr():
     result = run_cli("clean", SEED, "--summary", "--format", "jsonl")
     assert "kept 6/13 blocks" in result.stderr.decode("utf-8")
+
+
+def test_rules_list_shows_every_builtin_rule():
+    from cleaner.rules import builtin_ruleset
+
+    result = run_cli("rules", "list")
+    assert result.returncode == 0
+    lines = result.stdout.decode("utf-8").splitlines()
+    assert len(lines) == len(builtin_ruleset().rules)
+    assert any(line.startswith("cookie_banner.text.de ") and "de" in line for line in lines)
+
+
+def test_rules_list_filters_by_language():
+    lines = run_cli("rules", "list", "--language", "id").stdout.decode("utf-8").splitlines()
+    columns = [re.split(r"\s{2,}", line) for line in lines]
+    assert columns and all("id" in languages.split(",") for _, _, _, languages, _ in columns)
+
+
+def test_rules_test_reports_failing_examples(tmp_path):
+    good = tmp_path / "good.toml"
+    good.write_text(
+        "[ruleset]\nclass='promo'\n[[rules]]\nid='promo.app'\npattern='^download our app'\n"
+        "positive=['Download our app']\nnegative=['We did not download it']",
+        encoding="utf-8",
+    )
+    bad = tmp_path / "bad.toml"
+    bad.write_text(
+        "[ruleset]\nclass='promo'\n[[rules]]\nid='promo.loose'\npattern='app'\n"
+        "positive=['Download our app']\nnegative=['The apple harvest was late']",
+        encoding="utf-8",
+    )
+    assert run_cli("rules", "test", str(good)).returncode == 0
+    result = run_cli("rules", "test", str(good), str(bad))
+    assert result.returncode == 1
+    assert "promo.loose: negative example matched: 'The apple harvest was late'" in result.stdout.decode()
+    assert "2 rules tested, 1 failures" in result.stdout.decode()
+
+
+def test_rules_test_rejects_a_catastrophic_pattern(tmp_path):
+    evil = tmp_path / "evil.toml"
+    evil.write_text(
+        "[ruleset]\nclass='x'\n[[rules]]\nid='evil'\npattern='(a|aa)+$'\npositive=['aaaa']\nnegative=['b']",
+        encoding="utf-8",
+    )
+    result = run_cli("rules", "test", str(evil))
+    assert result.returncode == 1
+    assert "backtrack catastrophically" in result.stdout.decode()
+
+
+def test_rules_test_builtin_passes():
+    result = run_cli("rules", "test", "--builtin")
+    assert result.returncode == 0, result.stdout.decode()
