@@ -65,12 +65,12 @@ def records(data_dir: Path, split: str = "dev", datasets: tuple[str, ...] = DATA
                 yield record
 
 
-def environment() -> dict:
+def environment(extra: tuple[str, ...] = ()) -> dict:
     """Machine and package versions, for the report."""
     import os
 
     packages = {}
-    for name in ("cleaner", "trafilatura", "lxml", "regex"):
+    for name in ("cleaner", "trafilatura", "lxml", "regex", *extra):
         try:
             packages[name] = version(name)
         except PackageNotFoundError:

@@ -24,6 +24,7 @@ class Block:
     dom_rule: str | None = None
     link_density: float = 0.0
     main_content: bool | None = None  # trafilatura's verdict; None when it was not asked
+    attrs: tuple[str, ...] = ()  # HTML: class and id tokens of the enclosing elements, nearest last
 
     @property
     def words(self) -> int:

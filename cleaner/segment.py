@@ -61,6 +61,8 @@ _BLOCK = frozenset(_KIND) | frozenset(
     "figure form fieldset legend address center details summary body html hr dialog menu".split()
 )
 _NEVER_MARKED = frozenset({"html", "body", "main", "article"})
+_ATTR_SPLIT = re.compile(r"[\s_\-:]+")
+_MAX_ATTRS = 16
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
 
 
@@ -69,6 +71,7 @@ class _Context:
     reason: str | None = None
     rule: str | None = None
     in_link: bool = False
+    attrs: tuple[str, ...] = ()  # class and id tokens of the element and its ancestors, nearest last
 
 
 @dataclass
@@ -114,6 +117,7 @@ class _Builder:
                 dom_reason=self.context.reason,
                 dom_rule=self.context.rule,
                 link_density=min(1.0, link_chars / max(1, len(text))),
+                attrs=self.context.attrs,
             )
         )
 
@@ -185,22 +189,35 @@ def _mark(
     marked: list[etree._Element],
 ) -> _Context:
     link = parent.in_link or tag == "a"
-    reason, rule_id = _never_content(element, tag, ruleset)
+    get = element.get
+    attributes = " ".join(value for value in (get("class"), get("id"), get("role"), get("aria-label")) if value).lower()
+    attrs = _attr_tokens(attributes, parent.attrs)
+    reason, rule_id = _never_content(element, tag, attributes, ruleset)
     if parent.reason:
         # already pruned with an ancestor; a more specific marker inside (a recent-posts widget
         # in a sidebar) only sharpens the reason
-        return _Context(reason or parent.reason, rule_id or parent.rule, link)
+        return _Context(reason or parent.reason, rule_id or parent.rule, link, attrs)
     if reason and tag not in _NEVER_MARKED and not _too_big(element, total_chars):
         marked.append(element)
-        return _Context(reason, rule_id, link)
-    return _Context(None, None, link) if link != parent.in_link else parent
+        return _Context(reason, rule_id, link, attrs)
+    if link == parent.in_link and attrs is parent.attrs:
+        return parent
+    return _Context(None, None, link, attrs)
 
 
-def _never_content(element: etree._Element, tag: str, ruleset: RuleSet) -> tuple[str | None, str | None]:
+def _attr_tokens(attributes: str, inherited: tuple[str, ...]) -> tuple[str, ...]:
+    if not attributes:
+        return inherited
+    tokens = tuple(t for t in _ATTR_SPLIT.split(attributes) if len(t) > 1 and not t.isdigit())
+    return (inherited + tokens)[-_MAX_ATTRS:] if tokens else inherited
+
+
+def _never_content(
+    element: etree._Element, tag: str, attributes: str, ruleset: RuleSet
+) -> tuple[str | None, str | None]:
     get = element.get
     if get("hidden") is not None or get("aria-hidden") == "true" or _HIDDEN_STYLE.search(get("style") or ""):
         return "hidden", "dom.hidden"
-    attributes = " ".join(value for value in (get("class"), get("id"), get("role"), get("aria-label")) if value).lower()
     rule = ruleset.match_element(tag, attributes)
     return (rule.cls, rule.id) if rule else (None, None)
 

@@ -1,0 +1,109 @@
+"""Extraction quality on the dev split, cleaner beside the open-source anchors, in one run.
+
+    python -m benchmarks.quality [--data ../shared/data] [--split dev] [--jobs 2] [--limit N]
+                                 [--out benchmarks/results/quality.json]
+
+Per dataset and overall: precision, recall and F1 of the bag-of-tokens overlap between each
+system's text and the gold (lower-cased ``\\w+`` tokens counted with multiplicity, per document,
+then averaged), and the mean time per document. Synthetic pages and pages whose gold cannot come
+from the input (``sanity:`` notes) are left out.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import json
+import time
+from collections import defaultdict
+from multiprocessing import Pool
+from pathlib import Path
+
+from benchmarks import anchors
+from benchmarks.common import DATASETS, DEFAULT_DATA, Score, environment, mean, records, score
+from cleaner import clean
+
+CLEANER = "cleaner"
+
+
+def _systems() -> list[str]:
+    return [CLEANER, *anchors.ANCHORS]
+
+
+def _run(system: str, html: str) -> str:
+    if system == CLEANER:
+        return clean(html, mode="html").text
+    return anchors.run(system, html)
+
+
+def _one(record: dict) -> dict:
+    out = {"dataset": record["dataset"], "id": record["id"], "scores": {}, "seconds": {}}
+    for system in _systems():
+        started = time.perf_counter()
+        text = _run(system, record["html"])
+        out["seconds"][system] = time.perf_counter() - started
+        out["scores"][system] = score(text, record["gold"]).__dict__
+    return out
+
+
+def summarize(results: list[dict]) -> dict:
+    table: dict = {}
+    groups = defaultdict(list)
+    for result in results:
+        groups[result["dataset"]].append(result)
+    groups["overall"] = results
+    for group, items in groups.items():
+        table[group] = {}
+        for system in _systems():
+            scores = [Score(**item["scores"][system]) for item in items]
+            seconds = sum(item["seconds"][system] for item in items) / max(1, len(items))
+            table[group][system] = {**mean(scores).__dict__, "ms_per_doc": 1000 * seconds, "documents": len(items)}
+    return table
+
+
+def markdown(report: dict) -> str:
+    order = [d for d in (*DATASETS, "overall") if d in report["results"]]
+    lines = []
+    for group in order:
+        rows = report["results"][group]
+        count = next(iter(rows.values()))["documents"]
+        lines += [f"\n**{group}** ({count} documents)\n", "| system | precision | recall | F1 | ms/doc |"]
+        lines += ["|---|---:|---:|---:|---:|"]
+        for system, row in sorted(rows.items(), key=lambda item: -item[1]["f1"]):
+            name = f"**{system}**" if system == CLEANER else system
+            lines.append(
+                f"| {name} | {row['precision']:.3f} | {row['recall']:.3f} | {row['f1']:.3f} | {row['ms_per_doc']:.0f} |"
+            )
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description="Extraction quality on the dev split, beside the anchors.")
+    parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
+    parser.add_argument("--split", default="dev")
+    parser.add_argument("--jobs", type=int, default=2)
+    parser.add_argument("--limit", type=int, default=0, help="only the first N pages of each dataset")
+    parser.add_argument("--out", type=Path, default=Path("benchmarks/results/quality.json"))
+    args = parser.parse_args(argv)
+    pages = []
+    for dataset in DATASETS:
+        chosen = list(records(args.data, args.split, (dataset,)))
+        pages += chosen[: args.limit] if args.limit else chosen
+    started = time.time()
+    with Pool(args.jobs) as pool:
+        results = pool.map(_one, pages, chunksize=2)
+    report = {
+        "date": datetime.date.today().isoformat(),
+        "split": args.split,
+        "documents": len(pages),
+        "seconds": round(time.time() - started, 1),
+        "environment": environment(extra=anchors.PACKAGES),
+        "results": summarize(results),
+    }
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
+    print(markdown(report))
+
+
+if __name__ == "__main__":
+    main()
