@@ -6,19 +6,20 @@ import dataclasses
 from collections.abc import Iterable
 from pathlib import Path
 
-from cleaner import assemble
-from cleaner.decide import decide
+from cleaner import assemble, model
+from cleaner.decide import TopOfDocument, decide
 from cleaner.decode import InputError, decode
 from cleaner.detect import detect_kind
 from cleaner.label import label_main_content, main_content_text
-from cleaner.metadata import detect_language, html_metadata
+from cleaner.metadata import Metadata, detect_language, html_metadata
 from cleaner.normalize import normalize_text
 from cleaner.parse import parse_html
-from cleaner.records import CleanDocument
+from cleaner.records import CleanDocument, Decision
 from cleaner.rules import RuleSet, load_ruleset
 from cleaner.segment import segment_html, segment_text
 
 MODES = ("auto", "html", "text")
+FAVORS = model.FAVORS
 
 
 def clean(
@@ -27,18 +28,22 @@ def clean(
     url: str | None = None,
     mode: str = "auto",
     rules: RuleSet | Iterable[str | Path] | None = None,
+    favor: str = "balanced",
     source: str | None = None,
 ) -> CleanDocument:
     """Clean one document (HTML or already-extracted text) and say what was removed and why.
 
+    ``favor`` trades precision for recall: "precision" removes more, "recall" keeps more.
     Bad input (empty, binary, undecodable) gives a CleanDocument whose ``error`` says why.
     """
     if mode not in MODES:
         raise ValueError(f"mode must be one of {', '.join(MODES)}, not {mode!r}")
+    if favor not in FAVORS:
+        raise ValueError(f"favor must be one of {', '.join(FAVORS)}, not {favor!r}")
     data = content.encode("utf-8", errors="surrogatepass") if isinstance(content, str) else bytes(content)
     source = source or url or "<string>"
     ruleset = rules if isinstance(rules, RuleSet) else load_ruleset(rules or ())
-    options = {"mode": mode, "url": url, "rules": _rule_names(rules)}
+    options = {"mode": mode, "url": url, "rules": _rule_names(rules), "favor": favor}
     ruleset = ruleset.for_url(url)
     try:
         if isinstance(content, str):
@@ -50,7 +55,9 @@ def clean(
             text, encoding = decoded.text, decoded.encoding
         kind = detect_kind(text) if mode == "auto" else mode
         clean_kind = _clean_html if kind == "html" else _clean_text
-        doc = clean_kind(text, data, url=url, source=source, options=options, ruleset=ruleset, encoding=encoding)
+        doc = clean_kind(
+            text, data, url=url, source=source, options=options, ruleset=ruleset, encoding=encoding, favor=favor
+        )
         if not doc.text:
             return dataclasses.replace(doc, error=f"no article text found: all {len(doc.removed)} blocks were removed")
         return doc
@@ -79,6 +86,7 @@ def clean_file(
     url: str | None = None,
     mode: str = "auto",
     rules: RuleSet | Iterable[str | Path] | None = None,
+    favor: str = "balanced",
 ) -> CleanDocument:
     """Clean the document stored at ``path``; a missing or unreadable file gives an error record."""
     path = Path(path)
@@ -92,18 +100,38 @@ def clean_file(
             message,
             source=str(path),
             url=url,
-            options={"mode": mode, "url": url, "rules": _rule_names(rules)},
+            options={"mode": mode, "url": url, "rules": _rule_names(rules), "favor": favor},
             ruleset_version=ruleset.version,
         )
-    return clean(data, url=url, mode=mode, rules=rules, source=str(path))
+    return clean(data, url=url, mode=mode, rules=rules, favor=favor, source=str(path))
 
 
-def _clean_text(text, data, *, url, source, options, ruleset, encoding) -> CleanDocument:
-    normalized = normalize_text(text)
-    blocks = segment_text(normalized)
+def text_decisions(text: str, ruleset: RuleSet) -> tuple[list[Decision], TopOfDocument]:
+    """Rule and structure decisions for already-extracted text (before the learned model)."""
+    blocks = segment_text(normalize_text(text))
     if not blocks:
         raise InputError("empty input: no text")
-    decisions, top = decide(blocks, ruleset)
+    return decide(blocks, ruleset)
+
+
+def html_decisions(text: str, url: str | None, ruleset: RuleSet) -> tuple[list[Decision], TopOfDocument, Metadata]:
+    """Parse once, segment, prune never-content, ask trafilatura, decide by rules (before the model)."""
+    tree = parse_html(text)
+    segmented = segment_html(tree, ruleset)
+    if not segmented.blocks:
+        raise InputError("no text in this HTML page")
+    for element in segmented.marked:
+        if element.getparent() is not None:
+            element.drop_tree()
+    meta = html_metadata(tree, url)
+    blocks = label_main_content(segmented.blocks, main_content_text(tree, url))
+    decisions, top = decide(blocks, ruleset, title=meta.title, html=True)
+    return decisions, top, meta
+
+
+def _clean_text(text, data, *, url, source, options, ruleset, encoding, favor) -> CleanDocument:
+    decisions, top = text_decisions(text, ruleset)
+    decisions = model.refine(decisions, "text", favor)
     body = assemble.body_text(decisions)
     return CleanDocument(
         text=body,
@@ -119,6 +147,7 @@ def _clean_text(text, data, *, url, source, options, ruleset, encoding) -> Clean
             kind="text",
             source=source,
             ruleset_version=ruleset.version,
+            model_version=model.version("text"),
             options=options,
             encoding=encoding,
             decisions=decisions,
@@ -126,17 +155,9 @@ def _clean_text(text, data, *, url, source, options, ruleset, encoding) -> Clean
     )
 
 
-def _clean_html(text, data, *, url, source, options, ruleset, encoding) -> CleanDocument:
-    tree = parse_html(text)
-    segmented = segment_html(tree, ruleset)
-    if not segmented.blocks:
-        raise InputError("no text in this HTML page")
-    for element in segmented.marked:
-        if element.getparent() is not None:
-            element.drop_tree()
-    meta = html_metadata(tree, url)
-    blocks = label_main_content(segmented.blocks, main_content_text(tree, url))
-    decisions, top = decide(blocks, ruleset, title=meta.title, html=True)
+def _clean_html(text, data, *, url, source, options, ruleset, encoding, favor) -> CleanDocument:
+    decisions, top, meta = html_decisions(text, url, ruleset)
+    decisions = model.refine(decisions, "html", favor)
     body = assemble.body_text(decisions)
     categories = meta.categories + tuple(c for c in top.categories if c not in meta.categories)
     return CleanDocument(
@@ -155,6 +176,7 @@ def _clean_html(text, data, *, url, source, options, ruleset, encoding) -> Clean
             kind="html",
             source=source,
             ruleset_version=ruleset.version,
+            model_version=model.version("html"),
             options=options,
             encoding=encoding,
             decisions=decisions,

@@ -11,8 +11,6 @@ from typing import Any
 from cleaner import __version__
 from cleaner.records import CleanDocument, Decision, Provenance, RemovedSpan
 
-MODEL_VERSION = "none"  # no learned model yet: decisions come from rules, structure and trafilatura
-
 
 @cache
 def package_version(name: str) -> str:
@@ -33,6 +31,7 @@ def provenance(
     source: str,
     ruleset_version: str,
     options: Mapping[str, Any],
+    model_version: str = "none",
     encoding: str | None = None,
     decisions: Sequence[Decision] = (),
 ) -> Provenance:
@@ -44,7 +43,7 @@ def provenance(
         trafilatura_version=package_version("trafilatura"),
         lxml_version=package_version("lxml"),
         ruleset_version=ruleset_version,
-        model_version=MODEL_VERSION,
+        model_version=model_version,
         options=tuple(sorted(options.items())),
         encoding=encoding,
         blocks_total=len(decisions),
@@ -59,7 +58,7 @@ def body_text(decisions: Sequence[Decision]) -> str:
 
 def removed_spans(decisions: Sequence[Decision]) -> tuple[RemovedSpan, ...]:
     return tuple(
-        RemovedSpan(d.block.text, d.reason or "unknown", d.block.start, d.block.end, d.rule)
+        RemovedSpan(d.block.text, d.reason or "unknown", d.block.start, d.block.end, d.rule, d.score)
         for d in decisions
         if not d.keep
     )

@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from cleaner import __version__
-from cleaner.api import MODES, clean, clean_file
+from cleaner.api import FAVORS, MODES, clean, clean_file
 from cleaner.read import expand
 from cleaner.rules import (
     RuleError,
@@ -59,7 +59,14 @@ def main() -> None:
     help="Extra TOML ruleset (repeatable).",
 )
 @click.option("--summary", is_flag=True, help="Print one line per document to stderr: kept/removed blocks and title.")
-def clean_command(inputs, mode, fmt, output, url, rule_files, summary) -> None:
+@click.option(
+    "--favor",
+    type=click.Choice(FAVORS),
+    default="balanced",
+    show_default=True,
+    help="precision removes more, recall keeps more.",
+)
+def clean_command(inputs, mode, fmt, output, url, rule_files, summary, favor) -> None:
     """Clean each INPUT: a file, a directory (walked recursively) or - for stdin.
 
     Exit status: 0 when every document was cleaned, 1 when some failed (their records
@@ -80,9 +87,9 @@ def clean_command(inputs, mode, fmt, output, url, rule_files, summary) -> None:
         writer = Writer(stream, fmt or ("jsonl" if several else "text"), several=several)
         for source in sources:
             if source.path is None:
-                doc = clean(sys.stdin.buffer.read(), url=url, mode=mode, rules=ruleset, source="stdin")
+                doc = clean(sys.stdin.buffer.read(), url=url, mode=mode, rules=ruleset, favor=favor, source="stdin")
             else:
-                doc = clean_file(source.path, url=url, mode=mode, rules=ruleset)
+                doc = clean_file(source.path, url=url, mode=mode, rules=ruleset, favor=favor)
             writer.write(doc)
             if doc.error:
                 failures += 1
@@ -117,7 +124,8 @@ def clean_command(inputs, mode, fmt, output, url, rule_files, summary) -> None:
     metavar="REPORT.html",
     help="Also write a self-contained HTML report here.",
 )
-def explain_command(input_path, mode, url, rule_files, report) -> None:
+@click.option("--favor", type=click.Choice(FAVORS), default="balanced", show_default=True)
+def explain_command(input_path, mode, url, rule_files, report, favor) -> None:
     """Show every block of INPUT (one file or - for stdin): kept or removed, the reason and the rule.
 
     Exit status: 0 when the document was cleaned, 1 when it failed (the blocks it has are still
@@ -135,10 +143,10 @@ def explain_command(input_path, mode, url, rule_files, report) -> None:
         raise click.UsageError(str(err)) from None
     if input_path == "-":
         name = "stdin"
-        doc = clean(sys.stdin.buffer.read(), url=url, mode=mode, rules=ruleset, source=name)
+        doc = clean(sys.stdin.buffer.read(), url=url, mode=mode, rules=ruleset, favor=favor, source=name)
     else:
         name = input_path
-        doc = clean_file(input_path, url=url, mode=mode, rules=ruleset)
+        doc = clean_file(input_path, url=url, mode=mode, rules=ruleset, favor=favor)
     if doc.decisions:  # a failed document can still have blocks, e.g. when all of them were removed
         print_explanation(doc, Console(highlight=False))
         if report:
@@ -215,3 +223,44 @@ def rules_test(files, builtin) -> None:
         click.echo(f"FAIL {failure}")
     click.echo(f"{tested} rules tested, {len(failures)} failures")
     sys.exit(1 if failures else 0)
+
+
+@main.command("train")
+@click.option(
+    "--data",
+    type=click.Path(exists=True, path_type=Path),
+    default=Path("../shared/data"),
+    show_default=True,
+    help="A folder of <dataset>.jsonl.gz files, or one labeled .jsonl(.gz) file.",
+)
+@click.option(
+    "--out", type=click.Path(file_okay=False, path_type=Path), required=True, help="Where to write the models."
+)
+@click.option("--seed", type=int, default=0, show_default=True)
+@click.option("--dataset", "datasets", multiple=True, default=("wcxb",), show_default=True, help="Repeatable.")
+@click.option("--split", default="train", show_default=True)
+@click.option(
+    "--any-licence",
+    is_flag=True,
+    help="Also train on records whose licence does not allow shipping the model (experiments only).",
+)
+@click.option("--jobs", type=int, default=2, show_default=True)
+def train_command(data, out, seed, datasets, split, any_licence, jobs) -> None:
+    """Train the HTML and text block classifiers on labeled pages (the shared data's record format)."""
+    from cleaner.model.train import SHIPPABLE_LICENCES, train
+
+    try:
+        train(
+            data,
+            out,
+            seed=seed,
+            datasets=datasets,
+            split=split,
+            licences=() if any_licence else SHIPPABLE_LICENCES,
+            jobs=jobs,
+            log=lambda line: click.echo(line, err=True),
+        )
+    except (ValueError, OSError) as err:
+        click.echo(f"cleaner: error: {err}", err=True)
+        sys.exit(1)
+    click.echo(f"wrote {out / 'html.txt'}, {out / 'text.txt'} and {out / 'model.json'}", err=True)

@@ -39,6 +39,7 @@ class Decision:
     keep: bool
     reason: str | None = None
     rule: str | None = None
+    score: float | None = None  # the learned model's content probability, where it was asked
 
 
 @dataclass(frozen=True)
@@ -50,12 +51,14 @@ class RemovedSpan:
     start: int
     end: int
     rule: str | None = None
+    score: float | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "text": self.text,
             "reason": self.reason,
             "rule": self.rule,
+            "score": None if self.score is None else round(self.score, 4),
             "start": self.start,
             "end": self.end,
         }

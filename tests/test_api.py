@@ -35,8 +35,8 @@ def test_record_schema_and_provenance():
         "ruleset": builtin_ruleset().version,
         "model": "none",
     }
-    assert prov["options"] == {"mode": "auto", "url": None, "rules": []}
-    assert set(record["removed"][0]) == {"text", "reason", "rule", "start", "end"}
+    assert prov["options"] == {"mode": "auto", "url": None, "rules": [], "favor": "balanced"}
+    assert set(record["removed"][0]) == {"text", "reason", "rule", "score", "start", "end"}
 
 
 def test_documents_are_frozen():

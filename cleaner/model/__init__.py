@@ -1,0 +1,84 @@
+"""The learned block classifier: LightGBM models in their own text format, never pickles.
+
+Two models ship beside this file: ``html.txt`` for blocks of HTML pages and ``text.txt`` for lines
+of already-extracted text, with ``model.json`` naming their features, thresholds and training data.
+Rules stay authoritative: the model decides only the blocks that no rule or DOM marker removed.
+Training code: :mod:`cleaner.model.train` (``cleaner train``).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from cleaner.decide import is_prose
+from cleaner.model.features import NAMES, features, rule_removed
+from cleaner.records import Decision
+
+FAVORS = ("precision", "balanced", "recall")
+HERE = Path(__file__).resolve().parent
+_CONFIDENT = 0.8  # neighbours this sure of content pull a doubtful block in
+
+
+@dataclass(frozen=True)
+class Model:
+    kind: str
+    version: str
+    thresholds: dict
+    booster: object  # lightgbm.Booster
+
+    def probabilities(self, decisions: Sequence[Decision]) -> list[float]:
+        import numpy
+
+        rows = features(decisions)
+        if not rows:
+            return []
+        return [float(p) for p in self.booster.predict(numpy.asarray(rows, dtype=numpy.float64))]
+
+
+@lru_cache(maxsize=4)
+def load(kind: str, folder: Path = HERE) -> Model | None:
+    """The model for ``kind`` ("html" or "text") from ``folder``; None when none is there."""
+    meta_path, model_path = folder / "model.json", folder / f"{kind}.txt"
+    if not meta_path.exists() or not model_path.exists():
+        return None
+    meta = json.loads(meta_path.read_text(encoding="utf-8"))
+    entry = meta["models"][kind]
+    if tuple(entry["features"]) != NAMES:
+        raise RuntimeError(f"model {model_path} was trained on other features; retrain it with `cleaner train`")
+    import lightgbm
+
+    booster = lightgbm.Booster(model_str=model_path.read_text(encoding="utf-8"))
+    return Model(kind, entry["version"], entry["thresholds"], booster)
+
+
+def version(kind: str) -> str:
+    model = load(kind)
+    return model.version if model else "none"
+
+
+def refine(decisions: list[Decision], kind: str, favor: str = "balanced") -> list[Decision]:
+    """Let the model decide every block that rules left open, then smooth over neighbours."""
+    model = load(kind)
+    if model is None or not decisions:
+        return decisions
+    probabilities = model.probabilities(decisions)
+    threshold = model.thresholds[favor]
+    keep = [p >= threshold for p in probabilities]
+    open_ = [not rule_removed(d) for d in decisions]
+    for i in range(1, len(decisions) - 1):
+        if open_[i] and not keep[i] and probabilities[i] >= threshold / 2:
+            if probabilities[i - 1] >= _CONFIDENT and probabilities[i + 1] >= _CONFIDENT:
+                keep[i] = True
+    refined = []
+    for i, decision in enumerate(decisions):
+        if not open_[i]:
+            refined.append(decision)
+        elif keep[i] or (kind == "text" and is_prose(decision.block, min_words=25)):
+            refined.append(Decision(decision.block, True, None, None, probabilities[i]))
+        else:
+            refined.append(Decision(decision.block, False, "boilerplate", f"model.{kind}", probabilities[i]))
+    return refined

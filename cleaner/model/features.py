@@ -1,0 +1,141 @@
+"""Features of a block and its neighbours, for the learned block classifier.
+
+One row per block, all numbers; the names are stored with the model, so a model and the code
+that feeds it can never disagree silently.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Sequence
+
+from cleaner.records import Decision
+
+KINDS = ("p", "h", "li", "quote", "pre", "cell", "caption", "line")
+# reasons that rules and DOM markers give; "kept" and trafilatura's verdict are features of their own
+REASONS = (
+    "cookie_banner consent subscription_prompt paywall newsletter share_prompt feedback_prompt related_content "
+    "recent_posts comment_prompt comments navigation form sidebar byline source_link title section_label "
+    "duplicate_title timestamp_list legal_footer advertising hidden page_header"
+).split()
+ATTR_TOKENS = (
+    "content article body post entry text story main single page wrapper container inner col row "
+    "comment comments reply footer header nav menu sidebar widget related share social meta byline author "
+    "date time caption ad ads promo newsletter subscribe tag tags category breadcrumb title summary lead "
+    "intro card teaser list item link links button banner modal popup hidden rich prose markdown"
+).split()
+PATH_TAGS = ("article", "main", "aside", "footer", "header", "table", "li", "blockquote", "section", "form")
+STOPWORDS = frozenset(
+    "the a an and or but of to in on for with at by from as is are was were be been it its this that these "
+    "those he she they we you i his her their our not no have has had will would can could should may "
+    "der die das und ist nicht ein eine zu den von mit sich des auf für im dem le la les et est un une "
+    "des du en que qui dans pour pas sur el los las y es un una por con para del se lo il di che non per "
+    "una sono da o de e em um uma os na no do da het een en van is dat op te zijn yang dan di ini itu "
+    "dengan untuk tidak dari dalam".split()
+)
+_PUNCT = re.compile(r"[^\w\s]")
+_DIGIT = re.compile(r"\d")
+_TERMINAL = re.compile(r"[.!?\"”’»)]$")
+
+NAMES: tuple[str, ...] = (
+    "log_words",
+    "log_chars",
+    "punct_ratio",
+    "digit_ratio",
+    "capital_ratio",
+    "stopword_ratio",
+    "mean_word_length",
+    "terminal",
+    "ellipsis",
+    "lines",
+    "link_density",
+    "depth",
+    "position",
+    "char_position",
+    "trafilatura",
+    "removed_by_rules",
+    "log_blocks",
+    "kept_share",
+    "heading_distance",
+    *(f"kind_{k}" for k in KINDS),
+    *(f"reason_{r}" for r in REASONS),
+    *(f"attr_{t}" for t in ATTR_TOKENS),
+    *(f"path_{t}" for t in PATH_TAGS),
+    *(f"{side}_{name}" for side in ("prev", "next") for name in ("log_words", "trafilatura", "link_density", "kept")),
+    "window_trafilatura",
+    "window_kept",
+)
+
+
+def _own(decision: Decision) -> list[float]:
+    block = decision.block
+    text = block.text
+    words = text.split()
+    n_words = max(1, len(words))
+    tokens = [w.strip(".,;:!?\"'()[]“”‘’«»").lower() for w in words]
+    return [
+        math.log1p(len(words)),
+        math.log1p(len(text)),
+        len(_PUNCT.findall(text)) / max(1, len(text)),
+        len(_DIGIT.findall(text)) / max(1, len(text)),
+        sum(1 for w in words if w[:1].isupper()) / n_words,
+        sum(1 for t in tokens if t in STOPWORDS) / n_words,
+        sum(len(w) for w in words) / n_words,
+        1.0 if _TERMINAL.search(text) else 0.0,
+        1.0 if text.endswith(("…", "...")) else 0.0,
+        float(text.count("\n") + 1),
+        block.link_density,
+        float(block.tag_path.count("/")),
+    ]
+
+
+def _verdict(decision: Decision) -> float:
+    return {True: 1.0, False: 0.0, None: 0.5}[decision.block.main_content]
+
+
+def rule_removed(decision: Decision) -> bool:
+    """Removed by a rule, a DOM marker or a structural step: not the model's to decide."""
+    return not decision.keep and decision.reason in REASONS
+
+
+def features(decisions: Sequence[Decision]) -> list[list[float]]:
+    """One feature row per block, in the order of ``NAMES``."""
+    n = len(decisions)
+    if not n:
+        return []
+    total = max(1, decisions[-1].block.end)
+    verdicts = [_verdict(d) for d in decisions]
+    kept = [0.0 if rule_removed(d) else 1.0 for d in decisions]
+    own = [_own(d) for d in decisions]
+    kept_share = sum(kept) / n
+    rows = []
+    last_heading = -100
+    for i, decision in enumerate(decisions):
+        block = decision.block
+        if block.kind == "h":
+            last_heading = i
+        attrs = set(block.attrs)
+        path = set(block.tag_path.split("/"))
+        prev_i, next_i = max(0, i - 1), min(n - 1, i + 1)
+        window = range(max(0, i - 3), min(n, i + 4))
+        row = [
+            *own[i],
+            i / n,
+            block.start / total,
+            verdicts[i],
+            1.0 - kept[i],
+            math.log1p(n),
+            kept_share,
+            float(min(20, i - last_heading)),
+            *(1.0 if block.kind == k else 0.0 for k in KINDS),
+            *(1.0 if (not decision.keep and decision.reason == r) else 0.0 for r in REASONS),
+            *(1.0 if t in attrs else 0.0 for t in ATTR_TOKENS),
+            *(1.0 if t in path else 0.0 for t in PATH_TAGS),
+        ]
+        for j in (prev_i, next_i):
+            row += [own[j][0] if j != i else 0.0, verdicts[j] if j != i else 0.5, own[j][10] if j != i else 0.0]
+            row.append(kept[j] if j != i else 0.5)
+        row += [sum(verdicts[j] for j in window) / len(window), sum(kept[j] for j in window) / len(window)]
+        rows.append(row)
+    return rows

@@ -1,0 +1,173 @@
+"""Train the block classifiers from labeled pages: ``cleaner train --data DIR --out DIR``.
+
+Labeled pages use the shared data's record format (JSON Lines, optionally gzipped): at least
+``id``, ``html`` and ``gold`` (the main content, one paragraph per line), plus ``split`` and
+``licence`` to filter on. Each block (HTML) or line (text) is labeled content when it is found
+in the gold, boilerplate otherwise. The same data, seed and versions give the same model.
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import json
+import re
+from collections.abc import Iterable, Iterator, Sequence
+from multiprocessing import Pool
+from pathlib import Path
+
+from cleaner.decide import is_prose
+from cleaner.model.features import NAMES, features, rule_removed
+from cleaner.normalize import collapse
+from cleaner.records import Decision
+
+SHIPPABLE_LICENCES = ("CC-BY-4.0",)
+PARAMS = {
+    "objective": "binary",
+    "learning_rate": 0.05,
+    "num_leaves": 31,
+    "min_data_in_leaf": 40,
+    "feature_fraction": 0.8,
+    "bagging_fraction": 0.8,
+    "bagging_freq": 1,
+    "lambda_l2": 1.0,
+    "deterministic": True,
+    "force_row_wise": True,
+    "num_threads": 1,
+    "verbosity": -1,
+}
+ROUNDS = 250
+THRESHOLDS = {"html": {"precision": 0.6, "balanced": 0.45, "recall": 0.3}}
+THRESHOLDS["text"] = {"precision": 0.5, "balanced": 0.3, "recall": 0.15}
+_TOKEN = re.compile(r"\w+")
+
+
+def read_records(paths: Iterable[Path]) -> Iterator[dict]:
+    for path in paths:
+        opener = gzip.open if path.suffix == ".gz" else open
+        with opener(path, "rt", encoding="utf-8") as lines:
+            for line in lines:
+                if line.strip():
+                    yield json.loads(line)
+
+
+def labels(decisions: Sequence[Decision], gold: str) -> list[int]:
+    """1 where a block's text is part of the gold: whole (short blocks) or nearly all its words (long ones)."""
+    lines = {collapse(line) for line in gold.split("\n")}
+    flat = " ".join(collapse(line) for line in gold.split("\n"))
+    vocabulary = {t.lower() for t in _TOKEN.findall(gold)}
+    out = []
+    for decision in decisions:
+        text = collapse(decision.block.text)
+        if len(text) < 40:
+            out.append(int(text in lines or (len(text.split()) >= 3 and text in flat)))
+            continue
+        if text in flat:
+            out.append(1)
+            continue
+        words = [t.lower() for t in _TOKEN.findall(text)]
+        covered = sum(1 for t in words if t in vocabulary) / max(1, len(words))
+        out.append(int(covered >= 0.9))
+    return out
+
+
+def visible_text(html: str) -> str:
+    """A page's full visible text, one block per line: the dirtiest already-extracted input."""
+    from cleaner.parse import parse_html
+    from cleaner.rules import builtin_ruleset
+    from cleaner.segment import segment_html
+
+    blocks = segment_html(parse_html(html), builtin_ruleset()).blocks
+    return "\n".join(block.text for block in blocks if block.dom_reason != "hidden")
+
+
+def text_inputs(html: str) -> list[str]:
+    """The two kinds of dirty text the text model learns from: the full visible text and a recall-first extraction."""
+    import trafilatura
+
+    recall = trafilatura.extract(html, favor_recall=True, include_comments=True) or ""
+    return [t for t in (visible_text(html), recall) if t.strip()]
+
+
+def rows_of(record: dict) -> dict[str, tuple[list[list[float]], list[int]]]:
+    """Feature rows and labels of one page, for both models (only blocks the model would decide)."""
+    from cleaner.api import html_decisions, text_decisions
+    from cleaner.decode import InputError
+    from cleaner.rules import builtin_ruleset
+
+    ruleset = builtin_ruleset()
+    out: dict[str, tuple[list[list[float]], list[int]]] = {"html": ([], []), "text": ([], [])}
+    try:
+        decisions = html_decisions(record["html"], record.get("url"), ruleset)[0]
+        _add(out["html"], decisions, record["gold"], guard_prose=False)
+        for text in text_inputs(record["html"]):
+            _add(out["text"], text_decisions(text, ruleset)[0], record["gold"], guard_prose=True)
+    except InputError:
+        pass
+    return out
+
+
+def _add(target, decisions: list[Decision], gold: str, *, guard_prose: bool) -> None:
+    rows, marks = features(decisions), labels(decisions, gold)
+    for decision, row, mark in zip(decisions, rows, marks, strict=True):
+        if rule_removed(decision) or (guard_prose and is_prose(decision.block, min_words=25)):
+            continue
+        target[0].append(row)
+        target[1].append(mark)
+
+
+def train(
+    data: Path,
+    out: Path,
+    *,
+    seed: int = 0,
+    datasets: Sequence[str] = ("wcxb",),
+    split: str = "train",
+    licences: Sequence[str] = SHIPPABLE_LICENCES,
+    jobs: int = 2,
+    log=print,
+) -> dict:
+    """Build rows from the labeled pages, train both models, write them and model.json to ``out``."""
+    import lightgbm
+    import numpy
+
+    paths = [data] if data.is_file() else [data / f"{name}.jsonl.gz" for name in datasets]
+    pages = [
+        {k: r[k] for k in ("id", "html", "gold", "url") if k in r}
+        for r in read_records(paths)
+        if r.get("split", split) == split and (not licences or r.get("licence") in licences)
+    ]
+    if not pages:
+        raise ValueError(f"no labeled pages in {data} (split {split!r}, licences {list(licences)})")
+    pages.sort(key=lambda r: r["id"])
+    log(f"{len(pages)} pages from {', '.join(str(p) for p in paths)}")
+    with Pool(jobs) as pool:
+        per_page = pool.map(rows_of, pages, chunksize=4)
+    out.mkdir(parents=True, exist_ok=True)
+    meta = {"format": "lightgbm-text", "seed": seed, "pages": len(pages), "split": split, "models": {}}
+    meta["data"] = {"datasets": list(datasets), "licences": list(licences), "ids_sha256": _ids_digest(pages)}
+    for kind in ("html", "text"):
+        rows = [row for page in per_page for row in page[kind][0]]
+        marks = [mark for page in per_page for mark in page[kind][1]]
+        dataset = lightgbm.Dataset(numpy.asarray(rows, dtype=numpy.float64), label=numpy.asarray(marks))
+        params = {**PARAMS, "seed": seed, "bagging_seed": seed, "feature_fraction_seed": seed}
+        booster = lightgbm.train(params, dataset, num_boost_round=ROUNDS)
+        text = booster.model_to_string()
+        (out / f"{kind}.txt").write_text(text, encoding="utf-8")
+        digest = hashlib.sha256(text.encode()).hexdigest()[:12]
+        meta["models"][kind] = {
+            "version": f"{kind}-1.0+{digest}",
+            "features": list(NAMES),
+            "thresholds": THRESHOLDS[kind],
+            "rows": len(rows),
+            "content_share": round(sum(marks) / max(1, len(marks)), 4),
+            "rounds": ROUNDS,
+            "params": params,
+        }
+        log(f"{kind}: {len(rows)} blocks, {sum(marks)} content, model {meta['models'][kind]['version']}")
+    (out / "model.json").write_text(json.dumps(meta, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+    return meta
+
+
+def _ids_digest(pages: Sequence[dict]) -> str:
+    return hashlib.sha256("\n".join(page["id"] for page in pages).encode()).hexdigest()[:16]
