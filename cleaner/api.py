@@ -11,7 +11,7 @@ from cleaner.decide import TopOfDocument, decide
 from cleaner.decode import InputError, decode
 from cleaner.detect import detect_kind
 from cleaner.label import label_main_content, main_content_text
-from cleaner.metadata import Metadata, detect_language, html_metadata
+from cleaner.metadata import Metadata, best_title, detect_language, html_metadata
 from cleaner.normalize import normalize_text
 from cleaner.parse import parse_html
 from cleaner.records import CleanDocument, Decision
@@ -124,6 +124,8 @@ def html_decisions(text: str, url: str | None, ruleset: RuleSet) -> tuple[list[D
         if element.getparent() is not None:
             element.drop_tree()
     meta = html_metadata(tree, url)
+    headline = next((b.text for b in segmented.blocks if b.tag_path.endswith("/h1") and b.dom_reason is None), None)
+    meta = dataclasses.replace(meta, title=best_title(meta.title, headline, meta.sitename))
     blocks = label_main_content(segmented.blocks, main_content_text(tree, url))
     decisions, top = decide(blocks, ruleset, title=meta.title, html=True)
     return decisions, top, meta

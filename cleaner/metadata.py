@@ -49,6 +49,35 @@ def html_metadata(tree: etree._Element, url: str | None) -> Metadata:
     )
 
 
+_TITLE_SEPARATORS = re.compile(r"\s+[-|•–—:·»]\s+")
+
+
+def best_title(title: str | None, headline: str | None, sitename: str | None) -> str | None:
+    """The article's own headline rather than the <title> with the site's name appended.
+
+    The page's first <h1> wins when the metadata title contains it (or it is most of it); otherwise
+    a trailing " - Site Name" or " | Site Name" is cut when it names the site or is short.
+    """
+    if headline and title:
+        if _fold(headline) in _fold(title) and len(headline.split()) >= 2:
+            return headline
+    if not title:
+        return headline if headline and 2 <= len(headline.split()) <= 30 else None
+    parts = _TITLE_SEPARATORS.split(title)
+    if len(parts) > 1:
+        last = parts[-1]
+        site = _fold(sitename or "")
+        if (site and (_fold(last) in site or site in _fold(last))) or (
+            len(last.split()) <= 3 and len(" ".join(parts[:-1]).split()) >= 3
+        ):
+            return title[: title.rfind(last)].rstrip(" -|•–—:·»")
+    return title
+
+
+def _fold(text: str) -> str:
+    return " ".join(re.sub(r"[^\w\s]", " ", text.casefold()).split())
+
+
 def _lang_code(value: str | None) -> str | None:
     if not value:
         return None

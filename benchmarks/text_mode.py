@@ -1,0 +1,133 @@
+"""Text mode on dirty text built from the dev pages, against the unchanged input and a C4-style filter.
+
+    python -m benchmarks.text_mode [--data ../shared/data] [--split dev] [--jobs 2] [--limit N]
+                                   [--out benchmarks/results/text_mode.json]
+
+Two dirty inputs per page: its full visible text (every block of the page, one per line) and
+trafilatura's favor_recall output. Scores as in benchmarks.quality.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import json
+import re
+import time
+from collections import defaultdict
+from multiprocessing import Pool
+from pathlib import Path
+
+import trafilatura
+
+from benchmarks.common import DATASETS, DEFAULT_DATA, Score, environment, mean, records, score
+from cleaner import clean
+from cleaner.model.train import visible_text
+
+INPUTS = ("visible text", "trafilatura favor_recall")
+SYSTEMS = ("cleaner", "unchanged input", "C4-style line filter")
+_TERMINAL = re.compile(r"[.!?\"”’]$")
+
+
+def c4_filter(text: str) -> str:
+    """Lines that end like a sentence, have at least 3 words, and mention neither cookies nor javascript."""
+    kept = []
+    for line in text.split("\n"):
+        line = line.strip()
+        lowered = line.lower()
+        if (
+            _TERMINAL.search(line)
+            and len(line.split()) >= 3
+            and "cookie" not in lowered
+            and "javascript" not in lowered
+        ):
+            kept.append(line)
+    return "\n".join(kept)
+
+
+def _one(record: dict) -> dict:
+    html = record["html"]
+    inputs = {
+        "visible text": visible_text(html),
+        "trafilatura favor_recall": trafilatura.extract(html, favor_recall=True, include_comments=True) or "",
+    }
+    out = {"dataset": record["dataset"], "scores": {}}
+    for name, text in inputs.items():
+        if not text.strip():
+            continue
+        out["scores"][name] = {
+            "cleaner": score(clean(text, mode="text").text, record["gold"]).__dict__,
+            "unchanged input": score(text, record["gold"]).__dict__,
+            "C4-style line filter": score(c4_filter(text), record["gold"]).__dict__,
+        }
+    return out
+
+
+def summarize(results: list[dict]) -> dict:
+    table: dict = {}
+    for name in INPUTS:
+        groups = defaultdict(list)
+        for result in results:
+            if name in result["scores"]:
+                groups[result["dataset"]].append(result["scores"][name])
+                groups["overall"].append(result["scores"][name])
+        table[name] = {
+            group: {
+                system: {**mean([Score(**item[system]) for item in items]).__dict__, "documents": len(items)}
+                for system in SYSTEMS
+            }
+            for group, items in groups.items()
+        }
+    return table
+
+
+def markdown(report: dict) -> str:
+    lines = []
+    for name in INPUTS:
+        lines += [
+            f"\n**Input: {name}**\n",
+            "| dataset | system | precision | recall | F1 |",
+            "|---|---|---:|---:|---:|",
+        ]
+        groups = report["results"][name]
+        for group in [d for d in (*DATASETS, "overall") if d in groups]:
+            for system in SYSTEMS:
+                row = groups[group][system]
+                label = f"**{system}**" if system == "cleaner" else system
+                lines.append(
+                    f"| {group} ({row['documents']}) | {label} | {row['precision']:.3f} | {row['recall']:.3f} "
+                    f"| {row['f1']:.3f} |"
+                )
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description="Text mode on dirty text built from the dev pages.")
+    parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
+    parser.add_argument("--split", default="dev")
+    parser.add_argument("--jobs", type=int, default=2)
+    parser.add_argument("--limit", type=int, default=0, help="only the first N pages of each dataset")
+    parser.add_argument("--out", type=Path, default=Path("benchmarks/results/text_mode.json"))
+    args = parser.parse_args(argv)
+    pages = []
+    for dataset in DATASETS:
+        chosen = list(records(args.data, args.split, (dataset,)))
+        pages += chosen[: args.limit] if args.limit else chosen
+    started = time.time()
+    with Pool(args.jobs) as pool:
+        results = pool.map(_one, pages, chunksize=2)
+    report = {
+        "date": datetime.date.today().isoformat(),
+        "split": args.split,
+        "documents": len(pages),
+        "seconds": round(time.time() - started, 1),
+        "environment": environment(),
+        "results": summarize(results),
+    }
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
+    print(markdown(report))
+
+
+if __name__ == "__main__":
+    main()
