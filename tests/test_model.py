@@ -1,0 +1,88 @@
+"""The learned block classifier: its artifact, its training, and how it joins the rules."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from conftest import HTML_FIXTURES, SEED_FILES, load_expected
+
+from cleaner import clean_file, model
+from cleaner.model.features import NAMES, features
+from cleaner.model.train import labels, train
+
+
+def _labeled_pages(tmp_path):
+    """The hand-written fixtures as labeled pages in the shared data's record format."""
+    path = tmp_path / "pages.jsonl"
+    with path.open("w", encoding="utf-8") as out:
+        for page in HTML_FIXTURES:
+            expected = load_expected(page.with_name(page.stem + ".expected.json"))
+            record = {
+                "id": f"fixtures/{page.stem}",
+                "html": page.read_bytes().decode("utf-8", errors="replace"),
+                "gold": expected["text"].replace("\n\n", "\n"),
+                "split": "train",
+                "licence": "CC-BY-4.0",
+            }
+            out.write(json.dumps(record, ensure_ascii=False) + "\n")
+    return path
+
+
+def test_training_is_reproducible_with_the_same_seed(tmp_path):
+    pages = _labeled_pages(tmp_path)
+    first = train(pages, tmp_path / "a", seed=7, jobs=1, log=lambda _: None)
+    second = train(pages, tmp_path / "b", seed=7, jobs=1, log=lambda _: None)
+    for kind in ("html", "text"):
+        assert (tmp_path / "a" / f"{kind}.txt").read_bytes() == (tmp_path / "b" / f"{kind}.txt").read_bytes()
+        assert first["models"][kind]["version"] == second["models"][kind]["version"]
+    meta = json.loads((tmp_path / "a" / "model.json").read_text())
+    assert meta["models"]["html"]["features"] == list(NAMES)
+    assert meta["pages"] == len(HTML_FIXTURES)
+
+
+def test_training_skips_records_whose_licence_forbids_shipping(tmp_path):
+    pages = _labeled_pages(tmp_path)
+    text = pages.read_text(encoding="utf-8").replace('"CC-BY-4.0"', '"AGPL-3.0"')
+    pages.write_text(text, encoding="utf-8")
+    with pytest.raises(ValueError, match="no labeled pages"):
+        train(pages, tmp_path / "out", jobs=1, log=lambda _: None)
+
+
+def test_labels_follow_the_gold():
+    doc = clean_file(HTML_FIXTURES[0])
+    gold = load_expected(HTML_FIXTURES[0].with_name(HTML_FIXTURES[0].stem + ".expected.json"))["text"]
+    marks = labels(doc.decisions, gold)
+    kept_texts = set(gold.split("\n\n"))
+    for decision, mark in zip(doc.decisions, marks, strict=True):
+        if decision.block.text in kept_texts:
+            assert mark == 1
+    assert 0 in marks
+
+
+def test_one_feature_row_per_block_in_the_named_order():
+    doc = clean_file(SEED_FILES[3])
+    rows = features(doc.decisions)
+    assert len(rows) == len(doc.decisions)
+    assert all(len(row) == len(NAMES) for row in rows)
+
+
+@pytest.mark.skipif(model.load("html") is None, reason="no shipped model in cleaner/model")
+def test_shipped_model_is_lightgbm_text_not_a_pickle():
+    for kind in ("html", "text"):
+        path = model.HERE / f"{kind}.txt"
+        head = path.read_bytes()[:64]
+        assert head.startswith(b"tree\nversion=")
+        assert path.stat().st_size < 5 * 1024 * 1024
+    meta = json.loads((model.HERE / "model.json").read_text())
+    assert meta["data"]["licences"] == ["CC-BY-4.0"]
+
+
+@pytest.mark.skipif(model.load("html") is None, reason="no shipped model in cleaner/model")
+def test_rules_stay_authoritative_and_favor_orders_the_removals():
+    page = HTML_FIXTURES[2]
+    removed = {favor: len(clean_file(page, favor=favor).removed) for favor in model.FAVORS}
+    assert removed["precision"] >= removed["balanced"] >= removed["recall"]
+    for decision in clean_file(page).decisions:
+        if decision.rule and decision.rule.startswith("model."):
+            assert decision.score is not None
