@@ -24,16 +24,40 @@ from benchmarks.common import DATASETS, DEFAULT_DATA, Score, environment, mean, 
 from cleaner import clean
 
 CLEANER = "cleaner"
+# cleaner's parts on their own: what each adds (rules and DOM markers, trafilatura's verdict, the model)
+PARTS = {
+    "cleaner: rules only": {"trafilatura": False, "rules": True, "model": False},
+    "cleaner: rules + trafilatura": {"trafilatura": True, "rules": True, "model": False},
+    "cleaner: model only": {"trafilatura": True, "rules": False, "model": True},
+}
+ABLATION = False
 
 
 def _systems() -> list[str]:
-    return [CLEANER, *anchors.ANCHORS]
+    return [CLEANER, *(PARTS if ABLATION else ()), *anchors.ANCHORS]
 
 
 def _run(system: str, html: str) -> str:
     if system == CLEANER:
         return clean(html, mode="html").text
+    if system in PARTS:
+        return _part(html, **PARTS[system])
     return anchors.run(system, html)
+
+
+def _part(html: str, *, trafilatura: bool, rules: bool, model: bool) -> str:
+    from cleaner import model as learned
+    from cleaner.api import html_decisions
+    from cleaner.assemble import body_text
+    from cleaner.decode import InputError
+    from cleaner.rules import RuleSet, builtin_ruleset
+
+    ruleset = builtin_ruleset() if rules else RuleSet((), "none")
+    try:
+        decisions = html_decisions(html, None, ruleset, use_trafilatura=trafilatura)[0]
+    except InputError:
+        return ""
+    return body_text(learned.refine(decisions, "html") if model else decisions)
 
 
 def _one(record: dict) -> dict:
@@ -84,7 +108,10 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--jobs", type=int, default=2)
     parser.add_argument("--limit", type=int, default=0, help="only the first N pages of each dataset")
     parser.add_argument("--out", type=Path, default=Path("benchmarks/results/quality.json"))
+    parser.add_argument("--ablation", action="store_true", help="also run cleaner's parts on their own")
     args = parser.parse_args(argv)
+    global ABLATION
+    ABLATION = args.ablation
     pages = []
     for dataset in DATASETS:
         chosen = list(records(args.data, args.split, (dataset,)))

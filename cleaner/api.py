@@ -114,7 +114,9 @@ def text_decisions(text: str, ruleset: RuleSet) -> tuple[list[Decision], TopOfDo
     return decide(blocks, ruleset)
 
 
-def html_decisions(text: str, url: str | None, ruleset: RuleSet) -> tuple[list[Decision], TopOfDocument, Metadata]:
+def html_decisions(
+    text: str, url: str | None, ruleset: RuleSet, *, use_trafilatura: bool = True
+) -> tuple[list[Decision], TopOfDocument, Metadata]:
     """Parse once, segment, prune never-content, ask trafilatura, decide by rules (before the model)."""
     tree = parse_html(text)
     segmented = segment_html(tree, ruleset)
@@ -126,7 +128,9 @@ def html_decisions(text: str, url: str | None, ruleset: RuleSet) -> tuple[list[D
     meta = html_metadata(tree, url)
     headline = next((b.text for b in segmented.blocks if b.tag_path.endswith("/h1") and b.dom_reason is None), None)
     meta = dataclasses.replace(meta, title=best_title(meta.title, headline, meta.sitename))
-    blocks = label_main_content(segmented.blocks, main_content_text(tree, url))
+    blocks = segmented.blocks
+    if use_trafilatura:
+        blocks = label_main_content(blocks, main_content_text(tree, url))
     decisions, top = decide(blocks, ruleset, title=meta.title, html=True)
     return decisions, top, meta
 

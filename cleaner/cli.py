@@ -264,3 +264,17 @@ def train_command(data, out, seed, datasets, split, any_licence, jobs) -> None:
         click.echo(f"cleaner: error: {err}", err=True)
         sys.exit(1)
     click.echo(f"wrote {out / 'html.txt'}, {out / 'text.txt'} and {out / 'model.json'}", err=True)
+
+
+@main.command("bench", context_settings={"ignore_unknown_options": True, "allow_extra_args": True})
+@click.pass_context
+def bench_command(ctx: click.Context) -> None:
+    """Run the quality benchmark (python -m benchmarks.quality); options are passed on, see --help there."""
+    root = Path(__file__).resolve().parent.parent
+    if not (root / "benchmarks" / "quality.py").exists():
+        click.echo("cleaner: error: the benchmarks live in a source checkout of cleaner; run it from there", err=True)
+        sys.exit(2)
+    sys.path.insert(0, str(root))
+    from benchmarks.quality import main as quality
+
+    quality(list(ctx.args))
