@@ -131,7 +131,7 @@ def html_decisions(
     blocks = segmented.blocks
     if use_trafilatura:
         blocks = label_main_content(blocks, main_content_text(tree, url))
-    decisions, top = decide(blocks, ruleset, title=meta.title, html=True)
+    decisions, top = decide(blocks, ruleset, title=meta.title, author=meta.author, html=True)
     return decisions, top, meta
 
 

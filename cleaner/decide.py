@@ -18,13 +18,15 @@ from cleaner.rules import Hit, Rule, RuleSet
 _TERMINAL = re.compile(r"[.!?\"”’»)]$")
 _ELLIPSIS = re.compile(r"(…|\.\.\.)$")
 _WORD = re.compile(r"\w+")
-_HEAD_ZONE = 8  # blocks looked at for a headline before the first paragraph of prose
+_HEAD_ZONE = {False: 8, True: 40}  # blocks looked at for a headline before the first prose (text, HTML)
+_OPEN = (None, "outside_main_content", "low_content")  # decisions that only trafilatura's verdict made
 _TAIL_SHARE = 0.35  # text mode: a region opened in the last 35% of the text runs to its end
 _TEASER_PERIOD = 4  # at most this many blocks per teaser item (title, teaser, time line)
 
 TITLE = "title.headline"
 DUPLICATE_TITLE = "duplicate_title.near_top"
 SECTION_LABEL = "section_label.above_headline"
+AUTHOR_LINE = "byline.author_line"
 TEASER_LIST = "recent_posts.teaser_list"
 
 
@@ -44,9 +46,15 @@ def is_prose(block: Block, min_words: int = 12) -> bool:
 
 
 def decide(
-    blocks: Sequence[Block], ruleset: RuleSet, *, title: str | None = None, html: bool = False
+    blocks: Sequence[Block],
+    ruleset: RuleSet,
+    *,
+    title: str | None = None,
+    author: str | None = None,
+    html: bool = False,
 ) -> tuple[list[Decision], TopOfDocument]:
-    """Decide every block; ``title`` is the title known from metadata (HTML), if any."""
+    """Decide every block; ``title`` and ``author`` are what the page's metadata says (HTML), if anything."""
+    known_author = author
     decisions: list[Decision] = []
     region: Hit | None = None
     to_end = False
@@ -82,6 +90,7 @@ def decide(
             decisions.append(Decision(block, True))
     _teaser_lists(decisions, ruleset.structure(TEASER_LIST))
     top = _top_of_document(decisions, title, html, ruleset)
+    _author_lines(decisions, known_author or author, ruleset.structure(AUTHOR_LINE), html)
     return decisions, TopOfDocument(top.title, author, top.categories)
 
 
@@ -154,12 +163,7 @@ def _top_of_document(decisions: list[Decision], known_title: str | None, html: b
 
     In HTML, what stands before the headline other than its section label is the page's masthead.
     """
-    head = []
-    for position, decision in enumerate(decisions):
-        if len(head) >= _HEAD_ZONE or (decision.keep and is_prose(decision.block)):
-            break
-        if decision.keep:
-            head.append(position)
+    head = _head_zone(decisions, html)
     title_rule, duplicate_rule = ruleset.structure(TITLE), ruleset.structure(DUPLICATE_TITLE)
     label_rule = ruleset.structure(SECTION_LABEL)
     title = known_title
@@ -187,6 +191,28 @@ def _top_of_document(decisions: list[Decision], known_title: str | None, html: b
                         decisions[position].block, False, "page_header", "structure.page_header"
                     )
     return TopOfDocument(title=title, categories=categories)
+
+
+def _head_zone(decisions: Sequence[Decision], html: bool) -> list[int]:
+    """Positions of the open blocks (kept, or dropped only by trafilatura) before the first kept prose."""
+    head: list[int] = []
+    for position, decision in enumerate(decisions):
+        if len(head) >= _HEAD_ZONE[html] or (decision.keep and is_prose(decision.block)):
+            break
+        if decision.reason in _OPEN:
+            head.append(position)
+    return head
+
+
+def _author_lines(decisions: list[Decision], author: str | None, rule: Rule | None, html: bool) -> None:
+    """Short lines near the top that name the author ("Jane Doe, Chief Correspondent · 20 January 2026")."""
+    if not author or rule is None or len(author) < 3:
+        return
+    name = author.casefold()
+    for position in _head_zone(decisions, html):
+        text = decisions[position].block.text
+        if name in text.casefold() and rule.matches(text):
+            decisions[position] = _drop(decisions[position], rule)
 
 
 def _drop(decision: Decision, rule: Rule) -> Decision:

@@ -11,7 +11,7 @@ import pytest
 import trafilatura
 from conftest import HTML_FIXTURES, SEED_FILES
 
-from cleaner import CleanDocument, __version__, clean, clean_file
+from cleaner import CleanDocument, __version__, clean, clean_file, model
 from cleaner.rules import builtin_ruleset
 
 RECORD_KEYS = ["text", "title", "author", "date", "url", "sitename", "language", "categories", "removed"]
@@ -33,7 +33,7 @@ def test_record_schema_and_provenance():
         "trafilatura": trafilatura.__version__,
         "lxml": lxml.__version__,
         "ruleset": builtin_ruleset().version,
-        "model": "none",
+        "model": model.version("text"),
     }
     assert prov["options"] == {"mode": "auto", "url": None, "rules": [], "favor": "balanced"}
     assert set(record["removed"][0]) == {"text", "reason", "rule", "score", "start", "end"}

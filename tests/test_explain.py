@@ -14,7 +14,6 @@ from rich.console import Console
 
 from cleaner import clean, clean_file
 from cleaner.explain import print_explanation, reason_counts, render_html, render_text
-from cleaner.records import Decision
 
 SEED = SEED_FILES[2]  # seeds/002_51033e559864e0e3.txt
 ANSI = re.compile(r"\x1b\[")
@@ -56,11 +55,14 @@ def test_explain_lists_every_block_with_its_reason_and_no_ansi_when_piped(plain_
     assert result.returncode == 0, result.stderr.decode()
     out = result.stdout.decode("utf-8")
     assert not ANSI.search(out) and "\x1b" not in out
-    headers = re.findall(r"^ *(\d+) (kept|removed)(?:  (\S+) · (\S+))?$", out, flags=re.MULTILINE)
+    headers = re.findall(
+        r"^ *(\d+) (kept|removed)(?:  (\S+) · (\S+))?(?:(?: · |  )score ([\d.]+))?$", out, flags=re.MULTILINE
+    )
     assert [int(index) for index, *_ in headers] == [d.block.index for d in doc.decisions]
-    for (_, status, reason, rule), decision in zip(headers, doc.decisions, strict=True):
+    for (_, status, reason, rule, shown_score), decision in zip(headers, doc.decisions, strict=True):
         assert status == ("kept" if decision.keep else "removed")
         assert (reason, rule) == (("", "") if decision.keep else (decision.reason, decision.rule))
+        assert shown_score == ("" if decision.score is None else f"{decision.score:.2f}")
     flat = squash(out)
     for decision in doc.decisions:
         assert squash(decision.block.text[:60]) in flat
@@ -200,7 +202,7 @@ def test_render_html_shows_metadata_every_block_in_order_and_labels():
     tree = lxml.html.fromstring(render_html(doc))
     assert tree.xpath("string(//h1)") == doc.title
     meta = dict(zip(tree.xpath("//dl/dt/text()"), tree.xpath("//dl/dd/text()"), strict=True))
-    assert meta["author"] == doc.author and meta["date"] == doc.date and meta["model"] == "none"
+    assert meta["author"] == doc.author and meta["date"] == doc.date and meta["model"] == doc.provenance.model_version
     blocks = tree.xpath('//main/*[contains(@class, "block")]')
     assert [int(el.get("data-index")) for el in blocks] == [d.block.index for d in doc.decisions]
     for element, decision in zip(blocks, doc.decisions, strict=True):
@@ -209,7 +211,10 @@ def test_render_html_shows_metadata_every_block_in_order_and_labels():
             assert element.text_content() == decision.block.text
         else:
             assert element.xpath("string(del)") == decision.block.text
-            assert element.xpath("string(span[@class='label'])") == f"{decision.reason} · {decision.rule}"
+            label = f"{decision.reason} · {decision.rule}"
+            if decision.score is not None:
+                label += f" · score {decision.score:.2f}"
+            assert element.xpath("string(span[@class='label'])") == label
     assert "\n\n".join(el.text_content() for el in blocks if "kept" in el.get("class")) == doc.text
     assert not tree.xpath("//script | //link | //@src") and "url(" not in render_html(doc)
 
@@ -254,17 +259,18 @@ def test_repr_html_is_the_report():
 
 
 def test_a_score_is_shown_only_where_a_decision_has_one():
-    """No model yet: nothing shows a score. Once Decision has a ``score``, both views show it."""
+    """Rules give no score; the model's decisions show theirs, in both views."""
     doc = clean_file(SEED)
-    assert "score" not in render_text(doc) and "data-score" not in render_html(doc)
+    scored = [d for d in doc.decisions if d.score is not None]
+    unscored = [d for d in doc.decisions if d.score is None]
+    assert unscored, "rule decisions carry no score"
+    text, page = render_text(doc), render_html(doc)
+    assert text.count("score ") == len(scored)
+    assert page.count("data-score=") == len(scored)
+    for decision in scored:
+        assert f'data-score="{decision.score:.4f}"' in page
 
-    @dataclasses.dataclass(frozen=True)
-    class ScoredDecision(Decision):
-        score: float | None = None
-
-    scored = dataclasses.replace(
-        doc, decisions=tuple(ScoredDecision(d.block, d.keep, d.reason, d.rule, 0.25) for d in doc.decisions)
-    )
+    rescored = dataclasses.replace(doc, decisions=tuple(dataclasses.replace(d, score=0.25) for d in doc.decisions))
     byline = next(d for d in doc.decisions if d.reason == "byline")
-    assert f"byline · {byline.rule} · score 0.25" in render_text(scored)
-    assert 'data-score="0.2500"' in render_html(scored)
+    assert f"byline · {byline.rule} · score 0.25" in render_text(rescored)
+    assert 'data-score="0.2500"' in render_html(rescored)

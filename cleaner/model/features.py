@@ -34,6 +34,7 @@ STOPWORDS = frozenset(
     "una sono da o de e em um uma os na no do da het een en van is dat op te zijn yang dan di ini itu "
     "dengan untuk tidak dari dalam".split()
 )
+OPEN_REASONS = ("outside_main_content", "low_content")  # trafilatura's verdict alone: the model may overrule it
 _PUNCT = re.compile(r"[^\w\s]")
 _DIGIT = re.compile(r"\d")
 _TERMINAL = re.compile(r"[.!?\"”’»)]$")
@@ -95,8 +96,8 @@ def _verdict(decision: Decision) -> float:
 
 
 def rule_removed(decision: Decision) -> bool:
-    """Removed by a rule, a DOM marker or a structural step: not the model's to decide."""
-    return not decision.keep and decision.reason in REASONS
+    """Removed by a rule (built-in or the user's), a DOM marker or a structural step: not the model's to decide."""
+    return not decision.keep and decision.reason not in OPEN_REASONS
 
 
 def features(decisions: Sequence[Decision]) -> list[list[float]]:
