@@ -153,3 +153,17 @@ def test_structure_rules_can_be_switched_off():
 
 def test_patterns_are_compiled_once():
     assert builtin_ruleset() is builtin_ruleset()
+
+
+TEXT_CLASSES = "consent cookie_banner subscription_prompt share_prompt related_content recent_posts comments"
+
+
+@pytest.mark.parametrize("cls", [*TEXT_CLASSES.split(), "comment_prompt", "legal_footer"])
+def test_text_classes_speak_the_eight_languages(cls):
+    languages = {
+        lang
+        for rule in BUILTIN.rules
+        if rule.cls == cls and rule.target in ("text", "heading")
+        for lang in rule.languages
+    }
+    assert {"en", "de", "fr", "es", "it", "pt", "nl", "id"} <= languages, cls
