@@ -10,16 +10,9 @@ Scores are bag-of-tokens precision, recall and F1 against the gold, per document
 
 from __future__ import annotations
 
-import argparse
-import datetime
-import json
-import time
-from multiprocessing import Pool
-from pathlib import Path
-
 import trafilatura
 
-from benchmarks.common import DEFAULT_DATA, Score, environment, mean, records, score
+from benchmarks.common import Score, arguments, mean, pages, run, score
 from cleaner import clean
 from cleaner.rules import builtin_ruleset
 
@@ -44,38 +37,19 @@ def _one(record: dict) -> dict:
     return out
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
-    parser.add_argument("--split", default="dev")
-    parser.add_argument("--jobs", type=int, default=2)
-    parser.add_argument("--limit", type=int, default=0, help="only the first N pages (for a quick look)")
-    parser.add_argument("--out", type=Path, default=Path("benchmarks/results/ablation.json"))
-    args = parser.parse_args()
-    pages = list(records(args.data, args.split))
-    if args.limit:
-        pages = pages[: args.limit]
-    started = time.time()
-    with Pool(args.jobs) as pool:
-        results = pool.map(_one, pages, chunksize=4)
-    names = list(_configurations())
-    table = {}
+def summarize(results: list[dict]) -> dict:
+    table: dict = {}
     for mode in ("html", "text"):
         table[mode] = {}
-        for name in names:
+        for name in _configurations():
             scores = [r[mode][name] for r in results if r[mode][name] is not None]
             table[mode][name] = {**mean(scores).__dict__, "documents": len(scores)}
-    report = {
-        "date": datetime.date.today().isoformat(),
-        "split": args.split,
-        "documents": len(pages),
-        "seconds": round(time.time() - started, 1),
-        "environment": environment(),
-        "results": table,
-    }
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
-    print(markdown(report))
+    return table
+
+
+def main(argv: list[str] | None = None) -> None:
+    args = arguments("Rule ablation on the dev split.", "ablation.json").parse_args(argv)
+    print(markdown(run(_one, pages(args), args, summarize)))
 
 
 def markdown(report: dict) -> str:

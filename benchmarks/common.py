@@ -5,14 +5,18 @@ The data is read by path (default ../shared/data) and never copied into the repo
 
 from __future__ import annotations
 
+import argparse
+import datetime
 import gzip
 import json
 import platform
 import re
+import time
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from importlib.metadata import PackageNotFoundError, version
+from multiprocessing import Pool
 from pathlib import Path
 
 DATASETS = ("cleanportaleval", "cleaneval", "dragnet", "pagesignal", "readability", "wcxb")
@@ -80,3 +84,40 @@ def environment(extra: tuple[str, ...] = ()) -> dict:
         "machine": f"{platform.machine()}, {os.cpu_count()} cores",
         "packages": packages,
     }
+
+
+def arguments(description: str, out: str) -> argparse.ArgumentParser:
+    """The options every benchmark takes."""
+    parser = argparse.ArgumentParser(description=description)
+    parser.add_argument("--data", type=Path, default=DEFAULT_DATA, help="the shared data folder")
+    parser.add_argument("--split", default="dev")
+    parser.add_argument("--jobs", type=int, default=2, help="worker processes")
+    parser.add_argument("--limit", type=int, default=0, help="only the first N pages of each dataset")
+    parser.add_argument("--out", type=Path, default=Path("benchmarks/results") / out)
+    return parser
+
+
+def pages(args: argparse.Namespace, datasets: tuple[str, ...] = DATASETS) -> list[dict]:
+    chosen: list[dict] = []
+    for dataset in datasets:
+        found = list(records(args.data, args.split, (dataset,)))
+        chosen += found[: args.limit] if args.limit else found
+    return chosen
+
+
+def run(one: Callable[[dict], dict], chosen: list[dict], args: argparse.Namespace, table: Callable, **extra) -> dict:
+    """Score every page in worker processes, summarize, write the JSON report and return it."""
+    started = time.time()
+    with Pool(args.jobs) as pool:
+        results = pool.map(one, chosen, chunksize=2)
+    report = {
+        "date": datetime.date.today().isoformat(),
+        "split": args.split,
+        "documents": len(chosen),
+        "seconds": round(time.time() - started, 1),
+        "environment": environment(extra=extra.get("packages", ())),
+        "results": table(results),
+    }
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
+    return report

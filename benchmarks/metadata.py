@@ -11,15 +11,9 @@ as YYYY-MM-DD (or YYYY-MM where the gold has only a month). A page whose gold ha
 
 from __future__ import annotations
 
-import argparse
-import datetime
-import json
 import re
-import time
-from multiprocessing import Pool
-from pathlib import Path
 
-from benchmarks.common import DEFAULT_DATA, environment, records
+from benchmarks.common import arguments, pages, run
 from cleaner import clean
 
 FIELDS = ("title", "author", "date")
@@ -106,31 +100,16 @@ def _one(record: dict) -> dict:
     return out
 
 
-def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(description="Metadata accuracy on wcxb's dev pages.")
-    parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
-    parser.add_argument("--split", default="dev")
-    parser.add_argument("--jobs", type=int, default=2)
-    parser.add_argument("--out", type=Path, default=Path("benchmarks/results/metadata.json"))
-    args = parser.parse_args(argv)
-    pages = list(records(args.data, args.split, ("wcxb",)))
-    started = time.time()
-    with Pool(args.jobs) as pool:
-        results = pool.map(_one, pages, chunksize=2)
-    table = {
+def summarize(results: list[dict]) -> dict:
+    return {
         system: {field: sum(r[system][field] for r in results) / max(1, len(results)) for field in FIELDS}
         for system in SYSTEMS
     }
-    report = {
-        "date": datetime.date.today().isoformat(),
-        "split": args.split,
-        "documents": len(pages),
-        "seconds": round(time.time() - started, 1),
-        "environment": environment(extra=("newspaper4k", "goose3")),
-        "results": table,
-    }
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
+
+
+def main(argv: list[str] | None = None) -> None:
+    args = arguments("Metadata accuracy on wcxb's dev pages.", "metadata.json").parse_args(argv)
+    report = run(_one, pages(args, ("wcxb",)), args, summarize, packages=("newspaper4k", "goose3"))
     print(markdown(report))
 
 

@@ -11,16 +11,11 @@ from the input (``sanity:`` notes) are left out.
 
 from __future__ import annotations
 
-import argparse
-import datetime
-import json
 import time
 from collections import defaultdict
-from multiprocessing import Pool
-from pathlib import Path
 
 from benchmarks import anchors
-from benchmarks.common import DATASETS, DEFAULT_DATA, Score, environment, mean, records, score
+from benchmarks.common import DATASETS, Score, arguments, mean, pages, run, score
 from cleaner import clean
 
 CLEANER = "cleaner"
@@ -102,34 +97,12 @@ def markdown(report: dict) -> str:
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(description="Extraction quality on the dev split, beside the anchors.")
-    parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
-    parser.add_argument("--split", default="dev")
-    parser.add_argument("--jobs", type=int, default=2)
-    parser.add_argument("--limit", type=int, default=0, help="only the first N pages of each dataset")
-    parser.add_argument("--out", type=Path, default=Path("benchmarks/results/quality.json"))
+    parser = arguments("Extraction quality on the dev split, beside the anchors.", "quality.json")
     parser.add_argument("--ablation", action="store_true", help="also run cleaner's parts on their own")
     args = parser.parse_args(argv)
     global ABLATION
     ABLATION = args.ablation
-    pages = []
-    for dataset in DATASETS:
-        chosen = list(records(args.data, args.split, (dataset,)))
-        pages += chosen[: args.limit] if args.limit else chosen
-    started = time.time()
-    with Pool(args.jobs) as pool:
-        results = pool.map(_one, pages, chunksize=2)
-    report = {
-        "date": datetime.date.today().isoformat(),
-        "split": args.split,
-        "documents": len(pages),
-        "seconds": round(time.time() - started, 1),
-        "environment": environment(extra=anchors.PACKAGES),
-        "results": summarize(results),
-    }
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
-    print(markdown(report))
+    print(markdown(run(_one, pages(args), args, summarize, packages=anchors.PACKAGES)))
 
 
 if __name__ == "__main__":

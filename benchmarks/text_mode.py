@@ -9,18 +9,12 @@ trafilatura's favor_recall output. Scores as in benchmarks.quality.
 
 from __future__ import annotations
 
-import argparse
-import datetime
-import json
 import re
-import time
 from collections import defaultdict
-from multiprocessing import Pool
-from pathlib import Path
 
 import trafilatura
 
-from benchmarks.common import DATASETS, DEFAULT_DATA, Score, environment, mean, records, score
+from benchmarks.common import DATASETS, Score, arguments, mean, pages, run, score
 from cleaner import clean
 from cleaner.model.train import visible_text
 
@@ -102,31 +96,8 @@ def markdown(report: dict) -> str:
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(description="Text mode on dirty text built from the dev pages.")
-    parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
-    parser.add_argument("--split", default="dev")
-    parser.add_argument("--jobs", type=int, default=2)
-    parser.add_argument("--limit", type=int, default=0, help="only the first N pages of each dataset")
-    parser.add_argument("--out", type=Path, default=Path("benchmarks/results/text_mode.json"))
-    args = parser.parse_args(argv)
-    pages = []
-    for dataset in DATASETS:
-        chosen = list(records(args.data, args.split, (dataset,)))
-        pages += chosen[: args.limit] if args.limit else chosen
-    started = time.time()
-    with Pool(args.jobs) as pool:
-        results = pool.map(_one, pages, chunksize=2)
-    report = {
-        "date": datetime.date.today().isoformat(),
-        "split": args.split,
-        "documents": len(pages),
-        "seconds": round(time.time() - started, 1),
-        "environment": environment(),
-        "results": summarize(results),
-    }
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
-    print(markdown(report))
+    args = arguments("Text mode on dirty text built from the dev pages.", "text_mode.json").parse_args(argv)
+    print(markdown(run(_one, pages(args), args, summarize)))
 
 
 if __name__ == "__main__":
