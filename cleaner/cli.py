@@ -20,6 +20,29 @@ from cleaner.rules import (
 )
 from cleaner.write import FORMATS, Writer, summary_line
 
+# options that several commands share
+MODE_OPTION = click.option(
+    "--mode",
+    type=click.Choice(MODES),
+    default="auto",
+    show_default=True,
+    help="Read input as HTML, as text, or decide from the content.",
+)
+RULES_OPTION = click.option(
+    "--rules",
+    "rule_files",
+    multiple=True,
+    type=click.Path(exists=True, dir_okay=False),
+    help="Extra TOML ruleset (repeatable).",
+)
+FAVOR_OPTION = click.option(
+    "--favor",
+    type=click.Choice(FAVORS),
+    default="balanced",
+    show_default=True,
+    help="precision removes more, recall keeps more.",
+)
+
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="cleaner")
@@ -29,13 +52,7 @@ def main() -> None:
 
 @main.command("clean")
 @click.argument("inputs", nargs=-1, required=True, metavar="INPUT...")
-@click.option(
-    "--mode",
-    type=click.Choice(MODES),
-    default="auto",
-    show_default=True,
-    help="Read inputs as HTML, as text, or decide from the content.",
-)
+@MODE_OPTION
 @click.option(
     "--format",
     "fmt",
@@ -51,21 +68,9 @@ def main() -> None:
     help="Write here instead of stdout.",
 )
 @click.option("--url", default=None, help="The URL of a single input (metadata, provenance).")
-@click.option(
-    "--rules",
-    "rule_files",
-    multiple=True,
-    type=click.Path(exists=True, dir_okay=False),
-    help="Extra TOML ruleset (repeatable).",
-)
+@RULES_OPTION
 @click.option("--summary", is_flag=True, help="Print one line per document to stderr: kept/removed blocks and title.")
-@click.option(
-    "--favor",
-    type=click.Choice(FAVORS),
-    default="balanced",
-    show_default=True,
-    help="precision removes more, recall keeps more.",
-)
+@FAVOR_OPTION
 def clean_command(inputs, mode, fmt, output, url, rule_files, summary, favor) -> None:
     """Clean each INPUT: a file, a directory (walked recursively) or - for stdin.
 
@@ -101,21 +106,9 @@ def clean_command(inputs, mode, fmt, output, url, rule_files, summary, favor) ->
 
 @main.command("explain")
 @click.argument("input_path", metavar="INPUT")
-@click.option(
-    "--mode",
-    type=click.Choice(MODES),
-    default="auto",
-    show_default=True,
-    help="Read the input as HTML, as text, or decide from the content.",
-)
+@MODE_OPTION
 @click.option("--url", default=None, help="The URL of the input (metadata, provenance).")
-@click.option(
-    "--rules",
-    "rule_files",
-    multiple=True,
-    type=click.Path(exists=True, dir_okay=False),
-    help="Extra TOML ruleset (repeatable).",
-)
+@RULES_OPTION
 @click.option(
     "--html",
     "report",
@@ -124,7 +117,7 @@ def clean_command(inputs, mode, fmt, output, url, rule_files, summary, favor) ->
     metavar="REPORT.html",
     help="Also write a self-contained HTML report here.",
 )
-@click.option("--favor", type=click.Choice(FAVORS), default="balanced", show_default=True)
+@FAVOR_OPTION
 def explain_command(input_path, mode, url, rule_files, report, favor) -> None:
     """Show every block of INPUT (one file or - for stdin): kept or removed, the reason and the rule.
 
