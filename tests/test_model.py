@@ -67,9 +67,9 @@ def test_one_feature_row_per_block_in_the_named_order():
     assert all(len(row) == len(NAMES) for row in rows)
 
 
-@pytest.mark.skipif(model.load("html") is None, reason="no shipped model in cleaner/model")
 def test_shipped_model_is_lightgbm_text_not_a_pickle():
     for kind in ("html", "text"):
+        assert model.load(kind) is not None, f"cleaner/model/{kind}.txt is missing"
         path = model.HERE / f"{kind}.txt"
         head = path.read_bytes()[:64]
         assert head.startswith(b"tree\nversion=")
@@ -78,7 +78,6 @@ def test_shipped_model_is_lightgbm_text_not_a_pickle():
     assert meta["data"]["licences"] == ["CC-BY-4.0"]
 
 
-@pytest.mark.skipif(model.load("html") is None, reason="no shipped model in cleaner/model")
 def test_rules_stay_authoritative_and_favor_orders_the_removals():
     page = HTML_FIXTURES[2]
     removed = {favor: len(clean_file(page, favor=favor).removed) for favor in model.FAVORS}
@@ -86,3 +85,8 @@ def test_rules_stay_authoritative_and_favor_orders_the_removals():
     for decision in clean_file(page).decisions:
         if decision.rule and decision.rule.startswith("model."):
             assert decision.score is not None
+
+
+def test_model_version_is_in_the_provenance():
+    doc = clean_file(HTML_FIXTURES[0])
+    assert doc.provenance.model_version == model.version("html") != "none"
