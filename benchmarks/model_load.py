@@ -9,11 +9,14 @@ processes), and the size of the files.
 from __future__ import annotations
 
 import argparse
+import datetime
 import json
 import statistics
 import subprocess
 import sys
+from pathlib import Path
 
+from benchmarks.common import environment
 from cleaner import model
 
 _PROBE = """
@@ -31,17 +34,37 @@ print(json.dumps({"import": t1 - t0, "load": t2 - t1}))
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--out", type=Path, default=Path("benchmarks/results/model_load.json"))
     args = parser.parse_args()
     runs = [
         json.loads(subprocess.run([sys.executable, "-c", _PROBE], capture_output=True, check=True, text=True).stdout)
         for _ in range(args.repeat)
     ]
     sizes = {kind: (model.HERE / f"{kind}.txt").stat().st_size for kind in ("html", "text")}
-    print(
-        f"lightgbm+numpy import {1000 * statistics.median(r['import'] for r in runs):.0f} ms, "
-        f"both models load {1000 * statistics.median(r['load'] for r in runs):.0f} ms "
-        f"(median of {args.repeat} fresh processes); html.txt {sizes['html'] / 1e6:.2f} MB, "
-        f"text.txt {sizes['text'] / 1e6:.2f} MB"
+    report = {
+        "date": datetime.date.today().isoformat(),
+        "split": "-",
+        "documents": 0,
+        "seconds": round(sum(r["import"] + r["load"] for r in runs), 2),
+        "environment": environment(extra=("lightgbm", "numpy")),
+        "results": {
+            "repeat": args.repeat,
+            "import_ms": 1000 * statistics.median(r["import"] for r in runs),
+            "load_ms": 1000 * statistics.median(r["load"] for r in runs),
+            "bytes": sizes,
+        },
+    }
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
+    print(markdown(report))
+
+
+def markdown(report: dict) -> str:
+    r = report["results"]
+    return (
+        f"Importing LightGBM and NumPy takes {r['import_ms']:.0f} ms; loading both models takes "
+        f"{r['load_ms']:.0f} ms (median of {r['repeat']} fresh processes). html.txt is "
+        f"{r['bytes']['html'] / 1e6:.2f} MB, text.txt {r['bytes']['text'] / 1e6:.2f} MB."
     )
 
 
