@@ -139,52 +139,43 @@ def _clean_text(text, data, *, url, source, options, ruleset, encoding, favor) -
     decisions, top = text_decisions(text, ruleset)
     decisions = model.refine(decisions, "text", favor)
     body = assemble.body_text(decisions)
-    return CleanDocument(
-        text=body,
-        title=top.title,
-        author=top.author,
-        url=url,
-        language=detect_language(body),
-        categories=top.categories,
-        removed=assemble.removed_spans(decisions),
-        decisions=tuple(decisions),
-        provenance=assemble.provenance(
-            data,
-            kind="text",
-            source=source,
-            ruleset_version=ruleset.version,
-            model_version=model.version("text"),
-            options=options,
-            encoding=encoding,
-            decisions=decisions,
-        ),
-    )
+    facts = {"title": top.title, "author": top.author, "url": url, "categories": top.categories}
+    return _document(body, decisions, facts, "text", data, source, options, ruleset, encoding, detect_language(body))
 
 
 def _clean_html(text, data, *, url, source, options, ruleset, encoding, favor) -> CleanDocument:
     decisions, top, meta = html_decisions(text, url, ruleset)
     decisions = model.refine(decisions, "html", favor)
     body = assemble.body_text(decisions)
-    categories = meta.categories + tuple(c for c in top.categories if c not in meta.categories)
+    facts = {
+        "title": meta.title or top.title,
+        "author": meta.author or top.author,
+        "date": meta.date,
+        "url": meta.url or url,
+        "sitename": meta.sitename,
+        "categories": meta.categories + tuple(c for c in top.categories if c not in meta.categories),
+    }
+    language = detect_language(body, fallback=meta.html_lang)
+    return _document(body, decisions, facts, "html", data, source, options, ruleset, encoding, language)
+
+
+def _document(body, decisions, facts, kind, data, source, options, ruleset, encoding, language) -> CleanDocument:
+    """Assemble the record: the clean text, what the page says about itself, what was removed, provenance."""
+    provenance = assemble.provenance(
+        data,
+        kind=kind,
+        source=source,
+        ruleset_version=ruleset.version,
+        model_version=model.version(kind),
+        options=options,
+        encoding=encoding,
+        decisions=decisions,
+    )
     return CleanDocument(
         text=body,
-        title=meta.title or top.title,
-        author=meta.author or top.author,
-        date=meta.date,
-        url=meta.url or url,
-        sitename=meta.sitename,
-        language=detect_language(body, fallback=meta.html_lang),
-        categories=categories,
+        language=language,
         removed=assemble.removed_spans(decisions),
         decisions=tuple(decisions),
-        provenance=assemble.provenance(
-            data,
-            kind="html",
-            source=source,
-            ruleset_version=ruleset.version,
-            model_version=model.version("html"),
-            options=options,
-            encoding=encoding,
-            decisions=decisions,
-        ),
+        provenance=provenance,
+        **facts,
     )
