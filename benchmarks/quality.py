@@ -57,6 +57,7 @@ def _part(html: str, *, trafilatura: bool, rules: bool, model: bool) -> str:
 
 def _one(record: dict) -> dict:
     out = {"dataset": record["dataset"], "id": record["id"], "scores": {}, "seconds": {}}
+    out["page_type"] = record.get("page_type")
     for system in _systems():
         started = time.perf_counter()
         text = _run(system, record["html"])
@@ -70,6 +71,8 @@ def summarize(results: list[dict]) -> dict:
     groups = defaultdict(list)
     for result in results:
         groups[result["dataset"]].append(result)
+        if result.get("page_type"):
+            groups[f"{result['dataset']}: {result['page_type']}"].append(result)
     groups["overall"] = results
     for group, items in groups.items():
         table[group] = {}
@@ -81,7 +84,8 @@ def summarize(results: list[dict]) -> dict:
 
 
 def markdown(report: dict) -> str:
-    order = [d for d in (*DATASETS, "overall") if d in report["results"]]
+    subgroups = sorted(g for g in report["results"] if ": " in g)
+    order = [d for d in (*DATASETS, "overall") if d in report["results"]] + subgroups
     lines = []
     for group in order:
         rows = report["results"][group]
