@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from pathlib import Path
+from typing import Any
 
 from cleaner import assemble, model
 from cleaner.decide import TopOfDocument, decide
@@ -30,12 +31,23 @@ def clean(
     rules: RuleSet | Iterable[str | Path] | None = None,
     favor: str = "balanced",
     source: str | None = None,
+    origin: Mapping[str, Any] | None = None,
 ) -> CleanDocument:
     """Clean one document (HTML or already-extracted text) and say what was removed and why.
 
     ``favor`` trades precision for recall: "precision" removes more, "recall" keeps more.
-    Bad input (empty, binary, undecodable) gives a CleanDocument whose ``error`` says why.
+    ``origin`` says where the document sits inside a container (a WARC record, a JSONL line) and
+    goes into the provenance as given. Bad input (empty, binary, undecodable) gives a
+    CleanDocument whose ``error`` says why.
     """
+    doc = _clean(content, url=url, mode=mode, rules=rules, favor=favor, source=source)
+    if origin and doc.provenance is not None:
+        located = dataclasses.replace(doc.provenance, origin=tuple(origin.items()))
+        doc = dataclasses.replace(doc, provenance=located)
+    return doc
+
+
+def _clean(content, *, url, mode, rules, favor, source) -> CleanDocument:
     if mode not in MODES:
         raise ValueError(f"mode must be one of {', '.join(MODES)}, not {mode!r}")
     if favor not in FAVORS:

@@ -80,6 +80,8 @@ class Provenance:
     encoding: str | None = None
     blocks_total: int = 0
     blocks_kept: int = 0
+    # where the document came from inside a container: WARC file/record/offset, JSONL line and id, ...
+    origin: tuple[tuple[str, Any], ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -96,6 +98,7 @@ class Provenance:
             },
             "options": dict(self.options),
             "blocks": {"total": self.blocks_total, "kept": self.blocks_kept},
+            "origin": dict(self.origin) or None,
         }
 
 
