@@ -1,0 +1,264 @@
+"""WARC input: stream the HTML response records of a WARC or WARC.gz file, one at a time.
+
+Reading uses FastWARC (C++, streaming, flat memory). A record that cannot be read whole (a
+truncated file, a broken chunked body) is still yielded, with what could be read and an ``error``,
+so that a batch writes an error record for it instead of silently losing a document.
+``write_warc`` writes small WARC files for tests and benchmarks.
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import uuid
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import BinaryIO
+
+HTML_TYPES = ("text/html", "application/xhtml+xml")
+_CHUNK = 1 << 16
+
+
+@dataclass(frozen=True)
+class WarcRecord:
+    """One HTML response record: its payload and where it sits in the WARC file."""
+
+    file: str  # the WARC path as given
+    record_id: str  # WARC-Record-ID
+    target_uri: str | None
+    offset: int  # byte offset of the record in the (possibly gzipped) file
+    content: bytes  # HTTP payload body (headers stripped, chunked/content-encoding decoded where possible)
+    http_charset: str | None
+    error: str | None = None  # why the record could not be read whole; content is what could be read
+
+
+def origin(record: WarcRecord) -> dict:
+    """The provenance origin of a record, for ``clean(..., origin=origin(record))``."""
+    return {
+        "warc_file": record.file,
+        "warc_record_id": record.record_id,
+        "target_uri": record.target_uri,
+        "offset": record.offset,
+    }
+
+
+def iter_warc(path: str | Path) -> Iterator[WarcRecord]:
+    """Stream the response records of ``path`` whose Content-Type is HTML (or absent), in file order.
+
+    A record cut short (a truncated file) is yielded with what could be read and an ``error``.
+    Data that cannot be parsed at all is reported as one record with an ``error`` (its
+    ``record_id`` is ``<unreadable@OFFSET>``), and reading resumes at the next record start.
+    """
+    name = str(path)
+    with open(path, "rb") as stream:
+        marker = b"\x1f\x8b\x08" if _is_gzip(stream) else b"WARC/1."
+        pos, pending = 0, None
+        while pos is not None:
+            stream.seek(pos)
+            last_start = None
+            try:
+                for record in _records(stream):
+                    if pending is not None:  # the data before this record was lost
+                        yield pending
+                        pending = None
+                    last_start = record.stream_pos
+                    read = _read(name, record)
+                    if read is not None:
+                        yield read
+                pos = None
+            except Exception as err:  # fastwarc raises OSError on data it cannot parse
+                if last_start is None:  # the record at pos itself is broken
+                    pending = None
+                    yield _unreadable(name, pos, f"cannot read WARC record: {err}")
+                    pos = _find(stream, marker, pos + 1)
+                else:
+                    pending = _unreadable(name, last_start + 1, f"cannot read WARC after offset {last_start}: {err}")
+                    pos = _find(stream, marker, last_start + 1)
+        if pending is not None:
+            yield pending
+
+
+def _records(stream: BinaryIO):
+    from fastwarc.warc import ArchiveIterator, WarcRecordType
+
+    return ArchiveIterator(stream, record_types=WarcRecordType.response, parse_http=False)
+
+
+def _is_gzip(stream: BinaryIO) -> bool:
+    head = stream.read(2)
+    stream.seek(0)
+    return head == b"\x1f\x8b"
+
+
+def _find(stream: BinaryIO, marker: bytes, start: int) -> int | None:
+    """The offset of the next ``marker`` at or after ``start`` (a record start or a gzip member), or None."""
+    stream.seek(start)
+    base, carry = start, b""
+    while chunk := stream.read(_CHUNK):
+        window = carry + chunk
+        found = window.find(marker)
+        if found >= 0:
+            return base - len(carry) + found
+        carry = window[-(len(marker) - 1) :]
+        base += len(chunk)
+    return None
+
+
+def _read(name: str, record) -> WarcRecord | None:
+    """Parse the HTTP head, decode the body; None for records that are not HTML."""
+    error = None
+    try:
+        record.parse_http(auto_decode="none", quirks_mode=True)
+    except Exception as err:
+        error = f"bad HTTP headers: {err}"
+    if error is None and record.http_headers is None:
+        error = "truncated WARC record: no HTTP response could be read"
+    content_type = record.http_content_type if error is None else None
+    if error is None and content_type is not None and content_type.lower() not in HTML_TYPES:
+        return None
+    body, short = _body(record)
+    if error is None and short:
+        error = f"truncated WARC record: {short}"
+    if error is None:
+        body, error = _decode(body, record.http_headers)
+    return WarcRecord(
+        file=name,
+        record_id=record.record_id or f"<no id@{record.stream_pos}>",
+        target_uri=record.headers.get("WARC-Target-URI"),
+        offset=record.stream_pos,
+        content=body,
+        http_charset=record.http_charset if error is None else None,
+        error=error,
+    )
+
+
+def _body(record) -> tuple[bytes, str | None]:
+    """The payload bytes, and a message when fewer arrived than the record's Content-Length promised."""
+    parts = []
+    try:
+        while chunk := record.reader.read(_CHUNK):
+            parts.append(chunk)
+    except Exception as err:
+        return b"".join(parts), str(err)
+    body = b"".join(parts)
+    declared = record.content_length  # the payload's length, once the HTTP head is parsed
+    if len(body) < declared:
+        return body, f"{len(body)} of {declared} bytes"
+    return body, None
+
+
+def _decode(body: bytes, headers) -> tuple[bytes, str | None]:
+    """Undo chunked transfer encoding and gzip/deflate/br content encoding; the raw body where that fails."""
+    transfer = (headers.get("Transfer-Encoding") or "").lower()
+    encoding = (headers.get("Content-Encoding") or "").lower().strip()
+    try:
+        if "chunked" in transfer:
+            body = _dechunk(body)
+        if encoding in ("gzip", "x-gzip"):
+            body = gzip.decompress(body)
+        elif encoding == "deflate":
+            import zlib
+
+            try:
+                body = zlib.decompress(body)
+            except zlib.error:
+                body = zlib.decompress(body, -zlib.MAX_WBITS)
+        elif encoding == "br":
+            try:
+                import brotli
+            except ImportError:
+                return body, "cannot decode brotli content: brotli is not installed"
+            body = brotli.decompress(body)
+    except Exception as err:
+        return body, f"cannot decode HTTP body ({transfer or encoding}): {err}"
+    return body, None
+
+
+def _dechunk(body: bytes) -> bytes:
+    out, pos = [], 0
+    while True:
+        line_end = body.index(b"\r\n", pos)
+        size = int(body[pos:line_end].split(b";", 1)[0].strip() or b"0", 16)
+        if size == 0:
+            return b"".join(out)
+        start = line_end + 2
+        if start + size > len(body):
+            raise ValueError("chunk runs past the end of the body")
+        out.append(body[start : start + size])
+        pos = start + size + 2
+
+
+def _unreadable(name: str, offset: int, message: str) -> WarcRecord:
+    return WarcRecord(
+        file=name,
+        record_id=f"<unreadable@{offset}>",
+        target_uri=None,
+        offset=offset,
+        content=b"",
+        http_charset=None,
+        error=message,
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# writing (tests and benchmarks)
+
+
+def response_record(
+    url: str, body: bytes, *, content_type: str = "text/html; charset=utf-8", headers: Iterable[str] = ()
+) -> bytes:
+    """One WARC/1.1 response record (uncompressed bytes) carrying ``body`` as an HTTP 200 response."""
+    http_head = [b"HTTP/1.1 200 OK", b"Content-Type: " + content_type.encode()]
+    http_head += [line.encode() for line in headers]
+    http_head.append(f"Content-Length: {len(body)}".encode())
+    block = b"\r\n".join(http_head) + b"\r\n\r\n" + body
+    warc_head = [
+        b"WARC/1.1",
+        b"WARC-Type: response",
+        f"WARC-Record-ID: <urn:uuid:{uuid.uuid4()}>".encode(),
+        f"WARC-Date: {datetime.now(UTC).strftime('%Y-%m-%dT%H:%M:%SZ')}".encode(),
+        f"WARC-Target-URI: {url}".encode(),
+        b"Content-Type: application/http; msgtype=response",
+        f"WARC-Block-Digest: sha1:{hashlib.sha1(block).hexdigest()}".encode(),
+        f"Content-Length: {len(block)}".encode(),
+    ]
+    return b"\r\n".join(warc_head) + b"\r\n\r\n" + block + b"\r\n\r\n"
+
+
+def warcinfo_record() -> bytes:
+    body = b"software: cleaner\r\nformat: WARC File Format 1.1\r\n"
+    head = [
+        b"WARC/1.1",
+        b"WARC-Type: warcinfo",
+        f"WARC-Record-ID: <urn:uuid:{uuid.uuid4()}>".encode(),
+        f"WARC-Date: {datetime.now(UTC).strftime('%Y-%m-%dT%H:%M:%SZ')}".encode(),
+        b"Content-Type: application/warc-fields",
+        f"Content-Length: {len(body)}".encode(),
+    ]
+    return b"\r\n".join(head) + b"\r\n\r\n" + body + b"\r\n\r\n"
+
+
+class WarcWriter:
+    """Appends records to a WARC file; with ``gzip=True`` each record is its own gzip member, as usual."""
+
+    def __init__(self, stream: BinaryIO, *, gzip: bool = False) -> None:
+        self.stream, self.gzip = stream, gzip
+        self.write_raw(warcinfo_record())
+
+    def write_raw(self, record: bytes) -> int:
+        """Write one record's bytes; returns its offset in the file."""
+        offset = self.stream.tell()
+        self.stream.write(gzip.compress(record, compresslevel=6, mtime=0) if self.gzip else record)
+        return offset
+
+    def write_response(self, url: str, body: bytes, **kwargs) -> int:
+        return self.write_raw(response_record(url, body, **kwargs))
+
+
+def write_warc(path: str | Path, pages: Iterable[tuple[str, bytes]]) -> list[int]:
+    """Write ``(url, html)`` pages as HTML responses to ``path`` (gzipped when it ends in .gz); their offsets."""
+    with open(path, "wb") as stream:
+        writer = WarcWriter(stream, gzip=str(path).endswith(".gz"))
+        return [writer.write_response(url, body) for url, body in pages]
