@@ -1,0 +1,100 @@
+"""Scrapy item pipeline: clean the HTML a spider stored in an item, and add text, metadata and provenance.
+
+Enable it in the project's settings::
+
+    ITEM_PIPELINES = {"cleaner.integrations.scrapy.CleanerPipeline": 300}
+
+The spider stores the page in the item (``yield {"url": response.url, "html": response.body}``);
+the pipeline adds ``text``, ``metadata``, ``removed``, ``provenance`` and ``error``. A page that
+cannot be cleaned keeps its item, with ``text == ""`` and the reason in ``error``: a crawl must
+not lose items silently. An item without the HTML field (another kind of item) passes untouched.
+
+Settings (all optional):
+
+- ``CLEANER_HTML_FIELD`` (``"html"``): the field holding the page, ``bytes`` (best: cleaner
+  detects the encoding itself) or ``str``. ``CLEANER_URL_FIELD`` (``"url"``): the page's URL.
+- ``CLEANER_TEXT_FIELD``, ``CLEANER_METADATA_FIELD``, ``CLEANER_REMOVED_FIELD``,
+  ``CLEANER_PROVENANCE_FIELD``, ``CLEANER_ERROR_FIELD``: the output field names (``"text"``,
+  ``"metadata"``, ``"removed"``, ``"provenance"``, ``"error"``); an empty name leaves that output out.
+- ``CLEANER_DROP_HTML`` (``False``): remove the raw page from the item once it is cleaned.
+- ``CLEANER_MODE`` (``"auto"``), ``CLEANER_FAVOR`` (``"balanced"``), ``CLEANER_RULES`` (a list of
+  TOML rule files): passed to :func:`cleaner.clean`.
+
+With ``scrapy.Item`` classes, declare the output fields on the item; plain dicts need nothing.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from itemadapter import ItemAdapter
+
+from cleaner.api import FAVORS, MODES, clean
+from cleaner.integrations import metadata_of
+from cleaner.records import CleanDocument
+from cleaner.rules import load_ruleset
+
+OUTPUTS = {"text": "text", "metadata": "metadata", "removed": "removed", "provenance": "provenance", "error": "error"}
+
+
+class CleanerPipeline:
+    """Adds cleaner's output to every item that carries a page; never drops an item."""
+
+    def __init__(
+        self,
+        *,
+        html_field: str = "html",
+        url_field: str = "url",
+        outputs: dict[str, str] | None = None,
+        drop_html: bool = False,
+        mode: str = "auto",
+        favor: str = "balanced",
+        rules: list[str] | tuple[str, ...] = (),
+    ) -> None:
+        if mode not in MODES or favor not in FAVORS:  # fail at start, not once per item
+            raise ValueError(f"CLEANER_MODE must be one of {MODES} and CLEANER_FAVOR one of {FAVORS}")
+        self.html_field, self.url_field = html_field, url_field
+        self.outputs = {**OUTPUTS, **(outputs or {})}
+        self.drop_html = drop_html
+        self.mode, self.favor = mode, favor
+        self.rules = [str(path) for path in rules]
+        load_ruleset(self.rules)  # a broken rule file stops the crawl at start, not at every item
+
+    @classmethod
+    def from_crawler(cls, crawler) -> CleanerPipeline:
+        settings = crawler.settings
+        outputs = {name: settings.get(f"CLEANER_{name.upper()}_FIELD", default) for name, default in OUTPUTS.items()}
+        return cls(
+            html_field=settings.get("CLEANER_HTML_FIELD", "html"),
+            url_field=settings.get("CLEANER_URL_FIELD", "url"),
+            outputs=outputs,
+            drop_html=settings.getbool("CLEANER_DROP_HTML", False),
+            mode=settings.get("CLEANER_MODE", "auto"),
+            favor=settings.get("CLEANER_FAVOR", "balanced"),
+            rules=settings.getlist("CLEANER_RULES", []),
+        )
+
+    def process_item(self, item: Any, spider: Any = None) -> Any:
+        """Clean the item's page in place (``spider`` is optional: newer Scrapy no longer passes it)."""
+        adapter = ItemAdapter(item)
+        content = adapter.get(self.html_field)
+        if content is None:
+            return item
+        url = adapter.get(self.url_field) if self.url_field else None
+        doc = clean(content, url=url, mode=self.mode, rules=self.rules, favor=self.favor, source=url)
+        for name, value in self._fields(doc).items():
+            if self.outputs.get(name):
+                adapter[self.outputs[name]] = value
+        if self.drop_html:
+            del adapter[self.html_field]
+        return item
+
+    @staticmethod
+    def _fields(doc: CleanDocument) -> dict[str, Any]:
+        return {
+            "text": doc.text,
+            "metadata": metadata_of(doc),
+            "removed": [span.to_dict() for span in doc.removed],
+            "provenance": doc.provenance.to_dict() if doc.provenance else None,
+            "error": doc.error,
+        }
