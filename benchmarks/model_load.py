@@ -2,8 +2,9 @@
 
     python -m benchmarks.model_load [--repeat 5]
 
-Reports the import of LightGBM and the loading of both model files separately (median of fresh
-processes), and the size of the files.
+Reports the import of numpy (all that evaluating the models needs; LightGBM is imported only to
+train) and the loading of both model files separately (median of fresh processes), their sum
+against the 200 ms target, and the size of the files.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from cleaner import model
 _PROBE = """
 import time, json
 t0 = time.perf_counter()
-import lightgbm, numpy
+import numpy
 t1 = time.perf_counter()
 from cleaner import model
 model.load("html"); model.load("text")
@@ -46,7 +47,7 @@ def main() -> None:
         "split": "-",
         "documents": 0,
         "seconds": round(sum(r["import"] + r["load"] for r in runs), 2),
-        "environment": environment(extra=("lightgbm", "numpy")),
+        "environment": environment(extra=("numpy",)),
         "results": {
             "repeat": args.repeat,
             "import_ms": 1000 * statistics.median(r["import"] for r in runs),
@@ -62,8 +63,9 @@ def main() -> None:
 def markdown(report: dict) -> str:
     r = report["results"]
     return (
-        f"Importing LightGBM and NumPy takes {r['import_ms']:.0f} ms; loading both models takes "
-        f"{r['load_ms']:.0f} ms (median of {r['repeat']} fresh processes). html.txt is "
+        f"Importing NumPy takes {r['import_ms']:.0f} ms and loading both models {r['load_ms']:.0f} ms: "
+        f"{r['import_ms'] + r['load_ms']:.0f} ms in all (median of {r['repeat']} fresh processes; "
+        "cleaning never imports LightGBM). html.txt is "
         f"{r['bytes']['html'] / 1e6:.2f} MB, text.txt {r['bytes']['text'] / 1e6:.2f} MB."
     )
 

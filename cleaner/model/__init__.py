@@ -1,5 +1,9 @@
 """The learned block classifier: LightGBM models in their own text format, never pickles.
 
+The models are trained with LightGBM (:mod:`cleaner.model.train`) and evaluated by
+:mod:`cleaner.model.trees`, which reads the same text with numpy alone: cleaning never imports
+LightGBM.
+
 Two models ship beside this file: ``html.txt`` for blocks of HTML pages and ``text.txt`` for lines
 of already-extracted text, with ``model.json`` naming their features, thresholds and training data.
 Rules stay authoritative: the model decides only the blocks that no rule or DOM marker removed.
@@ -16,6 +20,7 @@ from pathlib import Path
 
 from cleaner.decide import is_prose
 from cleaner.model.features import NAMES, features, rule_removed
+from cleaner.model.trees import Forest, parse
 from cleaner.records import Decision
 
 FAVORS = ("precision", "balanced", "recall")
@@ -28,15 +33,13 @@ class Model:
     kind: str
     version: str
     thresholds: dict
-    booster: object  # lightgbm.Booster
+    forest: Forest
 
     def probabilities(self, decisions: Sequence[Decision]) -> list[float]:
-        import numpy
-
         rows = features(decisions)
         if not rows:
             return []
-        return [float(p) for p in self.booster.predict(numpy.asarray(rows, dtype=numpy.float64))]
+        return [float(p) for p in self.forest.probabilities(rows)]
 
 
 @lru_cache(maxsize=4)
@@ -49,10 +52,7 @@ def load(kind: str, folder: Path = HERE) -> Model | None:
     entry = meta["models"][kind]
     if tuple(entry["features"]) != NAMES:
         raise RuntimeError(f"model {model_path} was trained on other features; retrain it with `cleaner train`")
-    import lightgbm
-
-    booster = lightgbm.Booster(model_str=model_path.read_text(encoding="utf-8"))
-    return Model(kind, entry["version"], entry["thresholds"], booster)
+    return Model(kind, entry["version"], entry["thresholds"], parse(model_path.read_text(encoding="utf-8")))
 
 
 def version(kind: str) -> str:
