@@ -16,7 +16,7 @@ $(STAMP): $(BIN)/python setup.cfg pyproject.toml
 	touch $@
 
 $(TEST_STAMP): $(STAMP)
-	$(BIN)/python -m pip install --quiet -e '.[test]'
+	$(BIN)/python -m pip install --quiet -e '.[test,integrations]'
 	touch $@
 
 install: $(STAMP)

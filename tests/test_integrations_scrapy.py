@@ -17,8 +17,6 @@ import pytest
 from cleaner import clean
 from tests.conftest import HTML_FIXTURES
 
-pytest.importorskip("scrapy", reason="the integrations extra is not installed; run `make test`")
-
 CRAWL = textwrap.dedent(
     """
     import functools, http.server, sys, threading
