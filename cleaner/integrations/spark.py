@@ -1,0 +1,181 @@
+"""Apache Spark: clean a DataFrame's HTML column with a pandas (Arrow) UDF, and read WARC files into a DataFrame.
+
+::
+
+    from cleaner.integrations.spark import read_warc, with_clean_columns
+
+    pages = read_warc(spark, ["crawl/a.warc.gz", "crawl/b.warc.gz"])
+    cleaned = with_clean_columns(pages, html_col="html", url_col="target_uri", origin_cols=WARC_ORIGIN)
+    cleaned.select("target_uri", "clean_text", "clean_metadata.title").write.parquet("clean.parquet")
+
+The UDF returns each document's JSONL record (exactly ``CleanDocument.to_dict()``), which Spark
+parses into typed columns: ``clean_text``, ``clean_metadata`` (a struct), ``clean_removed``
+(an array of spans), ``clean_provenance`` (a struct) and ``clean_error``. Cleaning never raises,
+so one bad page gives an error in its row instead of failing the job.
+
+``cleaner`` must be installed where the executors run (as pyspark itself is).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+from pyspark.sql import Column, DataFrame, SparkSession
+from pyspark.sql import functions as F
+from pyspark.sql import types as T
+
+from cleaner.api import FAVORS, MODES
+
+# the JSONL record as Spark types; options and origin hold values of any JSON type, kept as their JSON text
+SPAN = "struct<text:string,reason:string,rule:string,score:double,start:int,end:int>"
+PROVENANCE = (
+    "struct<input_sha256:string,input_kind:string,source:string,encoding:string,versions:map<string,string>,"
+    "options:map<string,string>,blocks:struct<total:int,kept:int>,origin:map<string,string>>"
+)
+RECORD = (
+    "struct<text:string,title:string,author:string,date:string,url:string,sitename:string,language:string,"
+    f"categories:array<string>,removed:array<{SPAN}>,provenance:{PROVENANCE},error:string>"
+)
+METADATA_FIELDS = ("title", "author", "date", "url", "sitename", "language", "categories")
+OUTPUTS = ("text", "metadata", "removed", "provenance", "error")
+
+WARC_SCHEMA = T.StructType(
+    [
+        T.StructField("warc_file", T.StringType()),
+        T.StructField("warc_record_id", T.StringType()),
+        T.StructField("target_uri", T.StringType()),
+        T.StructField("offset", T.LongType()),
+        T.StructField("html", T.BinaryType()),
+        T.StructField("http_charset", T.StringType()),
+        T.StructField("warc_error", T.StringType()),
+    ]
+)
+# read_warc's columns that say where a record came from, for with_clean_columns(..., origin_cols=WARC_ORIGIN)
+WARC_ORIGIN = ("warc_file", "warc_record_id", "target_uri", "offset")
+_BATCH_ROWS = 64  # WARC records per Arrow batch: enough to amortize, few enough to keep memory flat
+
+
+def record_udf(mode: str = "auto", favor: str = "balanced", rules: Sequence[str] = ()):
+    """A pandas UDF (html, url, origin JSON) -> the JSONL record of the cleaned document, as a JSON string."""
+    if mode not in MODES or favor not in FAVORS:  # fail on the driver, not in every task
+        raise ValueError(f"mode must be one of {MODES} and favor one of {FAVORS}")
+    rule_paths = [str(path) for path in rules] or None
+
+    @F.pandas_udf(T.StringType())
+    def clean_records(html: pd.Series, url: pd.Series, origin: pd.Series) -> pd.Series:
+        return pd.Series(
+            [
+                json.dumps(clean_one(content, page_url, where, mode, favor, rule_paths), ensure_ascii=False)
+                for content, page_url, where in zip(html, url, origin, strict=True)
+            ]
+        )
+
+    return clean_records
+
+
+def clean_one(content: Any, url: Any, origin: Any, mode: str, favor: str, rules: list[str] | None) -> dict:
+    """Clean one cell; nulls (a missing page, URL or origin) are cleaned as empty input or left out."""
+    from cleaner.api import clean
+
+    content = content if isinstance(content, bytes | bytearray | str) else b""
+    url = url if isinstance(url, str) else None
+    where = json.loads(origin) if isinstance(origin, str) else None
+    return clean(content, url=url, mode=mode, rules=rules, favor=favor, source=url, origin=where).to_dict()
+
+
+def with_clean_columns(
+    df: DataFrame,
+    html_col: str = "html",
+    url_col: str | None = None,
+    origin_cols: Sequence[str] = (),
+    *,
+    prefix: str = "clean_",
+    mode: str = "auto",
+    favor: str = "balanced",
+    rules: Sequence[str] = (),
+) -> DataFrame:
+    """``df`` with the clean text, metadata, removed spans, provenance and error of its ``html_col`` added.
+
+    ``html_col`` may be binary (best: cleaner detects the encoding) or string. ``origin_cols``
+    are copied into each document's ``provenance.origin``, so that a row can be traced back to
+    the WARC record or file it came from.
+    """
+    record = F.from_json(_record_json(df, html_col, url_col, origin_cols, mode, favor, rules), RECORD)
+    tmp = f"{prefix}record__"
+    df = df.withColumn(tmp, record)
+    columns = {
+        "text": F.col(f"{tmp}.text"),
+        "metadata": F.struct(*[F.col(f"{tmp}.{name}").alias(name) for name in METADATA_FIELDS]),
+        "removed": F.col(f"{tmp}.removed"),
+        "provenance": F.col(f"{tmp}.provenance"),
+        "error": F.col(f"{tmp}.error"),
+    }
+    return df.withColumns({prefix + name: column for name, column in columns.items()}).drop(tmp)
+
+
+def _record_json(df, html_col, url_col, origin_cols, mode, favor, rules) -> Column:
+    url = F.col(url_col) if url_col else F.lit(None).cast("string")
+    origin = F.to_json(F.struct(*[F.col(c) for c in origin_cols])) if origin_cols else F.lit(None).cast("string")
+    # nondeterministic: Spark then runs the UDF once per row, never once per column that reads its result
+    return record_udf(mode, favor, rules).asNondeterministic()(F.col(html_col), url, origin)
+
+
+def read_warc(spark: SparkSession, paths: Sequence[str | Path], *, partitions: int | None = None) -> DataFrame:
+    """The HTML response records of WARC files, one row each (columns: ``WARC_SCHEMA``).
+
+    The path list is distributed (one partition per file unless ``partitions`` says fewer) and
+    each task streams its files with :func:`cleaner.warc.iter_warc`, so no file is ever held in
+    memory whole. Paths must be readable by the executors (a local or mounted file system).
+    A record that could not be read whole has a ``warc_error``.
+    """
+    files = [str(path) for path in paths]
+    if not files:
+        return spark.createDataFrame([], WARC_SCHEMA)
+    count = max(1, min(partitions or len(files), len(files)))
+    ids = spark.range(0, len(files), 1, numPartitions=count)
+    return ids.mapInArrow(lambda batches: _warc_batches(batches, files), WARC_SCHEMA)
+
+
+def _warc_batches(batches: Iterator[Any], files: list[str]) -> Iterator[Any]:
+    """Arrow batches of the records of the files whose indexes arrive in ``batches``."""
+    import pyarrow as pa
+
+    from cleaner.warc import iter_warc
+
+    schema = pa.schema(
+        [
+            ("warc_file", pa.string()),
+            ("warc_record_id", pa.string()),
+            ("target_uri", pa.string()),
+            ("offset", pa.int64()),
+            ("html", pa.binary()),
+            ("http_charset", pa.string()),
+            ("warc_error", pa.string()),
+        ]
+    )
+    rows: list[dict] = []
+    for batch in batches:
+        for index in batch.column("id").to_pylist():
+            for record in iter_warc(files[index]):
+                rows.append(_warc_row(record))
+                if len(rows) >= _BATCH_ROWS:
+                    yield pa.RecordBatch.from_pylist(rows, schema=schema)
+                    rows = []
+    if rows:
+        yield pa.RecordBatch.from_pylist(rows, schema=schema)
+
+
+def _warc_row(record) -> dict[str, Any]:
+    return {
+        "warc_file": record.file,
+        "warc_record_id": record.record_id,
+        "target_uri": record.target_uri,
+        "offset": record.offset,
+        "html": record.content,
+        "http_charset": record.http_charset,
+        "warc_error": getattr(record, "error", None),
+    }
