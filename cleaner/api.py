@@ -7,7 +7,7 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
-from cleaner import assemble, model
+from cleaner import assemble, limits, model
 from cleaner.decide import TopOfDocument, decide
 from cleaner.decode import InputError, decode
 from cleaner.detect import detect_kind
@@ -21,6 +21,8 @@ from cleaner.segment import segment_html, segment_text
 
 MODES = ("auto", "html", "text")
 FAVORS = model.FAVORS
+DEFAULT_TIMEOUT = 30.0  # seconds per document
+DEFAULT_MAX_BYTES = 20 * 1024 * 1024
 
 
 def clean(
@@ -32,19 +34,38 @@ def clean(
     favor: str = "balanced",
     source: str | None = None,
     origin: Mapping[str, Any] | None = None,
+    timeout: float | None = DEFAULT_TIMEOUT,
+    max_bytes: int | None = DEFAULT_MAX_BYTES,
 ) -> CleanDocument:
     """Clean one document (HTML or already-extracted text) and say what was removed and why.
 
     ``favor`` trades precision for recall: "precision" removes more, "recall" keeps more.
     ``origin`` says where the document sits inside a container (a WARC record, a JSONL line) and
     goes into the provenance as given. Bad input (empty, binary, undecodable) gives a
-    CleanDocument whose ``error`` says why.
+    CleanDocument whose ``error`` says why. So does a document over ``max_bytes``, or one that takes
+    longer than ``timeout`` seconds (None turns a limit off); see :mod:`cleaner.limits`.
     """
-    doc = _clean(content, url=url, mode=mode, rules=rules, favor=favor, source=source)
+    size = len(content.encode("utf-8", errors="surrogatepass")) if isinstance(content, str) else len(content)
+    if max_bytes is not None and size > max_bytes:
+        doc = _failed(b"", f"too large: {size} bytes, over the limit of {max_bytes}", url, mode, rules, favor, source)
+    else:
+        try:
+            with limits.time_limit(timeout):
+                doc = _clean(content, url=url, mode=mode, rules=rules, favor=favor, source=source)
+        except limits.TimeLimitExceeded:
+            data = content.encode("utf-8", errors="surrogatepass") if isinstance(content, str) else bytes(content)
+            doc = _failed(data, f"timeout: over {timeout:g} s", url, mode, rules, favor, source)
     if origin and doc.provenance is not None:
         located = dataclasses.replace(doc.provenance, origin=tuple(origin.items()))
         doc = dataclasses.replace(doc, provenance=located)
     return doc
+
+
+def _failed(data: bytes, message: str, url, mode, rules, favor, source) -> CleanDocument:
+    ruleset = rules if isinstance(rules, RuleSet) else load_ruleset(rules or ())
+    options = {"mode": mode, "url": url, "rules": _rule_names(rules), "favor": favor}
+    source = source or url or "<string>"
+    return assemble.failed(data, message, source=source, url=url, options=options, ruleset_version=ruleset.version)
 
 
 def _clean(content, *, url, mode, rules, favor, source) -> CleanDocument:
@@ -99,10 +120,16 @@ def clean_file(
     mode: str = "auto",
     rules: RuleSet | Iterable[str | Path] | None = None,
     favor: str = "balanced",
+    timeout: float | None = DEFAULT_TIMEOUT,
+    max_bytes: int | None = DEFAULT_MAX_BYTES,
 ) -> CleanDocument:
     """Clean the document stored at ``path``; a missing or unreadable file gives an error record."""
     path = Path(path)
     try:
+        size = path.stat().st_size
+        if max_bytes is not None and size > max_bytes:  # do not even read it
+            message = f"too large: {size} bytes, over the limit of {max_bytes}"
+            return _failed(b"", message, url, mode, rules, favor, str(path))
         data = path.read_bytes()
     except OSError as err:
         ruleset = rules if isinstance(rules, RuleSet) else load_ruleset(rules or ())
@@ -115,7 +142,9 @@ def clean_file(
             options={"mode": mode, "url": url, "rules": _rule_names(rules), "favor": favor},
             ruleset_version=ruleset.version,
         )
-    return clean(data, url=url, mode=mode, rules=rules, favor=favor, source=str(path))
+    return clean(
+        data, url=url, mode=mode, rules=rules, favor=favor, source=str(path), timeout=timeout, max_bytes=max_bytes
+    )
 
 
 def text_decisions(text: str, ruleset: RuleSet) -> tuple[list[Decision], TopOfDocument]:

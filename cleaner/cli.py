@@ -7,9 +7,8 @@ from pathlib import Path
 
 import click
 
-from cleaner import __version__
-from cleaner.api import FAVORS, MODES, clean, clean_file
-from cleaner.read import expand
+from cleaner import __version__, corpus
+from cleaner.api import DEFAULT_MAX_BYTES, DEFAULT_TIMEOUT, FAVORS, MODES, clean, clean_file
 from cleaner.rules import (
     RuleError,
     builtin_ruleset,
@@ -18,7 +17,7 @@ from cleaner.rules import (
     load_ruleset,
     parse_ruleset,
 )
-from cleaner.write import FORMATS, Writer, summary_line
+from cleaner.write import FORMATS
 
 # options that several commands share
 MODE_OPTION = click.option(
@@ -65,43 +64,95 @@ def main() -> None:
     "--output",
     type=click.Path(dir_okay=False, allow_dash=True),
     default="-",
-    help="Write here instead of stdout.",
+    help="Write here (atomically: the file appears when complete) instead of stdout.",
 )
 @click.option("--url", default=None, help="The URL of a single input (metadata, provenance).")
 @RULES_OPTION
 @click.option("--summary", is_flag=True, help="Print one line per document to stderr: kept/removed blocks and title.")
 @FAVOR_OPTION
-def clean_command(inputs, mode, fmt, output, url, rule_files, summary, favor) -> None:
-    """Clean each INPUT: a file, a directory (walked recursively) or - for stdin.
+@click.option("-j", "--jobs", type=click.IntRange(min=1), default=None, help="Worker processes [default: all cores].")
+@click.option(
+    "--timeout",
+    type=click.FloatRange(min=0),
+    default=DEFAULT_TIMEOUT,
+    show_default=True,
+    help="Seconds per document before it becomes an error record (0: no limit).",
+)
+@click.option(
+    "--max-bytes",
+    type=click.IntRange(min=0),
+    default=DEFAULT_MAX_BYTES,
+    show_default=True,
+    help="Larger documents become error records (0: no limit).",
+)
+@click.option("--resume", is_flag=True, help="Continue an interrupted JSONL run into the same --output.")
+@click.option("-q", "--quiet", is_flag=True, help="No progress bar and no final summary.")
+@click.option("--stats", is_flag=True, help="Print the final summary even when stderr is not a terminal.")
+@click.option("--field", "content_field", default=None, help="JSONL: the content field [default: html, text].")
+@click.option("--id-field", default="id", show_default=True, help="JSONL: the id field, kept in provenance.")
+@click.option("--url-field", default="url", show_default=True, help="JSONL: the URL field.")
+@click.option("--no-site-template", is_flag=True, help="Do not remove blocks repeated across a site's documents.")
+@click.option(
+    "--site-template-min-docs",
+    type=click.IntRange(min=2),
+    default=corpus.SITE_TEMPLATE_MIN_DOCS,
+    show_default=True,
+    help="A site template block appears in at least this many documents of the site...",
+)
+@click.option(
+    "--site-template-share",
+    type=click.FloatRange(min=0, max=1),
+    default=corpus.SITE_TEMPLATE_SHARE,
+    show_default=True,
+    help="...and in at least this share of them.",
+)
+@click.option("--no-dedup", is_flag=True, help="Do not flag near-duplicate documents (duplicate_of).")
+def clean_command(inputs, mode, fmt, output, url, rule_files, summary, favor, **batch) -> None:
+    """Clean each INPUT: a file (.gz too), a directory (walked recursively), a glob, a JSON Lines file
+    (.jsonl, .jsonl.gz), a WARC file (.warc, .warc.gz) or - for stdin.
 
     Exit status: 0 when every document was cleaned, 1 when some failed (their records
     still appear, with an error field), 2 for usage errors.
     """
-    sources = expand(inputs)
-    if url and len(sources) != 1:
+    from cleaner.run import run_clean
+
+    single = _single_input(inputs)
+    if url and not single:
         raise click.UsageError("--url applies to a single input")
-    if not sources:
-        raise click.UsageError("no input documents found")
+    if batch["resume"] and (output == "-" or (fmt or "jsonl") != "jsonl"):
+        raise click.UsageError("--resume needs --output FILE and the jsonl format")
     try:
         ruleset = load_ruleset(rule_files)
     except RuleError as err:
         raise click.UsageError(str(err)) from None
-    several = len(sources) > 1
-    failures = 0
-    with click.open_file(output, "w", encoding="utf-8") as stream:
-        writer = Writer(stream, fmt or ("jsonl" if several else "text"), several=several)
-        for source in sources:
-            if source.path is None:
-                doc = clean(sys.stdin.buffer.read(), url=url, mode=mode, rules=ruleset, favor=favor, source="stdin")
-            else:
-                doc = clean_file(source.path, url=url, mode=mode, rules=ruleset, favor=favor)
-            writer.write(doc)
-            if doc.error:
-                failures += 1
-                click.echo(f"cleaner: error: {source.name}: {doc.error}", err=True)
-            elif summary:
-                click.echo(summary_line(doc), err=True)
-    sys.exit(1 if failures else 0)
+    code = run_clean(
+        inputs,
+        mode=mode,
+        fmt=fmt or ("text" if single else "jsonl"),
+        output=output,
+        url=url,
+        rule_files=tuple(rule_files),
+        ruleset=ruleset,
+        summary=summary,
+        favor=favor,
+        several=not single,
+        **batch,
+    )
+    sys.exit(code)
+
+
+def _single_input(inputs: tuple[str, ...]) -> bool:
+    """One plain file or stdin: the output defaults to text, and --url may be given."""
+    if len(inputs) != 1:
+        return False
+    spec = inputs[0]
+    return spec == "-" or (not Path(spec).is_dir() and not any(c in spec for c in "*?[") and not _container(spec))
+
+
+def _container(spec: str) -> bool:
+    from cleaner.read import JSONL_SUFFIXES, WARC_SUFFIXES
+
+    return spec.lower().endswith(WARC_SUFFIXES + JSONL_SUFFIXES)
 
 
 @main.command("explain")

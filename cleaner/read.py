@@ -40,3 +40,143 @@ def _walk(directory: Path) -> Iterator[Path]:
         relative = path.relative_to(directory).parts
         if path.is_file() and not any(part.startswith(".") for part in relative):
             yield path
+
+
+# ---------------------------------------------------------------------------------------------
+# batch input: documents streamed one at a time from files, globs, JSON Lines and WARC files
+
+WARC_SUFFIXES = (".warc", ".warc.gz", ".arc.gz")
+JSONL_SUFFIXES = (".jsonl", ".jsonl.gz", ".ndjson", ".ndjson.gz")
+CONTENT_FIELDS = ("html", "text", "content")  # tried in this order when --field is not given
+
+
+@dataclass(frozen=True)
+class Item:
+    """One input document for a batch, light enough to send to a worker process.
+
+    A plain file travels as its ``path`` (the worker reads it); a JSONL line or WARC record as its
+    ``content``. ``error`` is set when the document could not even be read from its container.
+    ``site`` groups documents for corpus-level boilerplate when no URL says which site they are from.
+    """
+
+    name: str
+    path: Path | None = None
+    content: bytes | str | None = None
+    url: str | None = None
+    origin: tuple[tuple[str, object], ...] = ()
+    error: str | None = None
+    site: str | None = None
+
+
+@dataclass(frozen=True)
+class JsonlFields:
+    content: str | None = None  # None: the first of CONTENT_FIELDS present
+    id: str | None = "id"
+    url: str | None = "url"
+
+
+def iter_items(inputs: Sequence[str], fields: JsonlFields = JsonlFields()) -> Iterator[Item]:
+    """Every document of ``inputs``, in order, one at a time: memory does not grow with the input.
+
+    Directories are walked recursively in sorted order, globs (``pages/*.html``) expanded in sorted
+    order, ``-`` is stdin. WARC and JSON Lines files are recognised by their names.
+    """
+    for spec in inputs:
+        if spec == STDIN:
+            yield Item("stdin", site="stdin")
+            continue
+        for path in _paths(spec):
+            yield from _items_of(path, fields)
+
+
+def count_items(inputs: Sequence[str]) -> int | None:
+    """How many documents without reading content: known for plain files only (None when any container)."""
+    total = 0
+    for spec in inputs:
+        for path in [Path(STDIN)] if spec == STDIN else _paths(spec):
+            if _kind(path) != "file":
+                return None
+            total += 1
+    return total
+
+
+def _paths(spec: str) -> Iterator[Path]:
+    path = Path(spec)
+    if path.is_dir():
+        yield from _walk(path)
+    elif not path.exists() and any(char in spec for char in "*?["):
+        import glob
+
+        yield from (Path(p) for p in sorted(glob.glob(spec, recursive=True)) if Path(p).is_file())
+    else:
+        yield path  # a missing file still gets its error record
+
+
+def _kind(path: Path) -> str:
+    name = path.name.lower()
+    if name.endswith(WARC_SUFFIXES):
+        return "warc"
+    if name.endswith(JSONL_SUFFIXES):
+        return "jsonl"
+    return "file"
+
+
+def _items_of(path: Path, fields: JsonlFields) -> Iterator[Item]:
+    kind = _kind(path)
+    if kind == "file":
+        yield Item(str(path), path=path, site=str(path.parent))
+    elif kind == "warc":
+        yield from _warc_items(path)
+    else:
+        yield from _jsonl_items(path, fields)
+
+
+def _warc_items(path: Path) -> Iterator[Item]:
+    from cleaner.warc import iter_warc, origin
+
+    try:
+        for record in iter_warc(path):
+            yield Item(
+                f"{path}@{record.offset}",
+                content=record.content if record.error is None else None,
+                url=record.target_uri,
+                origin=tuple(origin(record).items()),
+                error=record.error,
+                site=str(path),
+            )
+    except OSError as err:
+        yield Item(str(path), error=f"cannot read file: {err.strerror or err}", site=str(path))
+
+
+def _jsonl_items(path: Path, fields: JsonlFields) -> Iterator[Item]:
+    import gzip
+    import json
+
+    opener = gzip.open if path.name.lower().endswith(".gz") else open
+    try:
+        with opener(path, "rt", encoding="utf-8", errors="replace") as lines:
+            for number, line in enumerate(lines, 1):
+                if line.strip():
+                    yield _jsonl_item(path, number, line, fields, json)
+    except (OSError, EOFError) as err:
+        message = getattr(err, "strerror", None) or err
+        yield Item(str(path), error=f"cannot read file: {message}", site=str(path))
+
+
+def _jsonl_item(path: Path, number: int, line: str, fields: JsonlFields, json) -> Item:
+    name = f"{path}:{number}"
+    origin: dict[str, object] = {"jsonl_file": str(path), "line": number}
+    try:
+        record = json.loads(line)
+    except ValueError as err:
+        return Item(name, origin=tuple(origin.items()), error=f"bad JSON line: {err}", site=str(path))
+    if not isinstance(record, dict):
+        return Item(name, origin=tuple(origin.items()), error="bad JSON line: not an object", site=str(path))
+    if fields.id and record.get(fields.id) is not None:
+        origin["id"] = record[fields.id]
+    url = record.get(fields.url) if fields.url else None
+    url = url if isinstance(url, str) and url else None
+    names = (fields.content,) if fields.content else CONTENT_FIELDS
+    content = next((record[f] for f in names if isinstance(record.get(f), str)), None)
+    error = None if content is not None else f"no content field: {' or '.join(names)} missing or not a string"
+    return Item(name, content=content, url=url, origin=tuple(origin.items()), error=error, site=str(path))

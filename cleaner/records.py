@@ -117,6 +117,7 @@ class CleanDocument:
     removed: tuple[RemovedSpan, ...] = ()
     provenance: Provenance | None = None
     error: str | None = None
+    duplicate_of: str | None = None  # in a batch: the source of an earlier near-duplicate document
     # every block with its decision, in document order: for explain and reports, not part of the record
     decisions: tuple[Decision, ...] = field(default=(), repr=False, compare=False)
 
@@ -143,4 +144,5 @@ class CleanDocument:
             "removed": [span.to_dict() for span in self.removed],
             "provenance": self.provenance.to_dict() if self.provenance else None,
             "error": self.error,
+            "duplicate_of": self.duplicate_of,
         }

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from typing import TextIO
+from typing import Any, TextIO
 
 from cleaner.records import CleanDocument
 
@@ -20,15 +20,29 @@ class Writer:
         self.stream, self.fmt, self.several, self.count = stream, fmt, several, 0
 
     def write(self, doc: CleanDocument) -> None:
+        self.write_record(doc.to_dict())
+
+    def write_record(self, record: dict[str, Any]) -> None:
+        """Write one JSONL record (``CleanDocument.to_dict()``, possibly changed by the corpus pass)."""
         if self.fmt == "jsonl":
-            self.stream.write(json.dumps(doc.to_dict(), ensure_ascii=False) + "\n")
-        elif doc.error is None:
+            self.stream.write(json.dumps(record, ensure_ascii=False) + "\n")
+        elif record.get("error") is None:
+            doc = _View(record)
             render = to_markdown if self.fmt == "markdown" else to_text
             separator = ("\n---\n\n" if self.fmt == "markdown" else "\n") if self.count else ""
-            header = f"==> {doc.provenance.source} <==\n" if self.several and self.fmt == "text" else ""
+            header = f"==> {doc.source} <==\n" if self.several and self.fmt == "text" else ""
             self.stream.write(separator + header + render(doc) + "\n")
         self.count += 1
         self.stream.flush()
+
+
+class _View:
+    """A record's fields as attributes, so that the renderers take records and documents alike."""
+
+    def __init__(self, record: dict[str, Any]) -> None:
+        self.text, self.title, self.author = record.get("text") or "", record.get("title"), record.get("author")
+        self.date, self.sitename, self.url = record.get("date"), record.get("sitename"), record.get("url")
+        self.source = (record.get("provenance") or {}).get("source")
 
 
 def to_text(doc: CleanDocument) -> str:

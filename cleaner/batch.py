@@ -1,0 +1,425 @@
+"""Batch cleaning: a pool of worker processes, results in input order, limits, spool, resume.
+
+Why a hand-made pool: a document that hangs inside C code (lxml, a regex) cannot be interrupted in
+its own process, so the parent kills the worker that overruns ``timeout`` (plus a grace second),
+writes a timeout record in its place and starts a new worker. At most ``window`` documents are in
+flight or waiting for an earlier one, so memory stays flat and the output keeps the input order.
+
+Output goes first to a *spool* next to the output file (``OUTPUT.partial``, one JSON record per
+line, flushed as it goes). ``--resume`` counts the spool's complete lines, drops a torn last line
+and skips that many input documents. When every document is in, the spool becomes the output:
+renamed as is (JSONL without corpus features), or rewritten once more (site templates removed,
+near duplicates flagged, other formats rendered) into a temporary file that is renamed over the
+output. So the output file appears whole or not at all.
+
+Corpus counts are made by reading the spool (second pass), not kept from the first: that works
+for any input, stdin included, and survives a kill.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import gzip
+import json
+import multiprocessing
+import os
+import sys
+import tempfile
+import time
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from multiprocessing.connection import Connection, wait
+from pathlib import Path
+from typing import IO, Any
+
+from cleaner import assemble, corpus
+from cleaner.api import DEFAULT_MAX_BYTES, DEFAULT_TIMEOUT, _rule_names, clean
+from cleaner.read import Item
+from cleaner.records import CleanDocument
+from cleaner.rules import RuleSet, load_ruleset
+from cleaner.write import Writer, summary_line
+
+CORPUS_KEY = "_corpus"  # spool-only field: what the corpus pass needs of a document
+GRACE_S = 2.0  # the worker's own alarm fires first; the parent kills only what the alarm cannot stop
+
+
+@dataclass(frozen=True)
+class BatchOptions:
+    mode: str = "auto"
+    favor: str = "balanced"
+    rule_files: tuple[str, ...] = ()
+    url: str | None = None
+    timeout: float | None = DEFAULT_TIMEOUT
+    max_bytes: int | None = DEFAULT_MAX_BYTES
+    corpus: bool = False  # keep block hashes and kept blocks in the spool for the corpus pass
+
+
+@dataclass(frozen=True)
+class CorpusOptions:
+    site_template: bool = True
+    thresholds: corpus.Thresholds = field(default_factory=corpus.Thresholds)
+    dedup: bool = True
+    dedup_threshold: float = corpus.DEDUP_THRESHOLD
+
+    @property
+    def on(self) -> bool:
+        return self.site_template or self.dedup
+
+
+@dataclass(frozen=True)
+class Result:
+    """One cleaned document as the parent needs it: the spool line and a few facts for the summary."""
+
+    name: str
+    line: str
+    error: str | None
+    reasons: tuple[tuple[str, int], ...]
+    nbytes: int
+    summary: str
+
+
+# ---------------------------------------------------------------------------------------------
+# one document
+
+
+def clean_item(item: Item, options: BatchOptions, ruleset: RuleSet) -> Result:
+    """Clean one input document into its record; never raises."""
+    if item.error is not None:
+        doc, nbytes = failed(item, item.error, options, ruleset), 0
+    elif item.path is not None:
+        data, error = _read_file(item.path, options.max_bytes)
+        nbytes = len(data)
+        if error is not None:
+            doc = failed(item, error, options, ruleset)
+        else:
+            doc = _clean(data, item, options, ruleset)
+    else:
+        content = item.content if item.content is not None else b""
+        nbytes = len(content) if isinstance(content, bytes) else len(content.encode("utf-8", "surrogatepass"))
+        doc = _clean(content, item, options, ruleset)
+    record = doc.to_dict()
+    if options.corpus:
+        fingerprint = corpus.fingerprint(doc, item.site or "")
+        record[CORPUS_KEY] = {
+            "site": fingerprint.site,
+            "blocks": list(fingerprint.blocks),
+            "kept": corpus.kept_blocks(doc),
+        }
+    reasons = Counter(span.reason for span in doc.removed)
+    return Result(
+        name=item.name,
+        line=json.dumps(record, ensure_ascii=False),
+        error=doc.error,
+        reasons=tuple(sorted(reasons.items())),
+        nbytes=nbytes,
+        summary=summary_line(doc),
+    )
+
+
+def _clean(content: bytes | str, item: Item, options: BatchOptions, ruleset: RuleSet) -> CleanDocument:
+    return clean(
+        content,
+        url=item.url or options.url,
+        mode=options.mode,
+        rules=ruleset,
+        favor=options.favor,
+        source=item.name,
+        origin=dict(item.origin) or None,
+        timeout=options.timeout,
+        max_bytes=options.max_bytes,
+    )
+
+
+def _read_file(path: Path, max_bytes: int | None) -> tuple[bytes, str | None]:
+    """The file's bytes (gunzipped for .gz), or why not; a file over ``max_bytes`` is not read whole."""
+    limit = -1 if max_bytes is None else max_bytes + 1
+    try:
+        if path.name.lower().endswith(".gz"):
+            with gzip.open(path, "rb") as stream:
+                data = stream.read(limit)
+        else:
+            if max_bytes is not None and path.stat().st_size > max_bytes:
+                return b"", f"too large: {path.stat().st_size} bytes, over the limit of {max_bytes}"
+            data = path.read_bytes()
+    except OSError as err:
+        return b"", f"cannot read file: {err.strerror or err}"
+    except EOFError as err:
+        return b"", f"cannot read file: {err}"
+    if max_bytes is not None and len(data) > max_bytes:
+        return b"", f"too large: over the limit of {max_bytes} bytes"
+    return data, None
+
+
+def failed(item: Item, message: str, options: BatchOptions, ruleset: RuleSet) -> CleanDocument:
+    """The error record of a document that never reached the pipeline (unreadable, timed out, crashed)."""
+    doc = assemble.failed(
+        b"",
+        message,
+        source=item.name,
+        url=item.url or options.url,
+        options={"mode": options.mode, "url": item.url, "rules": _rule_names(ruleset), "favor": options.favor},
+        ruleset_version=ruleset.version,
+    )
+    if item.origin and doc.provenance is not None:
+        doc = dataclasses.replace(doc, provenance=dataclasses.replace(doc.provenance, origin=item.origin))
+    return doc
+
+
+def _failed_result(item: Item, message: str, options: BatchOptions, ruleset: RuleSet) -> Result:
+    return clean_item(dataclasses.replace(item, error=message, path=None, content=None), options, ruleset)
+
+
+# ---------------------------------------------------------------------------------------------
+# the pool
+
+
+def _work(conn: Connection, options: BatchOptions) -> None:
+    ruleset = load_ruleset(options.rule_files)
+    while True:
+        try:
+            task = conn.recv()
+        except (EOFError, KeyboardInterrupt):
+            return
+        if task is None:
+            return
+        seq, item = task
+        conn.send((seq, clean_item(item, options, ruleset)))
+
+
+@dataclass
+class _Worker:
+    process: Any
+    conn: Connection
+    task: tuple[int, Item, float] | None = None  # seq, item, start time
+
+
+class OrderedPool:
+    """``jobs`` worker processes; :meth:`map` yields results in input order with a bounded window."""
+
+    def __init__(self, jobs: int, options: BatchOptions, ruleset: RuleSet, window: int | None = None) -> None:
+        self.jobs, self.options, self.ruleset = max(1, jobs), options, ruleset
+        self.window = window or self.jobs * 8
+        self.context = multiprocessing.get_context("fork" if sys.platform != "win32" else "spawn")
+        self.workers = [self._start() for _ in range(self.jobs)]
+
+    def _start(self) -> _Worker:
+        parent, child = self.context.Pipe()
+        process = self.context.Process(target=_work, args=(child, self.options), daemon=True)
+        process.start()
+        child.close()
+        return _Worker(process, parent)
+
+    def _replace(self, worker: _Worker) -> _Worker:
+        if worker.process.is_alive():
+            worker.process.kill()
+        worker.process.join()
+        worker.conn.close()
+        fresh = self._start()
+        self.workers[self.workers.index(worker)] = fresh
+        return fresh
+
+    def close(self) -> None:
+        for worker in self.workers:
+            try:
+                worker.conn.send(None)
+            except OSError:
+                pass
+        for worker in self.workers:
+            worker.process.join(timeout=5)
+            if worker.process.is_alive():
+                worker.process.kill()
+
+    def map(self, items: Iterable[Item]) -> Iterator[Result]:
+        source = enumerate(items)
+        done: dict[int, Result] = {}
+        next_in = next_out = 0
+        exhausted = False
+        hard_limit = None if not self.options.timeout else self.options.timeout + GRACE_S
+        while True:
+            for worker in self.workers:
+                if worker.task is None and not exhausted and next_in - next_out < self.window:
+                    try:
+                        seq, item = next(source)
+                    except StopIteration:
+                        exhausted = True
+                        break
+                    self._send(worker, seq, _prepared(item))
+                    next_in += 1
+            while next_out in done:
+                yield done.pop(next_out)
+                next_out += 1
+            busy = [w for w in self.workers if w.task is not None]
+            if exhausted and not busy and next_out == next_in:
+                return
+            if not busy:
+                continue
+            for conn in wait([w.conn for w in busy], timeout=0.2):
+                worker = next(w for w in busy if w.conn is conn)
+                seq, item, _ = worker.task
+                try:
+                    _, result = conn.recv()
+                    worker.task = None
+                except (EOFError, OSError):
+                    code = worker.process.exitcode
+                    result = _failed_result(item, f"worker crashed (exit code {code})", self.options, self.ruleset)
+                    self._replace(worker)
+                done[seq] = result
+            if hard_limit is not None:
+                self._kill_overdue(hard_limit, done)
+
+    def _send(self, worker: _Worker, seq: int, item: Item) -> None:
+        try:
+            worker.conn.send((seq, item))
+        except OSError:  # the worker died between tasks
+            worker = self._replace(worker)
+            worker.conn.send((seq, item))
+        worker.task = (seq, item, time.monotonic())
+
+    def _kill_overdue(self, hard_limit: float, done: dict[int, Result]) -> None:
+        now = time.monotonic()
+        for worker in list(self.workers):
+            if worker.task is not None and now - worker.task[2] > hard_limit:
+                seq, item, _ = worker.task
+                message = f"timeout: over {self.options.timeout:g} s"
+                done[seq] = _failed_result(item, message, self.options, self.ruleset)
+                self._replace(worker)
+
+
+def _prepared(item: Item) -> Item:
+    """stdin is read by the parent: workers do not share it."""
+    if item.name == "stdin" and item.path is None and item.content is None and item.error is None:
+        return dataclasses.replace(item, content=sys.stdin.buffer.read())
+    return item
+
+
+# ---------------------------------------------------------------------------------------------
+# statistics
+
+
+@dataclass
+class Stats:
+    documents: int = 0
+    resumed: int = 0
+    nbytes: int = 0
+    errors: Counter = field(default_factory=Counter)  # by kind
+    removed: Counter = field(default_factory=Counter)  # by reason
+    duplicates: int = 0
+    started: float = field(default_factory=time.monotonic)
+
+    def add(self, result: Result) -> None:
+        self.documents += 1
+        self.nbytes += result.nbytes
+        if result.error:
+            self.errors[error_kind(result.error)] += 1
+        for reason, count in result.reasons:
+            self.removed[reason] += count
+
+    @property
+    def failures(self) -> int:
+        return sum(self.errors.values())
+
+    def lines(self) -> list[str]:
+        elapsed = max(time.monotonic() - self.started, 1e-9)
+        resumed = f" (+{self.resumed} from the interrupted run)" if self.resumed else ""
+        out = [
+            f"cleaner: {self.documents} documents{resumed}, {self.nbytes / 1e6:.1f} MB in {elapsed:.1f} s: "
+            f"{self.documents / elapsed:.1f} docs/s, {self.nbytes / 1e6 / elapsed:.2f} MB/s",
+            f"cleaner: errors: {self.failures}" + _counts(self.errors),
+            f"cleaner: removed blocks: {sum(self.removed.values())}" + _counts(self.removed),
+        ]
+        if self.duplicates:
+            out.append(f"cleaner: near duplicates flagged: {self.duplicates}")
+        return out
+
+
+def _counts(counter: Counter) -> str:
+    return (" (" + ", ".join(f"{key} {n}" for key, n in counter.most_common()) + ")") if counter else ""
+
+
+def error_kind(message: str) -> str:
+    """The stable head of an error message: ``timeout``, ``too large``, ``empty input``, ``not text``, ..."""
+    head = message.split(":", 1)[0].strip()
+    return head if len(head) <= 40 else head[:40]
+
+
+# ---------------------------------------------------------------------------------------------
+# spool and output
+
+
+def partial_path(output: Path) -> Path:
+    return output.with_name(output.name + ".partial")
+
+
+def resume_point(spool: Path) -> tuple[int, int]:
+    """(complete records, of which errors) in an interrupted spool; a torn last line is cut off."""
+    if not spool.exists():
+        return 0, 0
+    count = errors = 0
+    keep = 0
+    with open(spool, "rb+") as stream:
+        for line in stream:
+            if not line.endswith(b"\n"):
+                break
+            count += 1
+            keep += len(line)
+            if b'"error": null' not in line:
+                errors += 1
+        stream.truncate(keep)
+    return count, errors
+
+
+def finish(
+    spool: Path,
+    out: IO[str],
+    fmt: str,
+    several: bool,
+    options: CorpusOptions,
+    stats: Stats,
+) -> int:
+    """Second pass: read the spool, apply the corpus decisions, write every record to ``out``; errors seen."""
+    templates: set[tuple[str, int]] = set()
+    if options.site_template:
+        counts = corpus.SiteCounts()
+        for record in _spool_records(spool):
+            extra = record.get(CORPUS_KEY)
+            if extra:
+                counts.add(corpus.Fingerprint(extra["site"], tuple(extra["blocks"])))
+        templates = counts.templates(options.thresholds)
+    deduper = corpus.Deduper(options.dedup_threshold) if options.dedup else None
+    writer = Writer(out, fmt, several=several)
+    errors = 0
+    for record in _spool_records(spool):
+        extra = record.pop(CORPUS_KEY, None)
+        if templates and extra:
+            before = len(record.get("removed") or [])
+            record = corpus.remove_templates(record, extra["kept"], extra["site"], templates)
+            stats.removed[corpus.REASON] += len(record["removed"]) - before
+        if deduper is not None and not record.get("error"):
+            source = (record.get("provenance") or {}).get("source") or ""
+            record["duplicate_of"] = deduper.add(source, record.get("text") or "")
+            stats.duplicates += record["duplicate_of"] is not None
+        errors += bool(record.get("error"))
+        writer.write_record(record)
+    return errors
+
+
+def _spool_records(spool: Path) -> Iterator[dict]:
+    with open(spool, encoding="utf-8") as stream:
+        for line in stream:
+            yield json.loads(line)
+
+
+def replace_atomically(final: Path, write: Callable[[IO[str]], Any]) -> Any:
+    """Write ``final`` through a temporary file beside it, renamed over it only when complete."""
+    handle, temp = tempfile.mkstemp(prefix=f".{final.name}.", suffix=".tmp", dir=final.parent or ".")
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as stream:
+            result = write(stream)
+            stream.flush()
+            os.fsync(stream.fileno())
+        os.replace(temp, final)
+    except BaseException:
+        Path(temp).unlink(missing_ok=True)
+        raise
+    return result

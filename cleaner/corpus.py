@@ -1,0 +1,255 @@
+"""Corpus-level boilerplate: site templates and near-duplicate documents, decided over a whole batch.
+
+A rule knows boilerplate by its words; a site template is known by repetition instead: a block
+(normalized: lower case, digits as 0, spaces collapsed) that appears in at least ``min_docs``
+documents of one site *and* in at least ``share`` of that site's documents is the site's template
+(the same subscription prompt under every article of one newspaper). Only blocks the pipeline kept
+are removed, with reason ``site_template``, and never all of a document's blocks: a page made only
+of repeated blocks is a duplicate, which ``duplicate_of`` reports instead.
+
+Near duplicates are found with MinHash over word 5-shingles of the clean text (after site
+templates are gone, so that a shared template does not make two articles look alike) and LSH. Two
+documents are near duplicates when their estimated Jaccard similarity is at least ``threshold``,
+or when at least 70% of the smaller one is contained in the other (a truncated capture
+of the same article, as seeds 000 and 001 are). The *later* document is flagged ``duplicate_of``
+the earliest such earlier document.
+
+Everything here works on small per-document values (a site, a tuple of 64-bit block hashes, a
+MinHash signature), so that the counts can be made in one process (``cleaner clean``) or by a
+group-by across a Spark job:
+
+1. per document: :func:`fingerprint` (site and block hashes) and :func:`kept_blocks`;
+2. across the corpus: count documents per site and per (site, block hash);
+   :func:`is_template` decides one (site, block) from those counts;
+3. per document again: :func:`remove_templates`, then :func:`signature` and :func:`band_keys`
+   (documents that share a band key are candidates; :func:`similarity` confirms), or the
+   in-process :class:`Deduper`.
+
+Memory: the counts hold one entry per distinct (site, block) and the deduper about 1.5 KB per document,
+so they grow with the corpus, not with the size of its documents; ``--no-site-template`` and
+``--no-dedup`` turn them off.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import urlsplit
+
+import numpy as np
+
+from cleaner.records import CleanDocument
+
+SITE_TEMPLATE_MIN_DOCS = 5
+SITE_TEMPLATE_SHARE = 0.5
+DEDUP_THRESHOLD = 0.8
+CANDIDATE_THRESHOLD = 0.3  # LSH recall: containment 0.8 of a text in one 2-3 times its length is Jaccard ~0.3
+CONTAINMENT_THRESHOLD = 0.7
+MIN_CONTAINED_SHINGLES = 20  # containment is not judged for texts shorter than this
+NUM_PERM = 256
+SHINGLE_WORDS = 5
+SEED = 1
+REASON = "site_template"
+RULE = "corpus.site_template"
+
+_SPACE = re.compile(r"\s+")
+_DIGIT = re.compile(r"\d")
+_WORD = re.compile(r"\w+")
+
+
+@dataclass(frozen=True)
+class Fingerprint:
+    """What the corpus counts need of one document: its site and the distinct hashes of its blocks."""
+
+    site: str
+    blocks: tuple[int, ...]
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    min_docs: int = SITE_TEMPLATE_MIN_DOCS
+    share: float = SITE_TEMPLATE_SHARE
+
+
+def block_hash(text: str) -> int:
+    """A signed 64-bit hash of a block's normalized text (fits a Spark LongType)."""
+    normalized = _DIGIT.sub("0", _SPACE.sub(" ", text.strip().lower()))
+    return int.from_bytes(hashlib.blake2b(normalized.encode("utf-8"), digest_size=8).digest(), "big", signed=True)
+
+
+def site_of(url: str | None, fallback: str) -> str:
+    """The host of ``url`` without ``www.``; ``fallback`` (a directory, a WARC file) when there is none."""
+    host = urlsplit(url).hostname if url else None
+    if not host:
+        return fallback
+    return host[4:] if host.startswith("www.") else host
+
+
+def fingerprint(doc: CleanDocument, fallback_site: str) -> Fingerprint:
+    """Block hashes of every block (kept or removed): a template counts wherever it appears."""
+    hashes = sorted({block_hash(d.block.text) for d in doc.decisions})
+    return Fingerprint(site_of(doc.url, fallback_site), tuple(hashes))
+
+
+def kept_blocks(doc: CleanDocument) -> list[tuple[str, int, int]]:
+    """(text, start, end) of the kept blocks, what :func:`remove_templates` needs later."""
+    return [(d.block.text, d.block.start, d.block.end) for d in doc.decisions if d.keep]
+
+
+def is_template(block_docs: int, site_docs: int, thresholds: Thresholds = Thresholds()) -> bool:
+    """Is a block seen in ``block_docs`` of a site's ``site_docs`` documents part of its template?"""
+    return block_docs >= thresholds.min_docs and block_docs >= thresholds.share * site_docs
+
+
+@dataclass
+class SiteCounts:
+    """Document counts per site and per (site, block), made in one process."""
+
+    sites: Counter = field(default_factory=Counter)
+    blocks: Counter = field(default_factory=Counter)
+
+    def add(self, print_: Fingerprint) -> None:
+        self.sites[print_.site] += 1
+        for block in print_.blocks:
+            self.blocks[(print_.site, block)] += 1
+
+    def templates(self, thresholds: Thresholds = Thresholds()) -> set[tuple[str, int]]:
+        return {key for key, n in self.blocks.items() if is_template(n, self.sites[key[0]], thresholds)}
+
+
+def remove_templates(
+    record: Mapping[str, Any], kept: Sequence[Sequence[Any]], site: str, templates: set[tuple[str, int]]
+) -> dict[str, Any]:
+    """The JSONL record without its site-template blocks, which join ``removed`` with reason site_template.
+
+    ``kept`` is :func:`kept_blocks` of the document. A record that would lose all its text is
+    returned unchanged.
+    """
+    if record.get("error") or not templates:
+        return dict(record)
+    dropped = [block for block in kept if (site, block_hash(block[0])) in templates]
+    if not dropped or len(dropped) == len(kept):
+        return dict(record)
+    dropped_spans = {(start, end) for _, start, end in dropped}
+    text = "\n\n".join(t for t, start, end in kept if (start, end) not in dropped_spans)
+    spans = list(record.get("removed") or [])
+    spans += [
+        {"text": t, "reason": REASON, "rule": RULE, "score": None, "start": start, "end": end}
+        for t, start, end in dropped
+    ]
+    spans.sort(key=lambda span: (span["start"], span["end"]))
+    out = dict(record, text=text, removed=spans)
+    if out.get("provenance"):
+        provenance = dict(out["provenance"])
+        blocks = dict(provenance.get("blocks") or {})
+        blocks["kept"] = blocks.get("kept", len(kept)) - len(dropped)
+        provenance["blocks"] = blocks
+        out["provenance"] = provenance
+    return out
+
+
+# ---------------------------------------------------------------------------------------------
+# near duplicates
+
+
+def shingles(text: str, size: int = SHINGLE_WORDS) -> set[bytes]:
+    words = _WORD.findall(text.lower())
+    if len(words) <= size:
+        return {" ".join(words).encode("utf-8")} if words else set()
+    return {" ".join(words[i : i + size]).encode("utf-8") for i in range(len(words) - size + 1)}
+
+
+@dataclass(frozen=True)
+class Signature:
+    """A text's MinHash (uint32 per permutation) and its number of distinct shingles."""
+
+    minhash: np.ndarray
+    size: int
+
+
+def signature(text: str, num_perm: int = NUM_PERM) -> Signature | None:
+    """The MinHash signature of a text; None for a text without words."""
+    from datasketch import MinHash
+
+    grams = shingles(text)
+    if not grams:
+        return None
+    minhash = MinHash(num_perm=num_perm, seed=SEED)
+    minhash.update_batch(list(grams))
+    return Signature(minhash.hashvalues.astype(np.uint32), len(grams))  # datasketch's values are < 2**32
+
+
+def similarity(a: Signature, b: Signature) -> float:
+    """Estimated Jaccard similarity of two signatures."""
+    return float(np.mean(a.minhash == b.minhash))
+
+
+def containment(a: Signature, b: Signature) -> float:
+    """Estimated share of the smaller text's shingles found in the other, from Jaccard and the sizes."""
+    jaccard = similarity(a, b)
+    small = min(a.size, b.size)
+    if small < MIN_CONTAINED_SHINGLES:
+        return jaccard
+    return min(1.0, jaccard * (a.size + b.size) / ((1 + jaccard) * small))
+
+
+def is_duplicate(
+    a: Signature, b: Signature, threshold: float = DEDUP_THRESHOLD, contained: float = CONTAINMENT_THRESHOLD
+) -> bool:
+    return similarity(a, b) >= threshold or containment(a, b) >= contained
+
+
+def bands(num_perm: int = NUM_PERM, candidate_threshold: float = CANDIDATE_THRESHOLD) -> tuple[int, int]:
+    """(bands, rows) of the LSH index (datasketch's optimum for the candidate threshold)."""
+    from datasketch.lsh import _optimal_param
+
+    return _optimal_param(candidate_threshold, num_perm, 0.5, 0.5)
+
+
+def band_keys(sig: Signature) -> list[int]:
+    """One signed 64-bit key per LSH band: documents sharing any key are candidates for :func:`is_duplicate`."""
+    count, rows = bands(len(sig.minhash))
+    keys = []
+    for band in range(count):
+        chunk = band.to_bytes(2, "big") + sig.minhash[band * rows : (band + 1) * rows].tobytes()
+        keys.append(int.from_bytes(hashlib.blake2b(chunk, digest_size=8).digest(), "big", signed=True))
+    return keys
+
+
+class Deduper:
+    """Streams documents in input order; each one is checked against all earlier ones."""
+
+    def __init__(self, threshold: float = DEDUP_THRESHOLD) -> None:
+        self.threshold = threshold
+        self.index: dict[int, list[int]] = {}  # band key -> sequence numbers
+        self.signatures: list[Signature | None] = []
+        self.names: list[str] = []
+
+    def add(self, name: str, text: str) -> str | None:
+        """Remember this document; the name of the earliest earlier near duplicate, or None."""
+        sig = signature(text) if text else None
+        seq = len(self.signatures)
+        self.signatures.append(sig)
+        self.names.append(name)
+        if sig is None:
+            return None
+        keys = band_keys(sig)
+        candidates = sorted({other for key in keys for other in self.index.get(key, ())})
+        for key in keys:
+            self.index.setdefault(key, []).append(seq)
+        for other in candidates:
+            if is_duplicate(sig, self.signatures[other], self.threshold):
+                return self.names[other]
+        return None
+
+
+def mark_duplicates(records: Iterable[dict[str, Any]], threshold: float = DEDUP_THRESHOLD) -> Iterable[dict]:
+    """Set ``duplicate_of`` on each record (in order) that nearly repeats an earlier one."""
+    deduper = Deduper(threshold)
+    for record in records:
+        source = (record.get("provenance") or {}).get("source") or ""
+        yield dict(record, duplicate_of=deduper.add(source, record.get("text") or ""))

@@ -1,0 +1,46 @@
+"""Per-document time limit for the library: SIGALRM in the main thread.
+
+The alarm interrupts Python code at its next instruction, and C code (lxml, regex) as soon as it
+hands control back. Outside the main thread no signal can be used, and the limit is not enforced;
+the ``cleaner clean`` command instead runs each document in a worker process and kills a worker
+that overruns, which stops any hang, C code included.
+"""
+
+from __future__ import annotations
+
+import signal
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+
+class TimeLimitExceeded(BaseException):
+    """Raised inside the pipeline when the alarm fires; a BaseException so that no ``except Exception`` eats it."""
+
+
+def can_interrupt() -> bool:
+    return threading.current_thread() is threading.main_thread() and hasattr(signal, "setitimer")
+
+
+@contextmanager
+def time_limit(seconds: float | None) -> Iterator[None]:
+    """Raise TimeLimitExceeded in the block after ``seconds``; no limit for None or off the main thread.
+
+    An alarm the caller had set is restored afterwards, with the time it had left.
+    """
+    if not seconds or seconds <= 0 or not can_interrupt():
+        yield
+        return
+
+    def _expire(signum, frame):
+        raise TimeLimitExceeded()
+
+    previous = signal.signal(signal.SIGALRM, _expire)
+    outer_delay, outer_interval = signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+        if outer_delay:
+            signal.setitimer(signal.ITIMER_REAL, outer_delay, outer_interval)

@@ -1,0 +1,221 @@
+"""``cleaner clean`` end to end: inputs -> worker pool -> spool -> corpus pass -> output, with progress."""
+
+from __future__ import annotations
+
+import itertools
+import os
+import sys
+import tempfile
+from collections.abc import Callable
+from contextlib import nullcontext
+from pathlib import Path
+
+from cleaner import corpus
+from cleaner.batch import (
+    BatchOptions,
+    CorpusOptions,
+    OrderedPool,
+    Result,
+    Stats,
+    finish,
+    partial_path,
+    replace_atomically,
+    resume_point,
+)
+from cleaner.read import JsonlFields, count_items, iter_items
+from cleaner.rules import RuleSet
+
+
+def run_clean(
+    inputs: tuple[str, ...],
+    *,
+    mode: str,
+    fmt: str,
+    output: str,
+    url: str | None,
+    rule_files: tuple[str, ...],
+    ruleset: RuleSet,
+    summary: bool,
+    favor: str,
+    several: bool,
+    jobs: int | None,
+    timeout: float,
+    max_bytes: int,
+    resume: bool,
+    quiet: bool,
+    stats: bool,
+    content_field: str | None,
+    id_field: str,
+    url_field: str,
+    no_site_template: bool,
+    site_template_min_docs: int,
+    site_template_share: float,
+    no_dedup: bool,
+) -> int:
+    """Clean every input document into ``output``; the exit status."""
+    corpus_options = CorpusOptions(
+        site_template=not no_site_template,
+        thresholds=corpus.Thresholds(site_template_min_docs, site_template_share),
+        dedup=not no_dedup,
+    )
+    options = BatchOptions(
+        mode=mode,
+        favor=favor,
+        rule_files=rule_files,
+        url=url,
+        timeout=timeout or None,
+        max_bytes=max_bytes or None,
+        corpus=corpus_options.site_template,
+    )
+    fields = JsonlFields(content_field, id_field or None, url_field or None)
+    interactive = sys.stderr.isatty() and not quiet
+    tally = Stats()
+    log = _Log(interactive)
+    to_file = output != "-"
+    final = Path(output) if to_file else None
+    spool = partial_path(final) if final else None
+    direct = not to_file and not corpus_options.on  # stream records straight to stdout
+    skip = 0
+    if resume and spool is not None:
+        skip, resumed_errors = resume_point(spool)
+        tally.resumed = skip
+    else:
+        resumed_errors = 0
+    temp_dir = None
+    if spool is None and not direct:
+        temp_dir = tempfile.TemporaryDirectory(prefix="cleaner-")
+        spool = Path(temp_dir.name) / "spool.jsonl"
+    total = count_items(inputs)
+    items = itertools.islice(iter_items(inputs, fields), skip, None)
+    pool = OrderedPool(jobs or _cores(), options, ruleset)
+    errors = 0
+    try:
+        with log.progress(None if total is None else total - skip) as advance:
+            if direct:
+                from cleaner.write import Writer
+
+                writer = Writer(sys.stdout, fmt, several=several)
+                for result in pool.map(items):
+                    writer.write_record(_json(result.line))
+                    _report(result, tally, log, summary, advance)
+                errors = tally.failures
+            else:
+                with open(spool, "a" if skip else "w", encoding="utf-8") as stream:
+                    for result in pool.map(items):
+                        stream.write(result.line + "\n")
+                        _report(result, tally, log, summary, advance)
+        pool.close()
+        if not direct:
+            seen = _finish(spool, final, fmt, several, corpus_options, tally)
+            renamed = final is not None and fmt == "jsonl" and not corpus_options.on
+            errors = tally.failures + resumed_errors if renamed else seen
+            spool.unlink(missing_ok=True)
+    except KeyboardInterrupt:
+        pool.close()
+        log.line("cleaner: interrupted; run again with --resume to continue" if to_file else "cleaner: interrupted")
+        return 130
+    finally:
+        if temp_dir is not None:
+            temp_dir.cleanup()
+    if interactive or stats:
+        for line in tally.lines():
+            log.line(line)
+    return 1 if errors else 0
+
+
+def _finish(spool: Path, final: Path | None, fmt, several, corpus_options: CorpusOptions, tally: Stats) -> int:
+    """Turn the spool into the output; the number of error records in it (when it was read)."""
+    if final is None:
+        return finish(spool, sys.stdout, fmt, several, corpus_options, tally)
+    if fmt == "jsonl" and not corpus_options.on:
+        os.replace(spool, final)  # the spool is the output
+        return 0
+    return replace_atomically(final, lambda out: finish(spool, out, fmt, several, corpus_options, tally))
+
+
+def _report(result: Result, tally: Stats, log: _Log, summary: bool, advance: Callable[[Stats], None]) -> None:
+    tally.add(result)
+    if result.error:
+        log.line(f"cleaner: error: {result.name}: {result.error}")
+    elif summary:
+        log.line(result.summary)
+    advance(tally)
+
+
+def _json(line: str) -> dict:
+    import json
+
+    return json.loads(line)
+
+
+def _cores() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:
+        return os.cpu_count() or 1
+
+
+class _Log:
+    """stderr lines, and a rich progress bar when stderr is a terminal (lines print above the bar)."""
+
+    def __init__(self, interactive: bool) -> None:
+        self.interactive = interactive
+        self.console = None
+
+    def line(self, text: str) -> None:
+        if self.console is not None:
+            self.console.print(text, markup=False, highlight=False)
+        else:
+            print(text, file=sys.stderr, flush=True)
+
+    def progress(self, total: int | None):
+        if not self.interactive:
+            return nullcontext(lambda tally: None)
+        return _Progress(self, total)
+
+
+class _Progress:
+    def __init__(self, log: _Log, total: int | None) -> None:
+        from rich.console import Console
+        from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+        self.log, self.total = log, total
+        console = Console(stderr=True)
+        # no refresh thread: workers are forked while the bar runs
+        self.bar = Progress(
+            TextColumn("[bold]cleaning"),
+            BarColumn(),
+            TextColumn("{task.description}"),
+            TimeElapsedColumn(),
+            console=console,
+            auto_refresh=False,
+            transient=False,
+        )
+        self.task = None
+        self.last = 0.0
+
+    def __enter__(self) -> Callable[[Stats], None]:
+        self.bar.__enter__()
+        self.log.console = self.bar.console
+        self.task = self.bar.add_task("", total=self.total)
+        return self.advance
+
+    def advance(self, tally: Stats) -> None:
+        import time
+
+        now = time.monotonic()
+        if now - self.last < 0.1 and (self.total is None or tally.documents < self.total):
+            return
+        self.last = now
+        elapsed = max(now - tally.started, 1e-9)
+        description = (
+            f"{tally.documents} docs · {tally.nbytes / 1e6:.1f} MB · "
+            f"{tally.documents / elapsed:.1f} docs/s · {tally.failures} errors"
+        )
+        self.bar.update(self.task, completed=tally.documents, description=description)
+        self.bar.refresh()
+
+    def __exit__(self, *exc) -> None:
+        self.bar.refresh()
+        self.bar.__exit__(*exc)
+        self.log.console = None
