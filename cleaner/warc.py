@@ -19,6 +19,8 @@ from typing import BinaryIO
 
 HTML_TYPES = ("text/html", "application/xhtml+xml")
 _CHUNK = 1 << 16
+GZIP_MARKER = b"\x1f\x8b\x08"  # a gzip member: each record is one
+WARC_MARKER = b"\r\n\r\nWARC/1."  # a record's first line, after the previous record's end
 
 
 @dataclass(frozen=True)
@@ -53,7 +55,7 @@ def iter_warc(path: str | Path) -> Iterator[WarcRecord]:
     """
     name = str(path)
     with open(path, "rb") as stream:
-        marker = b"\x1f\x8b\x08" if _is_gzip(stream) else b"WARC/1."
+        marker = GZIP_MARKER if _is_gzip(stream) else WARC_MARKER
         pos, pending = 0, None
         while pos is not None:
             stream.seek(pos)
@@ -67,6 +69,10 @@ def iter_warc(path: str | Path) -> Iterator[WarcRecord]:
                     read = _read(name, record)
                     if read is not None:
                         yield read
+                tail = _find(stream, marker, pos) if last_start is None else _find(stream, marker, last_start + 1)
+                if tail is not None:  # fastwarc stopped early, without a word: a record cut in its head
+                    pending = None
+                    yield _unreadable(name, tail, "truncated WARC record: cut in its headers")
                 pos = None
             except Exception as err:  # fastwarc raises OSError on data it cannot parse
                 if last_start is None:  # the record at pos itself is broken
@@ -81,9 +87,9 @@ def iter_warc(path: str | Path) -> Iterator[WarcRecord]:
 
 
 def _records(stream: BinaryIO):
-    from fastwarc.warc import ArchiveIterator, WarcRecordType
+    from fastwarc.warc import ArchiveIterator
 
-    return ArchiveIterator(stream, record_types=WarcRecordType.response, parse_http=False)
+    return ArchiveIterator(stream, parse_http=False)  # every type: the last one read tells where reading stopped
 
 
 def _is_gzip(stream: BinaryIO) -> bool:
@@ -93,7 +99,19 @@ def _is_gzip(stream: BinaryIO) -> bool:
 
 
 def _find(stream: BinaryIO, marker: bytes, start: int) -> int | None:
-    """The offset of the next ``marker`` at or after ``start`` (a record start or a gzip member), or None."""
+    """The offset of the next record (or gzip member) at or after ``start``, found by ``marker``; or None."""
+    if marker == WARC_MARKER:
+        stream.seek(start)
+        if start == 0 and stream.read(7) == WARC_MARKER[4:]:
+            return 0
+        found = _scan(stream, marker, max(start - 4, 0))
+        while found is not None and found + 4 < start:
+            found = _scan(stream, marker, found + 1)
+        return None if found is None else found + 4
+    return _scan(stream, marker, start)
+
+
+def _scan(stream: BinaryIO, marker: bytes, start: int) -> int | None:
     stream.seek(start)
     base, carry = start, b""
     while chunk := stream.read(_CHUNK):
@@ -107,7 +125,11 @@ def _find(stream: BinaryIO, marker: bytes, start: int) -> int | None:
 
 
 def _read(name: str, record) -> WarcRecord | None:
-    """Parse the HTTP head, decode the body; None for records that are not HTML."""
+    """Parse the HTTP head, decode the body; None for records that are not HTML responses."""
+    from fastwarc.warc import WarcRecordType
+
+    if record.record_type != WarcRecordType.response:
+        return None
     error = None
     try:
         record.parse_http(auto_decode="none", quirks_mode=True)
