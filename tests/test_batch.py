@@ -1,0 +1,129 @@
+"""Batch cleaning end to end: inputs of every kind, order, limits, one record per input, resume after SIGKILL."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import os
+import signal
+import subprocess
+import time
+
+from conftest import HTML_FIXTURES, SEED_FILES, cleaner_command, run_cli
+
+from cleaner import clean
+from cleaner.warc import write_warc
+
+CORPUS_OFF = ("--no-site-template", "--no-dedup")
+
+
+def _records(result) -> list[dict]:
+    return [json.loads(line) for line in result.stdout.decode().splitlines()]
+
+
+def test_every_kind_of_input_gives_one_record_each_in_order(tmp_path):
+    pages = tmp_path / "pages"
+    pages.mkdir()
+    for path in HTML_FIXTURES[:3]:
+        (pages / path.name).write_bytes(path.read_bytes())
+    zipped = tmp_path / "seed.txt.gz"
+    zipped.write_bytes(gzip.compress(SEED_FILES[2].read_bytes()))
+    lines = tmp_path / "docs.jsonl"
+    rows = [{"doc": "a1", "link": "https://a.example/1", "body": SEED_FILES[3].read_text(encoding="utf-8")}]
+    rows += [{"doc": "a2", "body": 42}]  # no text: an error record in its place
+    lines.write_text("\n".join(json.dumps(r) for r in rows) + "\nnot json\n", encoding="utf-8")
+    warc = tmp_path / "crawl.warc.gz"
+    offsets = write_warc(warc, [("https://w.example/p", HTML_FIXTURES[4].read_bytes())])
+    args = [str(pages), str(zipped), str(lines), str(warc), str(tmp_path / "missing.html")]
+    fields = ["--field", "body", "--id-field", "doc", "--url-field", "link"]
+    result = run_cli("clean", *args, *fields, "--jobs", "2", *CORPUS_OFF)
+    assert result.returncode == 1
+    records = _records(result)
+    sources = [r["provenance"]["source"] for r in records]
+    assert sources == [
+        *(str(pages / p.name) for p in HTML_FIXTURES[:3]),
+        str(zipped),
+        f"{lines}:1",
+        f"{lines}:2",
+        f"{lines}:3",
+        f"{warc}@{offsets[0]}",
+        str(tmp_path / "missing.html"),
+    ]
+    errors = [r["error"] for r in records]
+    assert errors[:5] == [None] * 5 and errors[7] is None
+    assert "no content field" in errors[5] and "bad JSON" in errors[6] and "cannot read file" in errors[8]
+    assert records[4]["provenance"]["origin"] == {"jsonl_file": str(lines), "line": 1, "id": "a1"}
+    assert records[4]["url"] == "https://a.example/1"
+    assert records[7]["provenance"]["origin"]["target_uri"] == "https://w.example/p"
+    assert records[3]["text"].startswith("But for a better view")
+
+
+def test_globs_and_stdin(tmp_path):
+    for path in SEED_FILES:
+        (tmp_path / path.name).write_bytes(path.read_bytes())
+    result = run_cli("clean", str(tmp_path / "*.txt"), "--jobs", "1", *CORPUS_OFF)
+    assert [r["provenance"]["source"] for r in _records(result)] == [str(tmp_path / p.name) for p in SEED_FILES]
+    piped = run_cli("clean", "-", "--format", "jsonl", "--quiet", stdin=SEED_FILES[1].read_bytes())
+    assert piped.returncode == 0 and _records(piped)[0]["provenance"]["source"] == "stdin"
+
+
+def test_jobs_do_not_change_the_output(tmp_path):
+    inputs = [str(p) for p in HTML_FIXTURES[:6]] + [str(p) for p in SEED_FILES]
+    one = run_cli("clean", *inputs, "--jobs", "1")
+    two = run_cli("clean", *inputs, "--jobs", "2")
+    assert one.returncode == two.returncode == 0
+    assert one.stdout == two.stdout
+
+
+def test_size_and_time_limits_make_error_records(tmp_path):
+    huge = tmp_path / "huge.html"
+    paragraph = "<div><p>Paragraph {} with a handful of ordinary words in it.</p></div>"
+    huge.write_text("<html><body>" + "".join(paragraph.format(i) for i in range(60000)) + "</body></html>")
+    small = str(SEED_FILES[1])
+    result = run_cli("clean", small, str(huge), small, "--timeout", "0.5", "--jobs", "1", *CORPUS_OFF, "--stats")
+    records = _records(result)
+    assert [r["error"] is None for r in records] == [True, False, True]
+    assert records[1]["error"].startswith("timeout")
+    assert "errors: 1 (timeout 1)" in result.stderr.decode()
+    limited = run_cli("clean", small, str(huge), "--max-bytes", "1000000", *CORPUS_OFF)
+    assert _records(limited)[1]["error"].startswith("too large")
+
+
+def test_library_limits():
+    paragraph = "<div><p>Paragraph {} with a handful of ordinary words in it.</p></div>"
+    page = "<html><body>" + "".join(paragraph.format(i) for i in range(60000)) + "</body></html>"
+    started = time.monotonic()
+    doc = clean(page, timeout=0.3)
+    assert doc.error == "timeout: over 0.3 s" and time.monotonic() - started < 5
+    assert clean(b"<p>x</p>" * 100, max_bytes=100).error.startswith("too large")
+    assert clean(SEED_FILES[1].read_bytes(), timeout=None, max_bytes=None).ok
+
+
+def test_resume_after_sigkill_gives_each_input_once_in_order(tmp_path):
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    sources = [*HTML_FIXTURES, *SEED_FILES]
+    for round_ in range(2):
+        for path in sources:
+            (docs / f"{round_}_{path.name}").write_bytes(path.read_bytes())
+    expected = [str(p) for p in sorted(docs.iterdir())]
+    out = tmp_path / "out.jsonl"
+    spool = tmp_path / "out.jsonl.partial"
+    command = [cleaner_command(), "clean", str(docs), "-o", str(out), "--jobs", "1", "--quiet"]
+    process = subprocess.Popen(command, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and (not spool.exists() or spool.read_bytes().count(b"\n") < len(expected) // 3):
+        time.sleep(0.05)
+    os.kill(process.pid, signal.SIGKILL)
+    process.wait()
+    done = spool.read_bytes().count(b"\n")
+    assert 0 < done < len(expected) and not out.exists()
+    with open(spool, "ab") as stream:
+        stream.write(b'{"text": "a torn li')  # as a kill in the middle of a write leaves it
+    resumed = subprocess.run([*command, "--resume", "--stats"], capture_output=True, timeout=120, check=False)
+    assert resumed.returncode == 0, resumed.stderr.decode()
+    assert f"(+{done} from the interrupted run)" in resumed.stderr.decode()
+    records = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    assert [r["provenance"]["source"] for r in records] == expected
+    assert not spool.exists()
+    assert sum(r["duplicate_of"] is not None for r in records) >= len(sources)  # round 1 repeats round 0

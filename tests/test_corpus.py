@@ -1,0 +1,75 @@
+"""Corpus-level boilerplate: blocks repeated across a site's documents, and near-duplicate documents."""
+
+from __future__ import annotations
+
+import json
+
+from conftest import FIXTURES, SEED_FILES, SEEDS, load_expected, run_cli
+
+from cleaner import corpus
+
+TEMPLATE = "The Valley Ledger is an independent newsroom owned by its readers since 1998."
+ARTICLES = [load_expected(p)["text"] for p in sorted((FIXTURES / "html").glob("*.expected.json"))][:7]
+
+
+def _site_jsonl(tmp_path, site: str = "https://ledger.example") -> str:
+    path = tmp_path / "site.jsonl"
+    rows = [{"id": i, "url": f"{site}/news/{i}", "text": f"{text}\n\n{TEMPLATE}"} for i, text in enumerate(ARTICLES)]
+    path.write_text("\n".join(json.dumps(row) for row in rows) + "\n", encoding="utf-8")
+    return str(path)
+
+
+def _records(result) -> list[dict]:
+    return [json.loads(line) for line in result.stdout.decode().splitlines()]
+
+
+def test_a_block_under_every_article_of_a_site_is_removed_as_site_template(tmp_path):
+    records = _records(run_cli("clean", _site_jsonl(tmp_path), "--field", "text", "--mode", "text"))
+    assert len(records) == len(ARTICLES)
+    for record, article in zip(records, ARTICLES, strict=True):
+        assert TEMPLATE not in record["text"]
+        assert record["text"].startswith(article.split("\n")[0][:40])
+        template = [r for r in record["removed"] if r["reason"] == "site_template"]
+        assert [r["text"] for r in template] == [TEMPLATE] and template[0]["rule"] == "corpus.site_template"
+        assert record["provenance"]["blocks"]["kept"] == record["text"].count("\n\n") + 1
+
+
+def test_site_template_thresholds_and_off_switch(tmp_path):
+    source = _site_jsonl(tmp_path)
+    off = _records(run_cli("clean", source, "--field", "text", "--mode", "text", "--no-site-template"))
+    assert all(TEMPLATE in r["text"] for r in off)
+    strict = ["--site-template-min-docs", str(len(ARTICLES) + 1)]
+    assert all(TEMPLATE in r["text"] for r in _records(run_cli("clean", source, "--field", "text", *strict)))
+
+
+def test_seeds_000_and_001_are_flagged_near_duplicates():
+    result = run_cli("clean", *[str(p) for p in SEED_FILES], "--format", "jsonl")
+    records = _records(result)
+    assert [r["duplicate_of"] for r in records] == [None, str(SEED_FILES[0]), None, None]
+    off = _records(run_cli("clean", *[str(p) for p in SEED_FILES], "--format", "jsonl", "--no-dedup"))
+    assert [r["duplicate_of"] for r in off] == [None] * 4
+    assert SEED_FILES[0].parent == SEEDS
+
+
+def test_functions_for_a_distributed_job():
+    assert corpus.is_template(5, 10) and not corpus.is_template(4, 4) and not corpus.is_template(5, 11)
+    assert corpus.is_template(3, 3, corpus.Thresholds(min_docs=3, share=0.9))
+    assert corpus.block_hash("Read  our 2024 policy") == corpus.block_hash("read our 1999 policy")
+    assert corpus.site_of("https://www.Ledger.example/a", "dir") == "ledger.example"
+    assert corpus.site_of(None, "dir") == "dir"
+    a = corpus.signature(ARTICLES[0])
+    b = corpus.signature(ARTICLES[0] + " One more closing sentence for the record.")
+    c = corpus.signature(ARTICLES[1])
+    assert set(corpus.band_keys(a)) & set(corpus.band_keys(b)) and corpus.is_duplicate(a, b)
+    assert not corpus.is_duplicate(a, c)
+
+
+def test_a_document_made_only_of_template_blocks_is_left_whole():
+    record = {"text": "A\n\nB", "removed": [], "error": None, "provenance": {"blocks": {"total": 2, "kept": 2}}}
+    kept = [("A", 0, 1), ("B", 3, 4)]
+    site = "s"
+    both = {(site, corpus.block_hash("A")), (site, corpus.block_hash("B"))}
+    assert corpus.remove_templates(record, kept, site, both) == record
+    one = corpus.remove_templates(record, kept, site, {(site, corpus.block_hash("B"))})
+    assert one["text"] == "A" and one["removed"][0]["reason"] == "site_template"
+    assert one["provenance"]["blocks"]["kept"] == 1
