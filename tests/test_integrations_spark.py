@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import os
 import sys
 
@@ -9,11 +10,12 @@ import pyarrow.parquet as pq
 import pytest
 from pyspark.sql import SparkSession
 
-from cleaner import clean
+from cleaner import clean, corpus
 from cleaner.integrations.spark import WARC_ORIGIN, read_warc, with_clean_columns
+from cleaner.integrations.spark_corpus import clean_corpus
 from cleaner.integrations.spark_job import clean_warcs
 from cleaner.warc import write_warc
-from tests.conftest import HTML_FIXTURES
+from tests.conftest import HTML_FIXTURES, SEED_FILES
 
 URL = "https://example.org/news/{}"
 
@@ -36,9 +38,9 @@ def spark():
 
 @pytest.fixture(scope="module")
 def warcs(tmp_path_factory):
-    """Two WARC files (one gzipped) holding every HTML fixture and an empty page; the offsets by URL."""
+    """Two WARC files (one gzipped) holding eight HTML fixtures and an empty page; the offsets by URL."""
     folder = tmp_path_factory.mktemp("warcs")
-    pages = [(URL.format(p.stem), p.read_bytes()) for p in HTML_FIXTURES] + [(URL.format("empty"), b"")]
+    pages = [(URL.format(p.stem), p.read_bytes()) for p in HTML_FIXTURES[::2]] + [(URL.format("empty"), b"")]
     offsets = {}
     for name, part in (("a.warc.gz", pages[::2]), ("b.warc", pages[1::2])):
         path = folder / name
@@ -59,8 +61,8 @@ def cleaned_rows(spark, warcs):
 def test_every_record_is_one_row_cleaned_as_the_library_cleans_it(cleaned_rows, warcs):
     _, pages, _ = warcs
     assert sorted(cleaned_rows) == sorted(pages)
-    for url, html in pages.items():
-        row, doc = cleaned_rows[url], clean(html, url=url)
+    for url, page in pages.items():
+        row, doc = cleaned_rows[url], clean(page, url=url)
         assert row.clean_text == doc.text, url
         assert row.clean_error == doc.error
         assert row.clean_metadata.title == doc.title
@@ -99,3 +101,57 @@ def test_spark_job_writes_parquet(spark, warcs, tmp_path):
     assert sorted(row["target_uri"] for row in table) == sorted(pages)
     assert {"warc_file", "offset", "clean_text", "clean_metadata", "clean_provenance", "clean_error"} <= set(table[0])
     assert "html" not in table[0]
+
+
+TEMPLATE = (
+    "The Riverton Ledger is written and edited by a team of eleven reporters in the old mill building on Water Street."
+)
+
+
+def _ledger_page(text: str) -> str:
+    """A seed article as an HTML page of one site, with the site's template line after its second paragraph."""
+    paragraphs = [p.strip() for p in text.split("\n\n") if p.strip()]
+    paragraphs.insert(2, TEMPLATE)
+    body = "".join(f"<p>{html.escape(p)}</p>" for p in paragraphs)
+    return f"<html><head><title>{html.escape(paragraphs[0][:80])}</title></head><body><article>{body}</article></body>"
+
+
+def _corpus() -> list[tuple[str, str]]:
+    """Four articles of one site sharing a template line, a near copy of one of them, three pages of another site."""
+    docs = [(f"https://ledger.example/{p.stem}", _ledger_page(p.read_text(encoding="utf-8"))) for p in SEED_FILES]
+    copy = SEED_FILES[2].read_text(encoding="utf-8").replace("Putin", "the Russian president", 1)
+    docs.append(("https://ledger.example/copy", _ledger_page(copy)))
+    docs += [(f"https://example.org/{p.stem}", p.read_text(encoding="utf-8")) for p in HTML_FIXTURES[:3]]
+    return docs
+
+
+def _in_one_process(docs: list[tuple[str, str]], thresholds: corpus.Thresholds) -> list[dict]:
+    """What cleaner.corpus decides over the same documents in one process."""
+    cleaned = [clean(page, url=url) for url, page in docs]
+    counts = corpus.SiteCounts()
+    for doc in cleaned:
+        counts.add(corpus.fingerprint(doc, ""))
+    templates = counts.templates(thresholds)
+    records = [
+        corpus.remove_templates(doc.to_dict(), corpus.kept_blocks(doc), corpus.site_of(doc.url, ""), templates)
+        for doc in cleaned
+    ]
+    return list(corpus.mark_duplicates(records))
+
+
+def test_site_templates_and_duplicates_across_a_spark_job(spark):
+    docs = _corpus()
+    thresholds = corpus.Thresholds(min_docs=3, share=0.5)
+    frame = spark.createDataFrame(docs, "url string, page string")
+    rows = clean_corpus(frame, html_col="page", url_col="url", thresholds=thresholds).collect()
+    expected = _in_one_process(docs, thresholds)
+    assert [row.url for row in rows] == [url for url, _ in docs]  # input order
+    for row, record in zip(rows, expected, strict=True):
+        assert row.clean_text == record["text"], row.url
+        assert row.clean_duplicate_of == record["duplicate_of"], row.url
+        assert [span.reason for span in row.clean_removed] == [span["reason"] for span in record["removed"]]
+    ledger = [row for row in rows if row.url.startswith("https://ledger.example/")]
+    assert all("site_template" in [span.reason for span in row.clean_removed] for row in ledger)
+    assert all(TEMPLATE not in row.clean_text for row in ledger)
+    duplicates = {row.url: row.clean_duplicate_of for row in rows if row.clean_duplicate_of}
+    assert duplicates == {"https://ledger.example/copy": f"https://ledger.example/{SEED_FILES[2].stem}"}

@@ -28,7 +28,8 @@ from pyspark.sql import Column, DataFrame, SparkSession
 from pyspark.sql import functions as F
 from pyspark.sql import types as T
 
-from cleaner.api import FAVORS, MODES
+from cleaner.api import FAVORS, MODES, clean
+from cleaner.records import CleanDocument
 
 # the JSONL record as Spark types; options and origin hold values of any JSON type, kept as their JSON text
 SPAN = "struct<text:string,reason:string,rule:string,score:double,start:int,end:int>"
@@ -78,13 +79,16 @@ def record_udf(mode: str = "auto", favor: str = "balanced", rules: Sequence[str]
 
 
 def clean_one(content: Any, url: Any, origin: Any, mode: str, favor: str, rules: list[str] | None) -> dict:
-    """Clean one cell; nulls (a missing page, URL or origin) are cleaned as empty input or left out."""
-    from cleaner.api import clean
+    """The JSONL record of one row."""
+    return clean_cell(content, url, origin, mode, favor, rules).to_dict()
 
+
+def clean_cell(content: Any, url: Any, origin: Any, mode: str, favor: str, rules: list[str] | None) -> CleanDocument:
+    """Clean one row's cells; nulls (a missing page, URL or origin) are cleaned as empty input or left out."""
     content = content if isinstance(content, bytes | bytearray | str) else b""
     url = url if isinstance(url, str) else None
     where = json.loads(origin) if isinstance(origin, str) else None
-    return clean(content, url=url, mode=mode, rules=rules, favor=favor, source=url, origin=where).to_dict()
+    return clean(content, url=url, mode=mode, rules=rules, favor=favor, source=url, origin=where)
 
 
 def with_clean_columns(
@@ -104,24 +108,32 @@ def with_clean_columns(
     are copied into each document's ``provenance.origin``, so that a row can be traced back to
     the WARC record or file it came from.
     """
-    record = F.from_json(_record_json(df, html_col, url_col, origin_cols, mode, favor, rules), RECORD)
+    url, origin = _url_and_origin(url_col, origin_cols)
+    # nondeterministic: Spark then runs the UDF once per row, never once per column that reads its result
+    record = record_udf(mode, favor, rules).asNondeterministic()(F.col(html_col), url, origin)
+    return _record_columns(df, record, prefix)
+
+
+def _url_and_origin(url_col: str | None, origin_cols: Sequence[str]) -> tuple[Column, Column]:
+    url = F.col(url_col) if url_col else F.lit(None).cast("string")
+    origin = F.to_json(F.struct(*[F.col(c) for c in origin_cols])) if origin_cols else F.lit(None).cast("string")
+    return url, origin
+
+
+def _record_columns(df: DataFrame, record_json: Column, prefix: str, extra: Sequence[str] = ()) -> DataFrame:
+    """Parse the JSONL record into typed columns (``extra``: more string fields of the record)."""
+    schema = RECORD[:-1] + "".join(f",{name}:string" for name in extra) + ">"
     tmp = f"{prefix}record__"
-    df = df.withColumn(tmp, record)
+    df = df.withColumn(tmp, F.from_json(record_json, schema))
     columns = {
         "text": F.col(f"{tmp}.text"),
         "metadata": F.struct(*[F.col(f"{tmp}.{name}").alias(name) for name in METADATA_FIELDS]),
         "removed": F.col(f"{tmp}.removed"),
         "provenance": F.col(f"{tmp}.provenance"),
         "error": F.col(f"{tmp}.error"),
+        **{name: F.col(f"{tmp}.{name}") for name in extra},
     }
     return df.withColumns({prefix + name: column for name, column in columns.items()}).drop(tmp)
-
-
-def _record_json(df, html_col, url_col, origin_cols, mode, favor, rules) -> Column:
-    url = F.col(url_col) if url_col else F.lit(None).cast("string")
-    origin = F.to_json(F.struct(*[F.col(c) for c in origin_cols])) if origin_cols else F.lit(None).cast("string")
-    # nondeterministic: Spark then runs the UDF once per row, never once per column that reads its result
-    return record_udf(mode, favor, rules).asNondeterministic()(F.col(html_col), url, origin)
 
 
 def read_warc(spark: SparkSession, paths: Sequence[str | Path], *, partitions: int | None = None) -> DataFrame:

@@ -2,7 +2,7 @@
 
 ::
 
-    spark-submit --master 'local[4]' cleaner/integrations/spark_job.py crawl/ --output clean.parquet
+    spark-submit --master 'local[4]' cleaner/integrations/spark_job.py crawl/ --output clean.parquet [--corpus]
     python -m cleaner.integrations.spark_job crawl/ --output clean.parquet     # the same, local mode
 
 INPUT is a WARC file or a directory searched for ``*.warc`` and ``*.warc.gz``. On a cluster the
@@ -19,6 +19,7 @@ from pyspark.sql import DataFrame, SparkSession
 from pyspark.sql import functions as F
 
 from cleaner.integrations.spark import WARC_ORIGIN, read_warc, with_clean_columns
+from cleaner.integrations.spark_corpus import clean_corpus
 
 WARC_SUFFIXES = (".warc", ".warc.gz")
 
@@ -34,10 +35,16 @@ def warc_paths(inputs: Sequence[str | Path]) -> list[str]:
     return found
 
 
-def clean_warcs(spark: SparkSession, inputs: Sequence[str | Path], *, favor: str = "balanced") -> DataFrame:
-    """Every HTML record of the WARC files, cleaned: where it came from, then cleaner's columns."""
+def clean_warcs(
+    spark: SparkSession, inputs: Sequence[str | Path], *, favor: str = "balanced", corpus: bool = False
+) -> DataFrame:
+    """Every HTML record of the WARC files, cleaned: where it came from, then cleaner's columns.
+
+    ``corpus`` also removes site templates and flags near duplicates (``clean_duplicate_of``) across all the files.
+    """
     pages = read_warc(spark, warc_paths(inputs))
-    cleaned = with_clean_columns(pages, html_col="html", url_col="target_uri", origin_cols=WARC_ORIGIN, favor=favor)
+    clean_pages = clean_corpus if corpus else with_clean_columns
+    cleaned = clean_pages(pages, html_col="html", url_col="target_uri", origin_cols=WARC_ORIGIN, favor=favor)
     # a record the WARC reader could not read whole says so, whatever the cleaning made of what was read
     error = F.coalesce(F.col("warc_error"), F.col("clean_error"))
     return cleaned.withColumn("clean_error", error).drop("html", "warc_error")
@@ -48,10 +55,13 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("inputs", nargs="+", help="WARC files or directories of them")
     parser.add_argument("-o", "--output", required=True, help="the Parquet directory to write (replaced)")
     parser.add_argument("--favor", default="balanced", choices=("precision", "balanced", "recall"))
+    parser.add_argument("--corpus", action="store_true", help="remove site templates and flag near duplicates")
     args = parser.parse_args(argv)
     spark = SparkSession.builder.appName("cleaner").getOrCreate()
     try:
-        clean_warcs(spark, args.inputs, favor=args.favor).write.mode("overwrite").parquet(args.output)
+        clean_warcs(spark, args.inputs, favor=args.favor, corpus=args.corpus).write.mode("overwrite").parquet(
+            args.output
+        )
     finally:
         spark.stop()
 
