@@ -117,3 +117,10 @@ def test_a_page_that_cannot_be_cleaned_keeps_its_item(crawled):
     assert item["text"] == ""
     assert item["cleaner_error"] == "empty input"
     assert item["provenance"]["input_sha256"]
+
+
+def test_import_cleaner_imports_no_framework():
+    frameworks = "{'scrapy', 'pyspark', 'datatrove'}"
+    code = f"import sys, cleaner, cleaner.integrations; print(sorted({frameworks} & set(sys.modules)))"
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True)
+    assert done.stdout.strip() == "[]"
