@@ -201,6 +201,7 @@ class OrderedPool:
         self.jobs, self.options, self.ruleset = max(1, jobs), options, ruleset
         self.window = window or self.jobs * 8
         self.context = multiprocessing.get_context("fork" if sys.platform != "win32" else "spawn")
+        _warm_up(ruleset)
         self.workers = [self._start() for _ in range(self.jobs)]
 
     def _start(self) -> _Worker:
@@ -284,6 +285,16 @@ class OrderedPool:
                 message = f"timeout: over {self.options.timeout:g} s"
                 done[seq] = _failed_result(item, message, self.options, self.ruleset)
                 self._replace(worker)
+
+
+def _warm_up(ruleset: RuleSet) -> None:
+    """Load the models, trafilatura and the language identifier once, before the workers are forked:
+    they share those pages, and the first document's time limit is not spent on loading."""
+    prose = "A warm-up paragraph, long enough to be read as prose by every step of the pipeline. " * 4
+    text = f"Warm up\n\nby Admin\n\n{prose}\n\nRecent Posts\n\nShare this article"
+    html = f"<html><head><title>Warm up</title></head><body><nav>Home</nav><h1>Warm up</h1><p>{prose}</p></body></html>"
+    for mode, sample in (("html", html), ("text", text)):
+        clean(sample, mode=mode, rules=ruleset, timeout=None)
 
 
 def _prepared(item: Item) -> Item:

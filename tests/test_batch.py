@@ -80,7 +80,7 @@ def test_size_and_time_limits_make_error_records(tmp_path):
     paragraph = "<div><p>Paragraph {} with a handful of ordinary words in it.</p></div>"
     huge.write_text("<html><body>" + "".join(paragraph.format(i) for i in range(60000)) + "</body></html>")
     small = str(SEED_FILES[1])
-    result = run_cli("clean", small, str(huge), small, "--timeout", "0.5", "--jobs", "1", *CORPUS_OFF, "--stats")
+    result = run_cli("clean", small, str(huge), small, "--timeout", "1", "--jobs", "1", *CORPUS_OFF, "--stats")
     records = _records(result)
     assert [r["error"] is None for r in records] == [True, False, True]
     assert records[1]["error"].startswith("timeout")
