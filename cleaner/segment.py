@@ -17,6 +17,8 @@ from cleaner.parse import visible_text
 from cleaner.records import Block
 from cleaner.rules import RuleSet
 
+# an id made of five or more words is an anchor generated from a heading's text
+_HEADING_ANCHOR = re.compile(r"^[^\W\d_]+(?:[-_][^\W\d_]+){4,}$")
 _TERMINAL = re.compile(r"[.!?:;…\"”’»)\]]$")
 
 # --- text ---------------------------------------------------------------------------------------
@@ -190,7 +192,12 @@ def _mark(
 ) -> _Context:
     link = parent.in_link or tag == "a"
     get = element.get
-    attributes = " ".join(value for value in (get("class"), get("id"), get("role"), get("aria-label")) if value).lower()
+    identifier = get("id")
+    if identifier and _HEADING_ANCHOR.match(identifier):
+        identifier = None  # "sharing-with-a-single-developer" names a section, not a share bar
+    attributes = " ".join(
+        value for value in (get("class"), identifier, get("role"), get("aria-label")) if value
+    ).lower()
     attrs = _attr_tokens(attributes, parent.attrs)
     reason, rule_id = _never_content(element, tag, attributes, ruleset)
     if parent.reason:

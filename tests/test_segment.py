@@ -80,3 +80,15 @@ def test_deeply_nested_markup_does_not_recurse():
     markup = "<div>" * depth + "<p>Deep text.</p>" + "</div>" * depth
     blocks = _html_blocks(f"<html><body>{markup}</body></html>")
     assert blocks and blocks[-1].text == "Deep text."
+
+
+def test_section_anchor_ids_are_not_markers():
+    prose = "<p>" + "We push the change to the test repository and pull it into the other clone. " * 4 + "</p>"
+    page = (
+        "<html><body><div class='section' id='sharing-with-a-single-developer'><h2>Sharing with a single developer</h2>"
+        f"{prose}</div><div id='share'><a href='#'>Facebook</a></div></body></html>"
+    )
+    blocks = _html_blocks(page)
+    kept = {b.text[:10]: b.dom_reason for b in blocks}
+    assert kept["Sharing wi"] is None and kept["We push th"] is None
+    assert kept["Facebook"] == "share_prompt"

@@ -19,7 +19,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from cleaner.decide import is_prose
-from cleaner.model.features import NAMES, features, rule_removed
+from cleaner.model.features import NAMES, features, rule_removed, word_count
 from cleaner.model.trees import Forest, parse
 from cleaner.records import Decision
 
@@ -66,11 +66,11 @@ def refine(decisions: list[Decision], kind: str, favor: str = "balanced") -> lis
     if model is None or not decisions:
         return decisions
     probabilities = model.probabilities(decisions)
-    threshold = model.thresholds[favor]
-    keep = [p >= threshold for p in probabilities]
     open_ = [not rule_removed(d) for d in decisions]
+    thresholds = _thresholds(model, favor, decisions, probabilities, open_)
+    keep = [p >= t for p, t in zip(probabilities, thresholds, strict=True)]
     for i in range(1, len(decisions) - 1):
-        if open_[i] and not keep[i] and probabilities[i] >= threshold / 2:
+        if open_[i] and not keep[i] and probabilities[i] >= thresholds[i] / 2:
             if probabilities[i - 1] >= _CONFIDENT and probabilities[i + 1] >= _CONFIDENT:
                 keep[i] = True
     refined = []
@@ -82,3 +82,21 @@ def refine(decisions: list[Decision], kind: str, favor: str = "balanced") -> lis
         else:
             refined.append(Decision(decision.block, False, "boilerplate", f"model.{kind}", probabilities[i]))
     return refined
+
+
+def _thresholds(
+    model: Model, favor: str, decisions: list[Decision], probabilities: list[float], open_: list[bool]
+) -> list[float]:
+    """Each block's bar: higher for overruling trafilatura where it kept a real article."""
+    base = model.thresholds[favor]
+    overrule = model.thresholds.get("overrule")
+    if not overrule:
+        return [base] * len(decisions)
+    agreed = sum(
+        word_count(d.block.text)
+        for d, p, o in zip(decisions, probabilities, open_, strict=True)
+        if o and d.block.main_content and p >= base
+    )
+    if agreed < model.thresholds["overrule_words"]:
+        return [base] * len(decisions)
+    return [overrule[favor] if d.block.main_content is False else base for d in decisions]

@@ -38,6 +38,15 @@ OPEN_REASONS = ("outside_main_content", "low_content")  # trafilatura's verdict 
 _PUNCT = re.compile(r"[^\w\s]")
 _DIGIT = re.compile(r"\d")
 _TERMINAL = re.compile(r"[.!?\"”’»)]$")
+_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
+
+
+def word_count(text: str) -> int:
+    """Words, where Chinese, Japanese and Korean text (no spaces) counts two characters as a word."""
+    words = len(text.split())
+    cjk = len(_CJK.findall(text))
+    return words + cjk // 2 if cjk else words
+
 
 NAMES: tuple[str, ...] = (
     "log_words",
@@ -66,6 +75,14 @@ NAMES: tuple[str, ...] = (
     *(f"{side}_{name}" for side in ("prev", "next") for name in ("log_words", "trafilatura", "link_density", "kept")),
     "window_trafilatura",
     "window_kept",
+    "page_log_words",
+    "page_trafilatura_log_words",
+    "page_trafilatura_share",
+    "inside_trafilatura_span",
+    "trafilatura_distance",
+    "inside_dense_region",
+    "dense_region_distance",
+    "dense_region_share",
 )
 
 
@@ -76,7 +93,7 @@ def _own(decision: Decision) -> list[float]:
     n_words = max(1, len(words))
     tokens = [w.strip(".,;:!?\"'()[]“”‘’«»").lower() for w in words]
     return [
-        math.log1p(len(words)),
+        math.log1p(word_count(text)),
         math.log1p(len(text)),
         len(_PUNCT.findall(text)) / max(1, len(text)),
         len(_DIGIT.findall(text)) / max(1, len(text)),
@@ -110,6 +127,11 @@ def features(decisions: Sequence[Decision]) -> list[list[float]]:
     kept = [0.0 if rule_removed(d) else 1.0 for d in decisions]
     own = [_own(d) for d in decisions]
     kept_share = sum(kept) / n
+    page = _page(decisions, verdicts, kept)
+    nearest = _distance_to_kept_by_trafilatura(verdicts)
+    counts = [word_count(d.block.text) for d in decisions]
+    first, last = _dense_region(counts, kept)
+    region_share = sum(counts[first : last + 1]) / max(1, sum(counts))
     rows = []
     last_heading = -100
     for i, decision in enumerate(decisions):
@@ -138,5 +160,60 @@ def features(decisions: Sequence[Decision]) -> list[list[float]]:
             row += [own[j][0] if j != i else 0.0, verdicts[j] if j != i else 0.5, own[j][10] if j != i else 0.0]
             row.append(kept[j] if j != i else 0.5)
         row += [sum(verdicts[j] for j in window) / len(window), sum(kept[j] for j in window) / len(window)]
+        row += [*page[:3], 1.0 if page[3] <= i <= page[4] else 0.0, float(min(20, nearest[i]))]
+        row += [1.0 if first <= i <= last else 0.0, float(min(20, max(first - i, i - last, 0))), region_share]
         rows.append(row)
     return rows
+
+
+def _page(decisions: Sequence[Decision], verdicts: list[float], kept: list[float]) -> tuple[float, ...]:
+    """How much text the page has, how much of it trafilatura kept, and where its kept span lies.
+
+    On an article page trafilatura's verdict is strong; on a listing or forum it keeps little.
+    """
+    words = [word_count(d.block.text) * k for d, k in zip(decisions, kept, strict=True)]
+    total = sum(words)
+    by_trafilatura = sum(w for w, v in zip(words, verdicts, strict=True) if v == 1.0)
+    kept_at = [i for i, v in enumerate(verdicts) if v == 1.0]
+    first, last = (kept_at[0], kept_at[-1]) if kept_at else (len(verdicts), -1)
+    return math.log1p(total), math.log1p(by_trafilatura), by_trafilatura / max(1, total), first, last
+
+
+_DENSE_WORDS = 10  # a block longer than this adds to a dense region, a shorter one takes away
+
+
+def _dense_region(counts: list[int], kept: list[float]) -> tuple[int, int]:
+    """The run of blocks with the most words beyond ``_DENSE_WORDS`` each: where the article's prose is.
+
+    The maximum-sum subarray over (words - 10) per block, as body-text extraction does over
+    tokens and tags; blocks a rule removed count as short ones.
+    """
+    best, best_span = 0.0, (len(counts), -1)
+    running, start = 0.0, 0
+    for i, (words, open_) in enumerate(zip(counts, kept, strict=True)):
+        gain = (words if open_ else 0) - _DENSE_WORDS
+        if running <= 0:
+            running, start = gain, i
+        else:
+            running += gain
+        if running > best:
+            best, best_span = running, (start, i)
+    return best_span
+
+
+def _distance_to_kept_by_trafilatura(verdicts: list[float]) -> list[int]:
+    """Blocks between each block and the nearest one trafilatura kept (100 when it kept none)."""
+    out = [100] * len(verdicts)
+    last = None
+    for i, v in enumerate(verdicts):
+        if v == 1.0:
+            last = i
+        if last is not None:
+            out[i] = i - last
+    last = None
+    for i in range(len(verdicts) - 1, -1, -1):
+        if verdicts[i] == 1.0:
+            last = i
+        if last is not None:
+            out[i] = min(out[i], last - i)
+    return out

@@ -37,8 +37,19 @@ PARAMS = {
     "verbosity": -1,
 }
 ROUNDS = 250
-THRESHOLDS = {"html": {"precision": 0.6, "balanced": 0.45, "recall": 0.3}}
-THRESHOLDS["text"] = {"precision": 0.5, "balanced": 0.3, "recall": 0.15}
+# content probability a block needs to stay, per favor. "overrule" (HTML only): the higher bar for a
+# block that trafilatura dropped on a page where trafilatura kept at least "overrule_words" words:
+# there its verdict is strong (the model learned from wcxb's listings and forums, where it is weak).
+THRESHOLDS = {
+    "html": {
+        "precision": 0.6,
+        "balanced": 0.45,
+        "recall": 0.3,
+        "overrule": {"precision": 0.75, "balanced": 0.6, "recall": 0.45},
+        "overrule_words": 100,
+    },
+    "text": {"precision": 0.5, "balanced": 0.3, "recall": 0.15},
+}
 _TOKEN = re.compile(r"\w+")
 
 
