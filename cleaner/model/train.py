@@ -139,8 +139,12 @@ def train(
     log=print,
 ) -> dict:
     """Build rows from the labeled pages, train both models, write them and model.json to ``out``."""
-    import lightgbm
     import numpy
+
+    try:
+        import lightgbm
+    except ImportError as err:
+        raise RuntimeError("training needs LightGBM: pip install 'cleaner[train]'") from err
 
     paths = [data] if data.is_file() else [data / f"{name}.jsonl.gz" for name in datasets]
     pages = [
