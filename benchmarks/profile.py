@@ -1,0 +1,189 @@
+"""Where cleaner's time goes, stage by stage, over the dev pages, in one process.
+
+    python -m benchmarks.profile [--data ../shared/data] [--split dev] [--limit N]
+                                 [--pyinstrument FILE] [--out benchmarks/results/profile.json]
+
+The stages are cleaner's own functions, wrapped from the outside while the benchmark runs (the
+package carries no timing code). Times are exclusive: a stage called inside another (rules inside
+segmentation, the visible-text count inside parsing) is counted once, in the inner stage.
+``write`` is the JSONL serialization of the record; ``other`` is what no stage covers (``clean``'s
+own glue, pruning the marked elements, provenance hashing). ``--pyinstrument FILE`` profiles the
+same run with pyinstrument instead and writes its text report (stage times are then not written).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import importlib
+import json
+import time
+from collections import defaultdict
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+from benchmarks.common import arguments, environment, pages
+
+# (stage, module, attribute): the attribute is replaced by a timed wrapper while the benchmark runs
+STAGES: tuple[tuple[str, str, str], ...] = (
+    ("decode", "cleaner.api", "decode"),
+    ("detect", "cleaner.api", "detect_kind"),
+    ("parse", "cleaner.api", "parse_html"),
+    ("parse: visible-text check", "cleaner.parse", "_text_length"),
+    ("parse: markup-text check", "cleaner.parse", "_markup_text_length"),
+    ("segment", "cleaner.api", "segment_html"),
+    ("segment: visible text", "cleaner.segment", "_visible_chars"),
+    ("rules: elements", "cleaner.rules", "RuleSet.match_element"),
+    ("metadata: trafilatura", "cleaner.api", "html_metadata"),
+    ("metadata: title", "cleaner.api", "best_title"),
+    ("trafilatura", "cleaner.api", "main_content_text"),
+    ("label", "cleaner.api", "label_main_content"),
+    ("decide", "cleaner.api", "decide"),
+    ("rules: text", "cleaner.rules", "RuleSet.match_text"),
+    ("model", "cleaner.model", "refine"),
+    ("features", "cleaner.model", "features"),
+    ("model: trees", "cleaner.model.trees", "Forest.probabilities"),
+    ("metadata: language", "cleaner.api", "detect_language"),
+    ("assemble", "cleaner.api", "_document"),
+    ("assemble", "cleaner.assemble", "body_text"),
+)
+
+
+class Timer:
+    """Exclusive time per stage: a stage's clock stops while a stage nested inside it runs."""
+
+    def __init__(self) -> None:
+        self.seconds: dict[str, float] = defaultdict(float)
+        self.calls: dict[str, int] = defaultdict(int)
+        self._stack: list[list] = []  # [stage, started, time spent in nested stages]
+
+    def wrap(self, stage: str, function: Callable) -> Callable:
+        @functools.wraps(function)
+        def timed(*args, **kwargs):
+            with self.stage(stage):
+                return function(*args, **kwargs)
+
+        return timed
+
+    @contextlib.contextmanager
+    def stage(self, stage: str) -> Iterator[None]:
+        frame = [stage, time.perf_counter(), 0.0]
+        self._stack.append(frame)
+        try:
+            yield
+        finally:
+            self._stack.pop()
+            spent = time.perf_counter() - frame[1]
+            self.seconds[stage] += spent - frame[2]
+            self.calls[stage] += 1
+            if self._stack:
+                self._stack[-1][2] += spent
+
+
+@contextlib.contextmanager
+def instrumented(timer: Timer) -> Iterator[None]:
+    """Replace every stage function by its timed wrapper, and put the originals back afterwards."""
+    saved = []
+    for stage, module_name, attribute in STAGES:
+        owner = importlib.import_module(module_name)
+        holder_name, _, name = attribute.rpartition(".")
+        holder = getattr(owner, holder_name) if holder_name else owner
+        original = holder.__dict__[name] if holder_name else getattr(holder, name)
+        saved.append((holder, name, original))
+        setattr(holder, name, timer.wrap(stage, original))
+    try:
+        yield
+    finally:
+        for holder, name, original in reversed(saved):
+            setattr(holder, name, original)
+
+
+def _clean_and_write(timer: Timer, data: bytes, url: str | None) -> None:
+    from cleaner import clean
+
+    with timer.stage("other"):
+        doc = clean(data, url=url, mode="html", timeout=None)
+        with timer.stage("write"):
+            json.dumps(doc.to_dict(), ensure_ascii=False)
+
+
+def _warm_up() -> None:
+    """Load the rules, the models and trafilatura's and py3langid's data before the clock starts."""
+    from cleaner import clean
+
+    clean(b"<html><body><p>" + b"A warm-up sentence for the models and the rules. " * 5 + b"</p></body></html>")
+
+
+def profile(chosen: list[dict]) -> dict:
+    """Stage times over the pages: total ms, ms per document and share of the whole."""
+    _warm_up()
+    timer = Timer()
+    started = time.perf_counter()
+    with instrumented(timer):
+        for record in chosen:
+            _clean_and_write(timer, record["html"].encode("utf-8"), record.get("url"))
+    wall = time.perf_counter() - started
+    total = sum(timer.seconds.values())
+    order = [stage for stage, _, _ in STAGES if stage in timer.seconds] + ["write", "other"]
+    stages = {
+        stage: {
+            "ms_per_doc": 1000 * timer.seconds[stage] / len(chosen),
+            "share": timer.seconds[stage] / total,
+            "calls": timer.calls[stage],
+        }
+        for stage in dict.fromkeys(order)
+    }
+    return {"documents": len(chosen), "ms_per_doc": 1000 * wall / len(chosen), "stages": stages}
+
+
+def pyinstrument_report(chosen: list[dict], out: Path) -> None:
+    from pyinstrument import Profiler
+
+    from cleaner import clean
+
+    _warm_up()
+    profiler = Profiler(interval=0.0005)
+    with profiler:
+        for record in chosen:
+            doc = clean(record["html"].encode("utf-8"), url=record.get("url"), mode="html", timeout=None)
+            json.dumps(doc.to_dict(), ensure_ascii=False)
+    out.write_text(profiler.output_text(unicode=True, color=False, show_all=False), encoding="utf-8")
+
+
+def markdown(report: dict) -> str:
+    lines = [
+        f"{report['documents']} documents, {report['results']['ms_per_doc']:.1f} ms/doc in all (one process).\n",
+        "| stage | ms/doc | share |",
+        "|---|---:|---:|",
+    ]
+    for stage, row in report["results"]["stages"].items():
+        lines.append(f"| {stage} | {row['ms_per_doc']:.2f} | {100 * row['share']:.1f}% |")
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = arguments("Where cleaner's time goes, stage by stage.", "profile.json")
+    parser.add_argument("--pyinstrument", type=Path, help="write pyinstrument's report here instead")
+    args = parser.parse_args(argv)
+    chosen = pages(args)
+    if args.pyinstrument:
+        pyinstrument_report(chosen, args.pyinstrument)
+        print(f"wrote {args.pyinstrument}")
+        return
+    started = time.time()
+    results = profile(chosen)
+    report = {
+        "date": time.strftime("%Y-%m-%d"),
+        "split": args.split,
+        "documents": len(chosen),
+        "seconds": round(time.time() - started, 1),
+        "environment": environment(),
+        "results": results,
+    }
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
+    print(markdown(report))
+
+
+if __name__ == "__main__":
+    main()
