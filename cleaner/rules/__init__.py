@@ -36,6 +36,8 @@ TARGETS = ("text", "heading", "attributes", "tag", "structure")
 DEFAULT_MAX_WORDS = {"text": 60, "heading": 8, "attributes": 0, "tag": 0, "structure": 0}
 MATCH_TIMEOUT = 0.05  # seconds one pattern may spend on one block before it counts as no match
 PROBE_TIMEOUT = 0.25
+_REMEMBER_CHARS = 1000  # strings up to this long have their rule matches remembered...
+_REMEMBER_ENTRIES = 20000  # ...this many per ruleset, forgotten all at once when full
 _PROBES = ("a" * 3000 + "!", " " * 3000 + "!", "ab" * 1500 + "\n", "1" * 3000 + "x", "- " * 1500 + ":")
 
 
@@ -89,11 +91,17 @@ class RuleSet:
     version: str
     _grouped: dict = field(default=None, init=False, repr=False, compare=False)
     _hosts: dict = field(default=None, init=False, repr=False, compare=False)
+    _seen: dict = field(default=None, init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         grouped = {target: tuple(r for r in self.rules if r.target == target) for target in TARGETS}
         object.__setattr__(self, "_grouped", grouped)
         object.__setattr__(self, "_hosts", {})
+        object.__setattr__(self, "_seen", {})
+
+    def __getstate__(self) -> dict:
+        """Pickled (sent to a Spark or DataTrove worker) without the remembered matches."""
+        return {**self.__dict__, "_seen": {}}
 
     def by_target(self, target: str) -> tuple[Rule, ...]:
         return self._grouped[target]
@@ -124,9 +132,18 @@ class RuleSet:
 
     def match_text(self, text: str) -> Hit | None:
         """The first heading rule, else the first text rule, that fires on a block."""
+        return self._remembered(("text", text), self._match_text, text)
+
+    def _match_text(self, text: str) -> Hit | None:
+        words = len(text.split())  # once, not once per rule (Rule.matches counts them itself)
         for target in ("heading", "text"):
             for rule in self._grouped[target]:
-                match = rule.matches(text)
+                if rule.max_words and words > rule.max_words:
+                    continue
+                try:
+                    match = rule.pattern.search(text, timeout=MATCH_TIMEOUT)
+                except TimeoutError:
+                    continue
                 if match:
                     author = match.groupdict().get("author")
                     return Hit(rule, author.strip() if author else None, match.start(), match.end())
@@ -134,6 +151,22 @@ class RuleSet:
 
     def match_element(self, tag: str, attributes: str) -> Rule | None:
         """The first tag or attribute rule that fires on an HTML element."""
+        return self._remembered(("element", tag, attributes), self._match_element, tag, attributes)
+
+    def _remembered(self, key: tuple, match, *args):
+        """Remember the answers for short strings: a page repeats its class lists and its
+        "Reply" lines, and every rule is a regex search with a time limit (microseconds each)."""
+        if len(key[-1]) > _REMEMBER_CHARS:
+            return match(*args)
+        seen = self._seen
+        if key in seen:
+            return seen[key]
+        if len(seen) >= _REMEMBER_ENTRIES:
+            seen.clear()
+        answer = seen[key] = match(*args)
+        return answer
+
+    def _match_element(self, tag: str, attributes: str) -> Rule | None:
         for rule in self._grouped["tag"]:
             if rule.pattern.fullmatch(tag):
                 return rule
