@@ -52,9 +52,11 @@ def _soup(text: str) -> lxml.html.HtmlElement | None:
         return None
 
 
+# plain strings: "smart" ones would look up each text node's parent element class, for nothing
 _VISIBLE_TEXT = etree.XPath(
     "descendant-or-self::text()[not(ancestor::script or ancestor::style or ancestor::head"
-    " or ancestor::noscript or ancestor::template)]"
+    " or ancestor::noscript or ancestor::template)]",
+    smart_strings=False,
 )
 
 
