@@ -10,7 +10,7 @@ from typing import Any
 from cleaner import assemble, limits, model
 from cleaner.decide import TopOfDocument, decide
 from cleaner.decode import InputError, decode
-from cleaner.detect import detect_kind
+from cleaner.detect import detect_kind, is_json
 from cleaner.label import label_main_content, main_content_text
 from cleaner.metadata import Metadata, best_title, detect_language, html_metadata
 from cleaner.normalize import normalize_text
@@ -86,6 +86,8 @@ def _clean(content, *, url, mode, rules, favor, source) -> CleanDocument:
         else:
             decoded = decode(data)
             text, encoding = decoded.text, decoded.encoding
+        if mode == "auto" and is_json(text):
+            raise InputError("not a web page: JSON data (clean its records as a .jsonl input with --field)")
         kind = detect_kind(text) if mode == "auto" else mode
         clean_kind = _clean_html if kind == "html" else _clean_text
         doc = clean_kind(

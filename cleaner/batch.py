@@ -245,7 +245,7 @@ class OrderedPool:
                     except StopIteration:
                         exhausted = True
                         break
-                    self._send(worker, seq, _prepared(item))
+                    self._send(worker, seq, _prepared(item, self.options))
                     next_in += 1
             while next_out in done:
                 yield done.pop(next_out)
@@ -297,10 +297,18 @@ def _warm_up(ruleset: RuleSet) -> None:
         clean(sample, mode=mode, rules=ruleset, timeout=None)
 
 
-def _prepared(item: Item) -> Item:
-    """stdin is read by the parent: workers do not share it."""
+def _prepared(item: Item, options: BatchOptions) -> Item:
+    """stdin is read by the parent: workers do not share it. So is a URL to fetch: the download has its own limits."""
     if item.name == "stdin" and item.path is None and item.content is None and item.error is None:
         return dataclasses.replace(item, content=sys.stdin.buffer.read())
+    if item.fetch and item.content is None and item.error is None and item.url:
+        from cleaner.fetch import FetchError, fetch
+
+        try:
+            fetched = fetch(item.url, max_bytes=options.max_bytes, timeout=options.timeout)
+        except FetchError as err:
+            return dataclasses.replace(item, error=str(err))
+        return dataclasses.replace(item, content=fetched.content, url=fetched.url)
     return item
 
 

@@ -107,9 +107,14 @@ def main() -> None:
     help="...and in at least this share of them.",
 )
 @click.option("--no-dedup", is_flag=True, help="Do not flag near-duplicate documents (duplicate_of).")
+@click.option(
+    "--fetch",
+    is_flag=True,
+    help="Download http(s) URL inputs (within --max-bytes, --timeout and 5 redirects); without it they are errors.",
+)
 def clean_command(inputs, mode, fmt, output, url, rule_files, summary, favor, **batch) -> None:
     """Clean each INPUT: a file (.gz too), a directory (walked recursively), a glob, a JSON Lines file
-    (.jsonl, .jsonl.gz), a WARC file (.warc, .warc.gz) or - for stdin.
+    (.jsonl, .jsonl.gz), a WARC file (.warc, .warc.gz), - for stdin, or an http(s) URL with --fetch.
 
     Exit status: 0 when every document was cleaned, 1 when some failed (their records
     still appear, with an error field), 2 for usage errors.

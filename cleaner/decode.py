@@ -73,8 +73,9 @@ def declared_charset(data: bytes) -> str | None:
 
 def sniff_binary(data: bytes) -> str | None:
     """Name the kind of binary data (by magic number or control bytes), or None for text."""
+    start = data[:1024].lstrip()  # "%PDF-" after a blank line is still a PDF
     for magic, name in _MAGIC:
-        if data.startswith(magic):
+        if start.startswith(magic):
             return name
     head = data[:4096]
     if head.count(0) > len(head) // 100 + 1:
@@ -91,6 +92,9 @@ def decode(data: bytes) -> Decoded:
     for bom, name in _BOMS:
         if data.startswith(bom):
             return Decoded(data.decode(name, errors="replace"), name)
+    wide = utf16_without_bom(data)
+    if wide:
+        return _checked(data.decode(wide), wide)
     binary = sniff_binary(data)
     if binary:
         raise InputError(f"not text: {binary}")
@@ -104,10 +108,64 @@ def decode(data: bytes) -> Decoded:
             return _checked(data.decode(declared), declared)
         except UnicodeDecodeError:
             pass
+    if _mostly_utf8(data):
+        return _mixed(data)
     best = _detect(data)
     if best is None:
-        raise InputError("undecodable: no character encoding fits these bytes")
+        return _mixed(data)
     return _checked(str(best), best.encoding)
+
+
+def utf16_without_bom(data: bytes) -> str | None:
+    """ "utf-16-le" or "utf-16-be" for UTF-16 text that lost its BOM (a NUL beside most ASCII characters), else None."""
+    head = data[: 4096 & ~1]
+    pairs = len(head) // 2
+    if pairs < 2:
+        return None
+    odd, even = head[1::2].count(0), head[0::2].count(0)
+    for nuls, others, name in ((odd, even, "utf-16-le"), (even, odd, "utf-16-be")):
+        if nuls >= 0.4 * pairs and others <= 0.02 * pairs:
+            try:
+                data.decode(name)
+            except UnicodeDecodeError:
+                return None
+            return name
+    return None
+
+
+def _cp1252_bytes(err: UnicodeError) -> tuple[str, int]:
+    """Codec error handler: bytes that are not UTF-8 are read as windows-1252 (latin-1 where it has a hole)."""
+    bad = err.object[err.start : err.end]
+    return "".join(bytes([b]).decode("cp1252", errors="ignore") or chr(b) for b in bad), err.end
+
+
+codecs.register_error("cleaner-cp1252", _cp1252_bytes)
+_MIXED_SHARE = 0.25  # at most this share of the bytes may be outside UTF-8
+
+
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")
+
+
+def _mostly_utf8(data: bytes) -> bool:
+    """UTF-8 with a few stray legacy bytes: more real multi-byte UTF-8 characters than bytes that are not UTF-8.
+
+    A detector would pick one legacy charset for the whole page and garble every UTF-8 character.
+    Legacy-encoded pages have almost no valid multi-byte sequences, so they never qualify.
+    """
+    text = data.decode("utf-8", errors="ignore")
+    invalid = len(data) - len(text.encode("utf-8"))
+    return len(_NON_ASCII.findall(text)) >= max(3, invalid)
+
+
+def _mixed(data: bytes) -> Decoded:
+    """Pages stitched from UTF-8 and legacy parts, which no single charset fits: UTF-8, the rest as windows-1252.
+
+    Only mostly-UTF-8 data qualifies; anything else is undecodable.
+    """
+    invalid = len(data) - len(data.decode("utf-8", errors="ignore").encode("utf-8"))
+    if invalid > _MIXED_SHARE * len(data):
+        raise InputError("undecodable: no character encoding fits these bytes")
+    return _checked(data.decode("utf-8", errors="cleaner-cp1252"), "utf-8+cp1252")
 
 
 def _detect(data: bytes) -> charset_normalizer.CharsetMatch | None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 
 _DOCTYPE = re.compile(r"^\s*(<\?xml[^>]*>\s*)?(<!--.*?-->\s*)*<(!doctype\s+html|html[\s>])", re.I | re.S)
@@ -26,3 +27,15 @@ def detect_kind(text: str) -> str:
     names = {name.lower() for name, _ in tags}
     closing = head.count("</")
     return "html" if len(names) >= 3 and closing >= 2 else "text"
+
+
+def is_json(text: str) -> bool:
+    """True for a JSON object or array (an API response saved as .html): data, not a page to clean."""
+    start = text.lstrip()[:1]
+    if start not in ("{", "["):
+        return False
+    try:
+        json.loads(text)
+    except (ValueError, RecursionError):
+        return False
+    return True

@@ -5,9 +5,10 @@ from __future__ import annotations
 import re
 import unicodedata
 
-# Unicode spaces that render as a plain space; zero-width characters that render as nothing.
+# Unicode spaces that render as a plain space; zero-width characters (and NUL, which browsers drop
+# and databases refuse) that render as nothing.
 _SPACES = re.compile(r"[ \t\f\v\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]+")
-_INVISIBLE = re.compile(r"[\u200b\u2060\ufeff\u00ad]")
+_INVISIBLE = re.compile(r"[\u200b\u2060\ufeff\u00ad\x00]")
 _NEWLINES = re.compile(r"\r\n?|[\u2028\u2029\x85]")
 
 

@@ -3,11 +3,18 @@
 libxml2 drops the text of some corrupted pages that Python's html.parser reads fine (and the other
 way round). When lxml's tree holds far less text than the markup does, the page is parsed again
 with BeautifulSoup's html.parser and the tree with more text is kept.
+
+Hostile markup: libxml2 compares every attribute of a tag with every other one (a tag with a
+million attributes would parse for hours), so a tag's attributes beyond MAX_ATTRIBUTES are
+dropped before parsing. libxml2 also drops everything nested deeper than 2048 elements, and
+html.parser recurses too deep on such pages; then the markup is flattened below MAX_DEPTH and
+parsed again, so the text survives.
 """
 
 from __future__ import annotations
 
 import re
+from collections import Counter
 
 import lxml.html
 from lxml import etree
@@ -23,11 +30,21 @@ _PARSER = lxml.html.HTMLParser(
 _XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>", re.I)
 _NON_TEXT = re.compile(r"<(script|style|noscript|template)\b.*?</\1\s*>|<!--.*?-->|<[^>]*>", re.I | re.S)
 _LOST = 0.2  # lxml kept less than this share of the markup's text
+MAX_ATTRIBUTES = 1000  # per tag; real pages stay far below
+MAX_DEPTH = 1000  # nesting kept by the flattening fallback
+# a start tag long enough to hold MAX_ATTRIBUTES attributes; [^<>] keeps the scan linear
+_LONG_TAG = re.compile(rf"<[A-Za-z][^<>]{{{3 * MAX_ATTRIBUTES},}}>")
+_ATTRIBUTE = re.compile(r"""[^\s"'>/=]+(?:\s*=\s*(?:"[^"]*"|'[^']*'|[^\s>]+))?""")
+_TAG_TOKEN = re.compile(r"<(/?)([A-Za-z][\w:-]*)[^<>]*?(/?)>")
+_VOID = frozenset(
+    "area base br col embed hr img input link meta param source track wbr basefont bgsound frame keygen".split()
+)
 
 
 def parse_html(text: str) -> lxml.html.HtmlElement:
     """Parse markup into an lxml tree; broken markup is repaired, not rejected."""
     text = _XML_DECL.sub("", text, count=1)
+    text = _LONG_TAG.sub(_fewer_attributes, text)
     try:
         root = lxml.html.document_fromstring(text, parser=_PARSER)
     except (etree.ParserError, ValueError) as err:
@@ -42,7 +59,49 @@ def parse_html(text: str) -> lxml.html.HtmlElement:
         fallback = _soup(text)
         if fallback is not None and _text_length(fallback) > 2 * kept:
             return fallback
+        flat = _flattened(text) if fallback is None else None
+        if flat is not None and _text_length(flat) > kept:
+            return flat
     return root
+
+
+def _fewer_attributes(match: re.Match) -> str:
+    """The start tag cut after MAX_ATTRIBUTES attributes (the tag name counts as the first match)."""
+    tag = match.group(0)
+    for count, attribute in enumerate(_ATTRIBUTE.finditer(tag, 1, len(tag) - 1)):
+        if count == MAX_ATTRIBUTES:
+            return tag[: attribute.start()] + ">"
+    return tag
+
+
+def _flattened(text: str) -> lxml.html.HtmlElement | None:
+    """lxml's tree of the markup with start and end tags deeper than MAX_DEPTH left out, when it nests deeper.
+
+    Only called when both parsers lost the text; None when the markup is not that deep.
+    """
+    pieces: list[str] = []
+    depth, dropped, last, deep = 0, Counter(), 0, False
+    for tag in _TAG_TOKEN.finditer(text):
+        closing, name = tag.group(1), tag.group(2).lower()
+        if name in _VOID or tag.group(3):
+            continue
+        if not closing and depth >= MAX_DEPTH:
+            dropped[name] += 1
+        elif closing and dropped[name]:
+            dropped[name] -= 1
+        else:
+            depth = max(depth + (-1 if closing else 1), 0)
+            continue
+        deep = True
+        pieces.append(text[last : tag.start()])
+        last = tag.end()
+    if not deep:
+        return None
+    pieces.append(text[last:])
+    try:
+        return lxml.html.document_fromstring("".join(pieces), parser=_PARSER)
+    except (etree.ParserError, ValueError):
+        return None
 
 
 def _soup(text: str) -> lxml.html.HtmlElement | None:

@@ -66,6 +66,7 @@ class Item:
     origin: tuple[tuple[str, object], ...] = ()
     error: str | None = None
     site: str | None = None
+    fetch: bool = False  # ``url`` is to be downloaded (``--fetch``); the parent does it, within the limits
 
 
 @dataclass(frozen=True)
@@ -75,18 +76,35 @@ class JsonlFields:
     url: str | None = "url"
 
 
-def iter_items(inputs: Sequence[str], fields: JsonlFields = JsonlFields()) -> Iterator[Item]:
+def iter_items(inputs: Sequence[str], fields: JsonlFields = JsonlFields(), *, fetch: bool = False) -> Iterator[Item]:
     """Every document of ``inputs``, in order, one at a time: memory does not grow with the input.
 
     Directories are walked recursively in sorted order, globs (``pages/*.html``) expanded in sorted
-    order, ``-`` is stdin. WARC and JSON Lines files are recognised by their names.
+    order, ``-`` is stdin. WARC and JSON Lines files are recognised by their names. An http(s) URL
+    is downloaded only with ``fetch``; without it, it is an error record unless such a file exists.
     """
     for spec in inputs:
         if spec == STDIN:
             yield Item("stdin", site="stdin")
             continue
+        if _is_url(spec) and (fetch or not Path(spec).exists()):
+            yield _url_item(spec, fetch)
+            continue
         for path in _paths(spec):
             yield from _items_of(path, fields)
+
+
+def _is_url(spec: str) -> bool:
+    from cleaner.fetch import is_url
+
+    return is_url(spec)
+
+
+def _url_item(url: str, fetch: bool) -> Item:
+    from urllib.parse import urlsplit
+
+    error = None if fetch else "not a file; use --fetch to download URLs"
+    return Item(url, url=url, error=error, site=urlsplit(url).hostname or url, fetch=fetch)
 
 
 def count_items(inputs: Sequence[str]) -> int | None:

@@ -51,6 +51,7 @@ def run_clean(
     site_template_min_docs: int,
     site_template_share: float,
     no_dedup: bool,
+    fetch: bool = False,
 ) -> int:
     """Clean every input document into ``output``; the exit status."""
     corpus_options = CorpusOptions(
@@ -86,7 +87,7 @@ def run_clean(
         temp_dir = tempfile.TemporaryDirectory(prefix="cleaner-")
         spool = Path(temp_dir.name) / "spool.jsonl"
     total = count_items(inputs)
-    items = itertools.islice(iter_items(inputs, fields), skip, None)
+    items = itertools.islice(iter_items(inputs, fields, fetch=fetch), skip, None)
     pool = OrderedPool(jobs or _cores(), options, ruleset)
     errors = 0
     try:

@@ -1,0 +1,120 @@
+"""Download a page, only when asked (``cleaner clean --fetch``, ``cleaner.fetch``), within limits.
+
+Standard library only. A body over ``max_bytes`` is cut off as soon as it goes over (it is never held
+whole), the whole download (redirects included) must finish within ``timeout`` seconds, at most
+``max_redirects`` redirects are followed, and only http and https URLs are fetched: a redirect to
+``file:`` or anything else is refused, so a server cannot make cleaner read a local file.
+"""
+
+from __future__ import annotations
+
+import time
+import urllib.error
+import urllib.request
+from dataclasses import dataclass
+from urllib.parse import urljoin, urlsplit
+
+from cleaner import __version__
+from cleaner.decode import InputError
+
+DEFAULT_MAX_REDIRECTS = 5
+_CHUNK = 1 << 16
+_SCHEMES = ("http", "https")
+_REDIRECTS = (301, 302, 303, 307, 308)
+
+
+class FetchError(InputError):
+    """The URL could not be downloaded within the limits; the message is the one-line error users see."""
+
+
+@dataclass(frozen=True)
+class Fetched:
+    url: str  # after redirects
+    content: bytes
+
+
+def is_url(spec: str) -> bool:
+    """True for an http(s) URL, the only kind ``fetch`` downloads."""
+    return urlsplit(spec).scheme.lower() in _SCHEMES and bool(urlsplit(spec).netloc)
+
+
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    """Redirects are followed by ``fetch`` itself, so that it can count and check them."""
+
+    def redirect_request(self, req, fp, code, msg, headers, newurl):
+        return None
+
+
+_OPENER = urllib.request.build_opener(_NoRedirect())
+
+
+def fetch(
+    url: str, *, max_bytes: int | None, timeout: float | None, max_redirects: int = DEFAULT_MAX_REDIRECTS
+) -> Fetched:
+    """The body of ``url`` after at most ``max_redirects`` redirects; FetchError when a limit is hit.
+
+    ``None`` turns the size or time limit off.
+    """
+    deadline = None if not timeout else time.monotonic() + timeout
+    for _ in range(max_redirects + 1):
+        _check_scheme(url)
+        try:
+            response = _OPENER.open(_request(url), timeout=_remaining(deadline, timeout))
+        except urllib.error.HTTPError as err:
+            location = err.headers.get("Location") if err.code in _REDIRECTS else None
+            err.close()
+            if location is None:
+                raise FetchError(f"fetch failed: HTTP {err.code} {err.reason}") from None
+            url = urljoin(url, location)
+            continue
+        except (urllib.error.URLError, OSError, ValueError) as err:
+            raise _failure(err, timeout) from None
+        with response:
+            return Fetched(response.geturl(), _body(response, max_bytes, deadline, timeout))
+    raise FetchError(f"fetch failed: more than {max_redirects} redirects")
+
+
+def _request(url: str) -> urllib.request.Request:
+    return urllib.request.Request(url, headers={"User-Agent": f"cleaner/{__version__}", "Accept-Encoding": "identity"})
+
+
+def _check_scheme(url: str) -> None:
+    if not is_url(url):
+        raise FetchError(f"fetch failed: only http and https URLs are fetched, not {url[:200]!r}")
+
+
+def _body(response, max_bytes: int | None, deadline: float | None, timeout: float | None) -> bytes:
+    """Read the body chunk by chunk, stopping at the size and time limits."""
+    declared = response.headers.get("Content-Length")
+    if max_bytes is not None and declared and declared.isdigit() and int(declared) > max_bytes:
+        raise FetchError(f"too large: {declared} bytes, over the limit of {max_bytes}")
+    chunks, size = [], 0
+    while True:
+        _remaining(deadline, timeout)
+        try:
+            chunk = response.read1(_CHUNK)
+        except (OSError, ValueError) as err:
+            raise _failure(err, timeout) from None
+        if not chunk:
+            return b"".join(chunks)
+        size += len(chunk)
+        if max_bytes is not None and size > max_bytes:
+            raise FetchError(f"too large: over the limit of {max_bytes} bytes")
+        chunks.append(chunk)
+
+
+def _remaining(deadline: float | None, timeout: float | None) -> float | None:
+    """Seconds left for the download (the socket timeout of the next step); FetchError when none are."""
+    if deadline is None:
+        return None
+    left = deadline - time.monotonic()
+    if left <= 0:
+        raise FetchError(f"timeout: fetching took over {timeout:g} s")
+    return left
+
+
+def _failure(err: BaseException, timeout: float | None) -> FetchError:
+    reason = getattr(err, "reason", None) or err
+    if isinstance(reason, TimeoutError):
+        return FetchError(f"timeout: fetching took over {timeout:g} s")
+    return FetchError(f"fetch failed: {reason}")

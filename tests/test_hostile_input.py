@@ -1,0 +1,360 @@
+"""Hostile and broken input, generated here (no committed binaries): each gives a correct result or a clear
+error record, within the time limit and with bounded memory, through the library and through the batch CLI.
+
+The heavy cases run in a subprocess under an address-space limit (RLIMIT_AS), which reports its peak RSS.
+"""
+
+from __future__ import annotations
+
+import gzip
+import http.server
+import json
+import os
+import random
+import re
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from conftest import run_cli
+
+from cleaner import clean, clean_file
+from cleaner.warc import WarcWriter, iter_warc, response_record
+
+PROSE = (
+    "Readers of this article learn how the committee voted on the budget today, and why the vote matters "
+    "to the schools, the roads and the parks of the city for the next ten years."
+)
+ARTICLE = "<html><body><article>" + f"<p>{PROSE}</p>" * 8 + "</article></body></html>"
+MB = 1024 * 1024
+LIMIT_S = 30.0  # the default per-document time limit
+
+
+def _random_bytes(size: int) -> bytes:
+    return random.Random(0).randbytes(size)
+
+
+def _mixed_encodings() -> bytes:
+    """A UTF-8 page with windows-1252 and KOI8-R paragraphs pasted in: no single charset fits."""
+    utf8 = f"<p>Café déjà vu, a naïve reader wrote. {PROSE}</p>".encode()
+    legacy = f"<p>Crème brûlée for the committee. {PROSE}</p>".encode("cp1252")
+    russian = "<p>Москва.</p>".encode("koi8-r")
+    return b"<html><body><article>" + utf8 * 5 + legacy + russian + b"</article></body></html>"
+
+
+def _billion_laughs() -> bytes:
+    entities = '<!ENTITY lol "lol">' + "".join(
+        f'<!ENTITY lol{i} "{(f"&lol{i - 1};" if i > 1 else "&lol;") * 10}">' for i in range(1, 10)
+    )
+    return f'<?xml version="1.0"?><!DOCTYPE lolz [{entities}]><html><body><p>&lol9;</p>{ARTICLE}'.encode()
+
+
+def _nested(depth: int) -> bytes:
+    return ("<html><body>" + "<div>" * depth + f"<p>{PROSE}</p>" * 3 + "</div>" * depth + "</body></html>").encode()
+
+
+def _many_attributes(count: int) -> bytes:
+    attributes = " ".join(f"a{i}=1" for i in range(count))  # 8 MB for a million
+    return f"<html><body><div {attributes}>{ARTICLE}</div></body></html>".encode()
+
+
+def _big_page(size: int) -> bytes:
+    """About ``size`` bytes of HTML: paragraphs of varied prose."""
+    rng = random.Random(1)
+    words = PROSE.replace(",", "").replace(".", "").lower().split()
+    paragraph_count = size // 800
+    paragraphs = (" ".join(rng.choice(words) for _ in range(160)).capitalize() for _ in range(paragraph_count))
+    return ("<html><body><article>" + "".join(f"<p>{p}.</p>" for p in paragraphs) + "</article></body></html>").encode()
+
+
+# name -> (input, ("ok", a phrase the text must hold) or ("error", the start of the error message))
+LIGHT: dict[str, tuple[Callable[[], bytes], tuple[str, str]]] = {
+    "empty": (lambda: b"", ("error", "empty input")),
+    "whitespace": (lambda: b" \n\t\r\n  " * 100, ("error", "empty input")),
+    "binary": (lambda: _random_bytes(100_000), ("error", "not text: binary data")),
+    "binary_high_bytes": (lambda: bytes(b | 0x80 for b in _random_bytes(50_000)), ("error", "undecodable")),
+    "truncated_gzip": (lambda: gzip.compress(ARTICLE.encode())[:100], ("error", "not text: gzip data")),
+    "invalid_utf8": (lambda: ARTICLE.encode().replace(b"budget", b"bud\xff\xfeget"), ("ok", "the committee voted")),
+    "utf16_le_without_bom": (lambda: ARTICLE.encode("utf-16-le"), ("ok", "the committee voted on the budget")),
+    "utf16_be_without_bom": (lambda: ARTICLE.encode("utf-16-be"), ("ok", "the committee voted on the budget")),
+    "mixed_encodings": (_mixed_encodings, ("ok", "Crème brûlée for the committee")),
+    "nul_bytes_everywhere": (lambda: ARTICLE.encode().replace(b" ", b"\x00"), ("error", "not text: binary data")),
+    "a_nul_byte": (lambda: ARTICLE.encode().replace(b"committee", b"comm\x00ittee", 1), ("ok", "the committee voted")),
+    "json": (
+        lambda: json.dumps({"html": ARTICLE, "ids": list(range(500))}).encode(),
+        ("error", "not a web page: JSON"),
+    ),
+    "json_array": (lambda: json.dumps([PROSE] * 20).encode(), ("error", "not a web page: JSON")),
+    "pdf": (
+        lambda: b"%PDF-1.7\n1 0 obj << /Type /Catalog >> endobj\nstream\n" + _random_bytes(5000),
+        ("error", "not text: PDF"),
+    ),
+    "pdf_after_blank_line": (lambda: b"\r\n%PDF-1.4\n" + b"(" + PROSE.encode() + b")" * 50, ("error", "not text: PDF")),
+    "billion_laughs": (_billion_laughs, ("ok", "the committee voted")),
+    "nested_3000": (lambda: _nested(3000), ("ok", "the committee voted")),
+}
+
+
+@pytest.mark.parametrize("name", list(LIGHT))
+def test_light_bad_input_through_the_library(name):
+    make, (outcome, expected) = LIGHT[name]
+    start = time.monotonic()
+    doc = clean(make())
+    assert time.monotonic() - start < LIMIT_S
+    if outcome == "ok":
+        assert doc.error is None, doc.error
+        assert expected in doc.text
+        assert "\x00" not in doc.text
+    else:
+        assert doc.text == ""
+        assert doc.error is not None and doc.error.startswith(expected), doc.error
+    assert doc.provenance is not None  # an error record is still a full record
+    json.dumps(doc.to_dict())
+
+
+def test_billion_laughs_is_not_expanded():
+    doc = clean(_billion_laughs())
+    assert "lollol" not in doc.text and "lollol" not in json.dumps(doc.to_dict())
+
+
+def test_the_windows_1252_part_of_a_mixed_page_is_read_as_such():
+    doc = clean(_mixed_encodings())
+    assert "Café déjà vu, a naïve reader wrote." in doc.text
+    assert doc.provenance.encoding == "utf-8+cp1252"
+
+
+# ---------------------------------------------------------------------------------------------
+# external entities and links: no local file is opened, nothing is fetched
+
+
+@pytest.fixture()
+def watched_fifo(tmp_path) -> Iterator[tuple[Path, list[bool]]]:
+    """A named pipe with a canary behind it: opening it for reading blocks until a writer comes, and the
+    watcher thread comes (and records it) as soon as anyone opens it, C code included."""
+    fifo = tmp_path / "canary"
+    os.mkfifo(fifo)
+    opened: list[bool] = []
+    stop = threading.Event()
+
+    def watch() -> None:
+        while not stop.is_set():
+            try:
+                fd = os.open(fifo, os.O_WRONLY | os.O_NONBLOCK)
+            except OSError:  # ENXIO: no reader
+                time.sleep(0.002)
+                continue
+            opened.append(True)
+            os.write(fd, b"CANARY-7f3a9c-SECRET")
+            os.close(fd)
+
+    thread = threading.Thread(target=watch, daemon=True)
+    thread.start()
+    yield fifo, opened
+    stop.set()
+    thread.join(timeout=2)
+
+
+@pytest.fixture()
+def recording_server() -> Iterator[tuple[str, list[str]]]:
+    """A local HTTP server that records every request it gets."""
+    requests: list[str] = []
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):
+            requests.append(self.path)
+            self.send_response(200)
+            self.end_headers()
+            self.wfile.write(b"CANARY-FROM-THE-NETWORK")
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}", requests
+    server.shutdown()
+    server.server_close()
+
+
+def test_external_entities_and_links_are_never_followed(tmp_path, watched_fifo, recording_server):
+    fifo, opened = watched_fifo
+    base, requests = recording_server
+    canary_file = tmp_path / "canary.txt"
+    canary_file.write_text("CANARY-FROM-A-FILE")
+    doctype = (
+        f'<!DOCTYPE html [<!ENTITY a SYSTEM "file://{fifo}"><!ENTITY b SYSTEM "file://{canary_file}">'
+        f'<!ENTITY c SYSTEM "{base}/entity"><!ENTITY % d SYSTEM "{base}/dtd"> %d;]>'
+    )
+    links = (
+        f'<link rel="stylesheet" href="{base}/css"><script src="{base}/js"></script><img src="{base}/img">'
+        f'<iframe src="{base}/frame"></iframe><object data="{base}/object"></object>'
+        f'<xi:include xmlns:xi="http://www.w3.org/2001/XInclude" href="file://{canary_file}"/>'
+    )
+    page = f'<?xml version="1.0"?>{doctype}<html><head>{links}</head><body><p>&a;&b;&c;</p>{ARTICLE[12:]}'
+    for mode in ("auto", "html", "text"):
+        record = json.dumps(clean(page, mode=mode).to_dict())
+        assert "CANARY" not in record
+    time.sleep(0.05)
+    assert not opened, "the canary file was opened"
+    assert requests == [], "a URL was fetched"
+
+
+# ---------------------------------------------------------------------------------------------
+# heavy cases: a subprocess under an address-space limit, which reports its time and peak RSS
+
+MEMORY_LIMIT = 3 * 1024 * MB  # RLIMIT_AS: address space, not RSS (numpy, lxml and the models take some)
+MEASURE = """
+import json, resource, sys, time
+limit = int(sys.argv[2])
+resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+from cleaner import clean, clean_file
+kwargs = json.loads(sys.argv[3])
+start = time.monotonic()
+doc = clean_file(sys.argv[1], **kwargs)
+print(json.dumps({"error": doc.error, "chars": len(doc.text), "head": doc.text[:200],
+                  "seconds": time.monotonic() - start,
+                  "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+"""
+
+HEAVY: dict[str, tuple[Callable[[], bytes], dict, tuple[str, str], float]] = {
+    # name -> (input, clean_file options, expected outcome, peak RSS bound in MB)
+    "nested_100000_divs": (lambda: _nested(100_000), {}, ("ok", "the committee voted"), 800),
+    "million_attributes": (lambda: _many_attributes(1_000_000), {}, ("ok", "the committee voted"), 800),
+    "single_10mb_line": (lambda: (PROSE + " ") * (10 * MB // (len(PROSE) + 1)), {}, ("ok", "the committee"), 1200),
+    "page_50mb_over_the_limit": (lambda: _big_page(50 * MB), {}, ("error", "too large"), 400),
+    "page_50mb_allowed_times_out": (
+        lambda: _big_page(50 * MB),
+        {"max_bytes": None, "timeout": 3.0},
+        ("error", "timeout: over 3 s"),
+        1500,
+    ),
+    "page_2mb_allowed": (lambda: _big_page(2 * MB), {}, ("ok", "the"), 600),
+}
+
+
+def _measure(path: Path, kwargs: dict) -> dict:
+    env = {**os.environ, "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1"}
+    command = [sys.executable, "-c", MEASURE, str(path), str(MEMORY_LIMIT), json.dumps(kwargs)]
+    done = subprocess.run(command, capture_output=True, text=True, timeout=120, env=env, check=False)
+    assert done.returncode == 0, done.stderr[-2000:]
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+@pytest.mark.parametrize("name", list(HEAVY))
+def test_heavy_bad_input_in_bounded_time_and_memory(name, tmp_path):
+    make, kwargs, (outcome, expected), peak_bound = HEAVY[name]
+    data = make()
+    path = tmp_path / "input"
+    path.write_bytes(data if isinstance(data, bytes) else data.encode())
+    del data
+    result = _measure(path, kwargs)
+    print(f"{name}: {result['seconds']:.1f} s, peak RSS {result['peak_mb']:.0f} MB, error {result['error']!r}")
+    if outcome == "ok":
+        assert result["error"] is None
+        assert expected in result["head"]
+    else:
+        assert result["error"] is not None and result["error"].startswith(expected)
+    limit = kwargs.get("timeout") or LIMIT_S
+    assert result["seconds"] < limit + 5  # C code (the parse) cannot be interrupted; it ends soon after
+    assert result["peak_mb"] < peak_bound
+
+
+def test_a_page_over_max_bytes_is_refused_without_work():
+    start = time.monotonic()
+    doc = clean(b"<p>" + b"x" * (50 * MB) + b"</p>")
+    assert doc.error.startswith("too large: 52428807 bytes")
+    assert time.monotonic() - start < 2
+
+
+def test_clean_file_does_not_read_a_file_over_max_bytes(tmp_path):
+    path = tmp_path / "big.html"
+    with open(path, "wb") as stream:
+        stream.truncate(50 * MB)  # sparse: nothing to read
+    assert clean_file(path).error.startswith("too large")
+
+
+# ---------------------------------------------------------------------------------------------
+# WARC records whose Content-Length is wrong
+
+
+def _page(number: int) -> bytes:
+    return f"<html><body><article><p>Page {number}. {PROSE}</p><p>{PROSE}</p></article></body></html>".encode()
+
+
+def _warc_with_wrong_length(path: Path, delta: int) -> None:
+    """Three HTML responses; the second one's WARC Content-Length is off by ``delta``."""
+    record = response_record("http://a.example/2", _page(2))
+    length = re.search(rb"\r\nContent-Length: (\d+)\r\n\r\nHTTP", record)
+    record = record[: length.start(1)] + str(int(length.group(1)) + delta).encode() + record[length.end(1) :]
+    with open(path, "wb") as stream:
+        writer = WarcWriter(stream)
+        writer.write_response("http://a.example/1", _page(1))
+        writer.write_raw(record)
+        writer.write_response("http://a.example/3", _page(3))
+
+
+@pytest.mark.parametrize("delta", [-40, 40, 100_000])
+def test_a_warc_record_with_a_wrong_length(tmp_path, delta):
+    """The first page always survives; the others are read or reported, and the bad spot is an error."""
+    path = tmp_path / "bad.warc"
+    _warc_with_wrong_length(path, delta)
+    records = list(iter_warc(path))
+    assert records[0].target_uri == "http://a.example/1" and records[0].error is None
+    assert any(record.error for record in records)
+    for record in records:
+        doc = clean(record.content) if record.error is None else None
+        assert doc is None or doc.error is None or doc.error.startswith(("no article", "not text"))
+    if delta < 10_000:  # the reader finds the third record again
+        assert records[-1].target_uri == "http://a.example/3" and records[-1].error is None
+
+
+# ---------------------------------------------------------------------------------------------
+# the batch CLI: one record per input, the batch goes on
+
+
+def test_every_bad_input_gets_its_record_in_a_batch(tmp_path):
+    inputs = tmp_path / "inputs"
+    inputs.mkdir()
+    expected: dict[str, tuple[str, str]] = {}
+    cases = {**{name: (make, outcome) for name, (make, outcome) in LIGHT.items()}}
+    cases["nested_100000_divs"] = (lambda: _nested(100_000), ("ok", "the committee voted"))
+    cases["million_attributes"] = (lambda: _many_attributes(1_000_000), ("ok", "the committee voted"))
+    cases["single_10mb_line"] = (HEAVY["single_10mb_line"][0], ("ok", "the committee"))
+    cases["page_50mb"] = (lambda: b"<p>" + b"x" * (50 * MB) + b"</p>", ("error", "too large"))
+    for number, (name, (make, outcome)) in enumerate(cases.items()):
+        data = make()
+        path = inputs / f"{number:02d}_{name}.html"
+        path.write_bytes(data if isinstance(data, bytes) else data.encode())
+        expected[str(path)] = outcome
+    warc = tmp_path / "bad.warc"
+    _warc_with_wrong_length(warc, 40)
+    gz = inputs / "zz_truncated.html.gz"
+    gz.write_bytes(gzip.compress(ARTICLE.encode())[:-30])
+    expected[str(gz)] = ("error", "cannot read file")
+    out = tmp_path / "out.jsonl"
+    start = time.monotonic()
+    done = run_cli("clean", str(inputs), str(warc), "-o", str(out), "-j", "2", "-q", "--no-dedup", "--no-site-template")
+    elapsed = time.monotonic() - start
+    assert done.returncode == 1, done.stderr.decode()[-2000:]  # some documents failed, none stopped the batch
+    records = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    by_source = {record["provenance"]["source"]: record for record in records}
+    assert len(records) == len(expected) + len(list(iter_warc(warc)))
+    for source, (outcome, phrase) in expected.items():
+        record = by_source[source]
+        if outcome == "ok":
+            assert record["error"] is None and phrase in record["text"], (source, record["error"])
+        else:
+            assert record["error"].startswith(phrase), (source, record["error"])
+    warc_records = [r for r in records if r["provenance"]["source"].startswith(str(warc))]
+    assert [r["provenance"]["origin"]["target_uri"] for r in warc_records if r["error"] is None] == [
+        "http://a.example/1",
+        "http://a.example/2",
+        "http://a.example/3",
+    ]
+    assert any(r["error"] for r in warc_records)
+    assert elapsed < 90
