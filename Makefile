@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 TEST_STAMP := $(VENV)/.installed-test
 
-.PHONY: run test lint format install clean chromium
+.PHONY: run test lint format install clean chromium fuzz
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -40,6 +40,16 @@ chromium:
 	@command -v chromium >/dev/null 2>&1 || command -v chromium-browser >/dev/null 2>&1 \
 		|| ($(SUDO) apt-get update -qq && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium) \
 		|| echo "chromium could not be installed; the browser test will be skipped"
+
+## make fuzz: coverage-guided fuzzing (atheris) of the HTML and the text path, FUZZ_SECONDS each;
+## crashes land in fuzz/crashes/ and make the target fail
+FUZZ_SECONDS ?= 120
+FUZZ_FLAGS = -max_total_time=$(FUZZ_SECONDS) -timeout=20 -rss_limit_mb=3072 -artifact_prefix=fuzz/crashes/
+fuzz: $(STAMP)
+	$(BIN)/python -m pip install --quiet -e '.[fuzz]'
+	@mkdir -p fuzz/corpus/html fuzz/corpus/text fuzz/crashes
+	$(BIN)/python fuzz/fuzz_html.py fuzz/corpus/html fixtures/html -dict=fuzz/html.dict $(FUZZ_FLAGS)
+	$(BIN)/python fuzz/fuzz_text.py fuzz/corpus/text seeds $(FUZZ_FLAGS)
 
 lint: $(TEST_STAMP)
 	$(BIN)/ruff check cleaner tests benchmarks

@@ -227,7 +227,7 @@ def parse_ruleset(text: str, origin: str) -> list[Rule]:
 
 def check_backtracking(rule: Rule) -> None:
     """Reject a pattern that takes too long on adversarial probes (catastrophic backtracking)."""
-    probes = (*_PROBES, *(example * (3000 // max(1, len(example)) + 1) + "\x00" for example in rule.positive))
+    probes = (*_PROBES, *_example_probes(rule.positive))
     for probe in probes:
         try:
             rule.pattern.search(probe, timeout=PROBE_TIMEOUT)
@@ -236,6 +236,15 @@ def check_backtracking(rule: Rule) -> None:
                 f"{rule.origin}: rule {rule.id}: pattern can backtrack catastrophically "
                 f"(over {PROBE_TIMEOUT}s on a {len(probe)}-character probe); rewrite it without nested repeats"
             ) from None
+
+
+def _example_probes(examples: Sequence[str]) -> list[str]:
+    """Near misses built from a rule's own examples: each repeated, each cut before its last character and
+    repeated (``(x|xx)*y`` on "xxxx..."), and each of their characters repeated; a NUL ends every probe."""
+    probes = []
+    for text in (*examples, *(e[:-1] for e in examples if len(e) > 1), *sorted(set("".join(examples)))):
+        probes.append(text * (3000 // max(1, len(text)) + 1) + "\x00")
+    return probes
 
 
 def _builtin_files() -> list[tuple[str, str]]:
