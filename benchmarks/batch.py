@@ -16,6 +16,7 @@ Nothing is written but the JSON result; the temporary folder is removed.
 from __future__ import annotations
 
 import argparse
+import datetime
 import gzip
 import json
 import os
@@ -126,6 +127,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--data", type=Path, default=ROOT.parent / "shared" / "data")
     parser.add_argument("--size", type=float, default=1000.0, help="MB of HTML in the WARC (default 1000)")
     parser.add_argument("--jobs", type=int, nargs="+", default=[1, 2])
+    parser.add_argument("--modes", nargs="+", choices=("html", "text"), default=["html", "text"])
     parser.add_argument("--no-trafilatura", action="store_true")
     parser.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "results" / "batch.json")
     args = parser.parse_args(argv)
@@ -138,6 +140,8 @@ def main(argv: list[str] | None = None) -> None:
         text_mb = sum(len(json.loads(line)["text"].encode()) for line in open(text, encoding="utf-8")) / 1e6
         for jobs in args.jobs:
             for mode, source, megabytes in (("html", warc, html_mb), ("text", text, text_mb)):
+                if mode not in args.modes:
+                    continue
                 command = [cleaner, "clean", str(source), "--mode", mode, "--jobs", str(jobs), "--quiet"]
                 command += ["-o", str(Path(folder) / f"out-{mode}-{jobs}.jsonl")]
                 runs.append(
@@ -149,7 +153,11 @@ def main(argv: list[str] | None = None) -> None:
                 run = {"tool": "trafilatura", "mode": "html", "jobs": jobs, **measure(command)}
                 runs.append(_rates(run, count, html_mb))
                 print(json.dumps(runs[-1]), file=sys.stderr)
+    from benchmarks.common import environment
+
     result = {
+        "date": datetime.date.today().isoformat(),
+        "environment": environment(),
         "what": "cleaner clean over a generated WARC.gz (HTML) and a JSONL of visible text (text), vs trafilatura",
         "documents": count,
         "html_mb": round(html_mb, 1),
@@ -167,6 +175,23 @@ def _rates(run: dict, documents: int, megabytes: float) -> dict:
     run["docs_per_s"] = round(documents / run["seconds"], 2)
     run["mb_per_s"] = round(megabytes / run["seconds"], 3)
     return run
+
+
+def markdown(report: dict) -> str:
+    """The runs as a table: throughput and peak memory, cleaner beside trafilatura."""
+    lines = [
+        f"{report['documents']} documents: {report['html_mb']} MB of HTML in a generated WARC.gz, "
+        f"{report['text_mb']} MB of visible text as JSONL. Command: `{report['command']}`.",
+        "",
+        "| tool | mode | jobs | docs/s | MB/s | peak RSS, main process (MB) | peak RSS, with workers (MB) | seconds |",
+        "|---|---|---:|---:|---:|---:|---:|---:|",
+    ]
+    for run in report["runs"]:
+        lines.append(
+            f"| {run['tool']} | {run['mode']} | {run['jobs']} | {run['docs_per_s']} | {run['mb_per_s']} | "
+            f"{run['peak_rss_mb_main']} | {run['peak_rss_mb_tree']} | {run['seconds']} |"
+        )
+    return "\n".join(lines)
 
 
 if __name__ == "__main__":

@@ -34,7 +34,8 @@ def test_training_is_reproducible_with_the_same_seed(tmp_path):
     first = train(pages, tmp_path / "a", seed=7, jobs=1, log=lambda _: None)
     second = train(pages, tmp_path / "b", seed=7, jobs=1, log=lambda _: None)
     for kind in ("html", "text"):
-        assert (tmp_path / "a" / f"{kind}.txt").read_bytes() == (tmp_path / "b" / f"{kind}.txt").read_bytes()
+        for name in (f"{kind}.txt", f"{kind}.classes.txt"):
+            assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes()
         assert first["models"][kind]["version"] == second["models"][kind]["version"]
     meta = json.loads((tmp_path / "a" / "model.json").read_text())
     assert meta["models"]["html"]["features"] == list(NAMES)
@@ -73,7 +74,8 @@ def test_shipped_model_is_lightgbm_text_not_a_pickle():
         path = model.HERE / f"{kind}.txt"
         head = path.read_bytes()[:64]
         assert head.startswith(b"tree\nversion=")
-        assert path.stat().st_size < 5 * 1024 * 1024
+    total = sum(path.stat().st_size for path in model.HERE.glob("*.txt"))
+    assert total < 5 * 1024 * 1024, f"the shipped models take {total} bytes"
     meta = json.loads((model.HERE / "model.json").read_text())
     assert meta["data"]["licences"] == ["CC-BY-4.0"]
 
@@ -85,6 +87,18 @@ def test_rules_stay_authoritative_and_favor_orders_the_removals():
     for decision in clean_file(page).decisions:
         if decision.rule and decision.rule.startswith("model."):
             assert decision.score is not None
+
+
+def test_model_removals_name_a_boilerplate_class():
+    loaded = model.load("html")
+    assert loaded.classes is not None and loaded.classes.n_classes == len(loaded.class_names)
+    reasons = set()
+    for page in HTML_FIXTURES:
+        for decision in clean_file(page).decisions:
+            if decision.rule == "model.html":
+                assert decision.reason in (*loaded.class_names, "boilerplate")
+                reasons.add(decision.reason)
+    assert reasons - {"boilerplate"}, "the class model named no removed block of the fixtures"
 
 
 def test_model_version_is_in_the_provenance():

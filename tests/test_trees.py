@@ -55,12 +55,22 @@ def test_more_rows_than_one_pass():
     assert len(whole) == 700 and len(forest.probabilities(rows[:0])) == 0
 
 
+def test_multiclass_models_match_lightgbm():
+    rng = numpy.random.default_rng(0)
+    rows, labels = rng.random((600, 4)), rng.integers(0, 4, 600)
+    rows[rng.random(rows.shape) < 0.1] = numpy.nan
+    params = {"objective": "multiclass", "num_class": 4, "verbosity": -1, "num_threads": 1, "num_leaves": 7}
+    booster = lightgbm.train(params, lightgbm.Dataset(rows, label=labels), 12)
+    forest = parse(booster.model_to_string())
+    assert forest.n_classes == 4
+    assert numpy.abs(forest.probabilities(rows) - booster.predict(rows)).max() < 1e-12
+    assert forest.probabilities(rows[:0]).shape == (0, 4)
+
+
 def test_unsupported_models_are_refused():
     rng = numpy.random.default_rng(0)
-    rows, labels = rng.random((300, 3)), rng.integers(0, 3, 300)
-    booster = lightgbm.train(
-        {"objective": "multiclass", "num_class": 3, "verbosity": -1}, lightgbm.Dataset(rows, label=labels), 3
-    )
+    rows, labels = rng.random((300, 3)), rng.random(300)
+    booster = lightgbm.train({"objective": "regression", "verbosity": -1}, lightgbm.Dataset(rows, label=labels), 3)
     with pytest.raises(ModelFormatError):
         parse(booster.model_to_string())
     with pytest.raises(ModelFormatError):
@@ -79,7 +89,8 @@ def test_cleaning_never_imports_lightgbm():
 
     probe = (
         "import sys, cleaner\n"
-        "doc = cleaner.clean('<html><body><p>' + 'A sentence of an article that goes on. ' * 20 + '</p></body></html>')\n"
+        "page = '<html><body><p>' + 'A sentence of an article that goes on. ' * 20 + '</p></body></html>'\n"
+        "doc = cleaner.clean(page)\n"
         "assert doc.ok and doc.provenance.model_version != 'none', doc\n"
         "assert 'lightgbm' not in sys.modules\n"
     )

@@ -26,6 +26,7 @@ from cleaner.records import Decision
 FAVORS = ("precision", "balanced", "recall")
 HERE = Path(__file__).resolve().parent
 _CONFIDENT = 0.8  # neighbours this sure of content pull a doubtful block in
+_CLASS_CONFIDENCE = 0.5  # below this, a removed block's reason stays the generic "boilerplate"
 
 
 @dataclass(frozen=True)
@@ -34,12 +35,24 @@ class Model:
     version: str
     thresholds: dict
     forest: Forest
+    classes: Forest | None = None  # names the boilerplate class of a block the content model removes
+    class_names: tuple[str, ...] = ()
 
     def probabilities(self, decisions: Sequence[Decision]) -> list[float]:
         rows = features(decisions)
         if not rows:
             return []
         return [float(p) for p in self.forest.probabilities(rows)]
+
+    def name_classes(self, rows: list[list[float]]) -> list[str]:
+        """The likeliest boilerplate class of each row, or "boilerplate" where no class is likely enough."""
+        if self.classes is None or not rows:
+            return ["boilerplate"] * len(rows)
+        named = []
+        for probabilities in self.classes.probabilities(rows):
+            best = int(probabilities.argmax())
+            named.append(self.class_names[best] if probabilities[best] >= _CLASS_CONFIDENCE else "boilerplate")
+        return named
 
 
 @lru_cache(maxsize=4)
@@ -52,7 +65,14 @@ def load(kind: str, folder: Path = HERE) -> Model | None:
     entry = meta["models"][kind]
     if tuple(entry["features"]) != NAMES:
         raise RuntimeError(f"model {model_path} was trained on other features; retrain it with `cleaner train`")
-    return Model(kind, entry["version"], entry["thresholds"], parse(model_path.read_text(encoding="utf-8")))
+    forest = parse(model_path.read_text(encoding="utf-8"))
+    classes, names = None, ()
+    if "classes" in entry and (folder / entry["classes"]["file"]).exists():
+        classes = parse((folder / entry["classes"]["file"]).read_text(encoding="utf-8"))
+        names = tuple(entry["classes"]["names"])
+        if classes.n_classes != len(names):
+            raise RuntimeError(f"class model of {model_path} names {len(names)} classes but has {classes.n_classes}")
+    return Model(kind, entry["version"], entry["thresholds"], forest, classes, names)
 
 
 def version(kind: str) -> str:
@@ -65,7 +85,8 @@ def refine(decisions: list[Decision], kind: str, favor: str = "balanced") -> lis
     model = load(kind)
     if model is None or not decisions:
         return decisions
-    probabilities = model.probabilities(decisions)
+    rows = features(decisions)
+    probabilities = [float(p) for p in model.forest.probabilities(rows)]
     open_ = [not rule_removed(d) for d in decisions]
     thresholds = _thresholds(model, favor, decisions, probabilities, open_)
     keep = [p >= t for p, t in zip(probabilities, thresholds, strict=True)]
@@ -73,14 +94,19 @@ def refine(decisions: list[Decision], kind: str, favor: str = "balanced") -> lis
         if open_[i] and not keep[i] and probabilities[i] >= thresholds[i] / 2:
             if probabilities[i - 1] >= _CONFIDENT and probabilities[i + 1] >= _CONFIDENT:
                 keep[i] = True
+    for i, decision in enumerate(decisions):
+        if open_[i] and not keep[i] and kind == "text" and is_prose(decision.block, min_words=25):
+            keep[i] = True
+    removed = [i for i in range(len(decisions)) if open_[i] and not keep[i]]
+    reasons = dict(zip(removed, model.name_classes([rows[i] for i in removed]), strict=True))
     refined = []
     for i, decision in enumerate(decisions):
         if not open_[i]:
             refined.append(decision)
-        elif keep[i] or (kind == "text" and is_prose(decision.block, min_words=25)):
+        elif keep[i]:
             refined.append(Decision(decision.block, True, None, None, probabilities[i]))
         else:
-            refined.append(Decision(decision.block, False, "boilerplate", f"model.{kind}", probabilities[i]))
+            refined.append(Decision(decision.block, False, reasons[i], f"model.{kind}", probabilities[i]))
     return refined
 
 

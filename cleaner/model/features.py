@@ -34,6 +34,13 @@ STOPWORDS = frozenset(
     "una sono da o de e em um uma os na no do da het een en van is dat op te zijn yang dan di ini itu "
     "dengan untuk tidak dari dalam".split()
 )
+# the boilerplate classes the class model names for the blocks the content model removes: rule
+# classes that describe what a block is (not structural steps such as title or hidden)
+CLASSES = (
+    "navigation related_content recent_posts comments comment_prompt share_prompt newsletter subscription_prompt "
+    "paywall cookie_banner consent advertising legal_footer sidebar byline timestamp_list form source_link "
+    "feedback_prompt"
+).split()
 OPEN_REASONS = ("outside_main_content", "low_content")  # trafilatura's verdict alone: the model may overrule it
 _PUNCT = re.compile(r"[^\w\s]")
 _DIGIT = re.compile(r"\d")
@@ -115,6 +122,19 @@ def _verdict(decision: Decision) -> float:
 def rule_removed(decision: Decision) -> bool:
     """Removed by a rule (built-in or the user's), a DOM marker or a structural step: not the model's to decide."""
     return not decision.keep and decision.reason not in OPEN_REASONS
+
+
+def as_if_open(row: list[float]) -> list[float]:
+    """A rule-removed block's row as the class model sees it: as if no rule had fired on the block.
+
+    The class model learns from blocks that rules named and is asked about blocks they did not,
+    so the features that say which rule fired are blanked.
+    """
+    out = list(row)
+    out[_REMOVED_BY_RULES] = 0.0
+    for i in _REASON_COLUMNS:
+        out[i] = 0.0
+    return out
 
 
 def features(decisions: Sequence[Decision]) -> list[list[float]]:
@@ -217,3 +237,7 @@ def _distance_to_kept_by_trafilatura(verdicts: list[float]) -> list[int]:
         if last is not None:
             out[i] = min(out[i], last - i)
     return out
+
+
+_REMOVED_BY_RULES = NAMES.index("removed_by_rules")
+_REASON_COLUMNS = [NAMES.index(f"reason_{r}") for r in REASONS]

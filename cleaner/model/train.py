@@ -17,7 +17,7 @@ from multiprocessing import Pool
 from pathlib import Path
 
 from cleaner.decide import is_prose
-from cleaner.model.features import NAMES, features, rule_removed
+from cleaner.model.features import CLASSES, NAMES, as_if_open, features, rule_removed
 from cleaner.normalize import collapse
 from cleaner.records import Decision
 
@@ -37,6 +37,9 @@ PARAMS = {
     "verbosity": -1,
 }
 ROUNDS = 250
+# the class model: which boilerplate class a removed block belongs to; small, it only names reasons
+CLASS_PARAMS = {**PARAMS, "objective": "multiclass", "num_class": len(CLASSES), "num_leaves": 15}
+CLASS_ROUNDS = 25
 # content probability a block needs to stay, per favor. "overrule" (HTML only): the higher bar for a
 # block that trafilatura dropped on a page where trafilatura kept at least "overrule_words" words:
 # there its verdict is strong (the model learned from wcxb's listings and forums, where it is weak).
@@ -100,14 +103,18 @@ def text_inputs(html: str) -> list[str]:
     return [t for t in (visible_text(html), recall) if t.strip()]
 
 
-def rows_of(record: dict) -> dict[str, tuple[list[list[float]], list[int]]]:
-    """Feature rows and labels of one page, for both models (only blocks the model would decide)."""
+Rows = tuple[list[list[float]], list[int], list[list[float]], list[int]]
+
+
+def rows_of(record: dict) -> dict[str, Rows]:
+    """Feature rows and labels of one page, for both kinds: content labels for the blocks the model
+    would decide, class labels for the blocks that rules removed with a class the class model names."""
     from cleaner.api import html_decisions, text_decisions
     from cleaner.decode import InputError
     from cleaner.rules import builtin_ruleset
 
     ruleset = builtin_ruleset()
-    out: dict[str, tuple[list[list[float]], list[int]]] = {"html": ([], []), "text": ([], [])}
+    out: dict[str, Rows] = {"html": ([], [], [], []), "text": ([], [], [], [])}
     try:
         decisions = html_decisions(record["html"], record.get("url"), ruleset)[0]
         _add(out["html"], decisions, record["gold"], guard_prose=False)
@@ -121,7 +128,12 @@ def rows_of(record: dict) -> dict[str, tuple[list[list[float]], list[int]]]:
 def _add(target, decisions: list[Decision], gold: str, *, guard_prose: bool) -> None:
     rows, marks = features(decisions), labels(decisions, gold)
     for decision, row, mark in zip(decisions, rows, marks, strict=True):
-        if rule_removed(decision) or (guard_prose and is_prose(decision.block, min_words=25)):
+        if rule_removed(decision):
+            if decision.reason in CLASSES:
+                target[2].append(as_if_open(row))
+                target[3].append(CLASSES.index(decision.reason))
+            continue
+        if guard_prose and is_prose(decision.block, min_words=25):
             continue
         target[0].append(row)
         target[1].append(mark)
@@ -169,9 +181,12 @@ def train(
         booster = lightgbm.train(params, dataset, num_boost_round=ROUNDS)
         text = booster.model_to_string()
         (out / f"{kind}.txt").write_text(text, encoding="utf-8")
-        digest = hashlib.sha256(text.encode()).hexdigest()[:12]
+        classes = _train_classes(lightgbm, numpy, per_page, kind, seed)
+        (out / f"{kind}.classes.txt").write_text(classes["text"], encoding="utf-8")
+        digest = hashlib.sha256((text + classes["text"]).encode()).hexdigest()[:12]
         meta["models"][kind] = {
-            "version": f"{kind}-1.0+{digest}",
+            "version": f"{kind}-1.1+{digest}",
+            "classes": {k: v for k, v in classes.items() if k != "text"},
             "features": list(NAMES),
             "thresholds": THRESHOLDS[kind],
             "rows": len(rows),
@@ -182,6 +197,25 @@ def train(
         log(f"{kind}: {len(rows)} blocks, {sum(marks)} content, model {meta['models'][kind]['version']}")
     (out / "model.json").write_text(json.dumps(meta, indent=2, sort_keys=True) + "\n", encoding="utf-8")
     return meta
+
+
+def _train_classes(lightgbm, numpy, per_page, kind: str, seed: int) -> dict:
+    """The class model of one kind, from the blocks rules removed; its text and what model.json says of it."""
+    rows = [row for page in per_page for row in page[kind][2]]
+    labels = [label for page in per_page for label in page[kind][3]]
+    if len(set(labels)) < 2:
+        raise ValueError(f"too few rule-removed blocks to learn boilerplate classes from ({kind})")
+    params = {**CLASS_PARAMS, "seed": seed, "bagging_seed": seed, "feature_fraction_seed": seed}
+    dataset = lightgbm.Dataset(numpy.asarray(rows, dtype=numpy.float64), label=numpy.asarray(labels))
+    booster = lightgbm.train(params, dataset, num_boost_round=CLASS_ROUNDS)
+    return {
+        "text": booster.model_to_string(),
+        "file": f"{kind}.classes.txt",
+        "names": list(CLASSES),
+        "rows": len(rows),
+        "rounds": CLASS_ROUNDS,
+        "params": params,
+    }
 
 
 def _ids_digest(pages: Sequence[dict]) -> str:

@@ -3,7 +3,7 @@
 Importing LightGBM's Python package pulls in its compatibility layer (pandas, scikit-learn,
 scipy where installed) and costs far more than cleaning a page; reading the trees ourselves
 keeps loading under a tenth of a second and prediction vectorised. Only what ``cleaner train``
-writes is supported: numerical splits of a binary model. Anything else is refused at load time
+writes is supported: numerical splits of binary and softmax multiclass models. Anything else is refused at load time
 so that a model can never be evaluated wrongly in silence. The tests compare every prediction
 with LightGBM's own.
 """
@@ -36,9 +36,17 @@ class Forest:
     mask: numpy.ndarray  # uint64: every leaf bit set except those of the node's left subtree
     leaf: numpy.ndarray  # (trees, leaves) value, left to right
     n_features: int
+    n_classes: int = 1  # a multiclass model's trees take turns: tree i scores class i % n_classes
 
     def raw(self, rows: numpy.ndarray) -> numpy.ndarray:
-        """The summed leaf values of every row: LightGBM's raw score.
+        """The summed leaf values of every row: LightGBM's raw score (rows x classes when multiclass)."""
+        leaves = self._leaves(rows)
+        if self.n_classes == 1:
+            return leaves.sum(axis=1)
+        return leaves.reshape(leaves.shape[0], -1, self.n_classes).sum(axis=1)
+
+    def _leaves(self, rows: numpy.ndarray) -> numpy.ndarray:
+        """The value of the leaf each row reaches in each tree.
 
         Every split of every tree is tested at once; a split that sends a row right rules out
         the leaves of its left subtree (``mask``), and the row's leaf in each tree is the first
@@ -59,21 +67,33 @@ class Forest:
             go_left = numpy.where(is_missing, self.default_left, go_left)
         standing = numpy.bitwise_and.reduce(numpy.where(go_left, _ALL, self.mask), axis=2)
         first = numpy.log2(standing & -standing).astype(numpy.int64)  # lowest set bit
-        return self.leaf[numpy.arange(self.leaf.shape[0])[None, :], first].sum(axis=1)
+        return self.leaf[numpy.arange(self.leaf.shape[0])[None, :], first]
 
     def probabilities(self, rows: numpy.ndarray) -> numpy.ndarray:
-        """The content probability of every row (the logistic of the raw score), in bounded memory."""
+        """Binary: the positive class's probability per row (logistic). Multiclass: rows x classes (softmax).
+
+        Rows are scored a chunk at a time, so memory stays bounded however long the page.
+        """
         rows = numpy.asarray(rows, dtype=numpy.float64)
-        raw = [self.raw(rows[i : i + _CHUNK]) for i in range(0, len(rows), _CHUNK)]
-        return 1.0 / (1.0 + numpy.exp(-numpy.concatenate(raw))) if raw else numpy.zeros(0)
+        if not len(rows):
+            return numpy.zeros((0,) if self.n_classes == 1 else (0, self.n_classes))
+        raw = numpy.concatenate([self.raw(rows[i : i + _CHUNK]) for i in range(0, len(rows), _CHUNK)])
+        if self.n_classes == 1:
+            return 1.0 / (1.0 + numpy.exp(-raw))
+        shifted = numpy.exp(raw - raw.max(axis=1, keepdims=True))
+        return shifted / shifted.sum(axis=1, keepdims=True)
 
 
 def parse(text: str) -> Forest:
     """Read a LightGBM text model (``Booster.model_to_string()``) into a Forest."""
     header, _, body = text.partition("\nTree=")
     head = _fields(header)
-    if head.get("objective", "").split()[:1] != ["binary"] or head.get("num_class", "1") != "1":
-        raise ModelFormatError(f"only binary models are supported, not {head.get('objective')!r}")
+    objective = head.get("objective", "").split()[:1]
+    n_classes = int(head.get("num_class", "1"))
+    if not ((objective == ["binary"] and n_classes == 1) or (objective == ["multiclass"] and n_classes > 1)):
+        raise ModelFormatError(f"only binary and softmax multiclass models are supported, not {objective}")
+    if int(head.get("num_tree_per_iteration", str(n_classes))) != n_classes:
+        raise ModelFormatError("a multiclass model must have one tree per class and iteration")
     n_features = int(head["max_feature_idx"]) + 1
     trees = []
     for chunk in ("Tree=" + body).split("\nTree=")[: int(head.get("num_trees", 10**9))]:
@@ -84,9 +104,9 @@ def parse(text: str) -> Forest:
         if int(fields.get("num_cat", "0")) or fields.get("is_linear", "0") != "0":
             raise ModelFormatError("categorical splits and linear trees are not supported")
         trees.append(fields)
-    if not trees:
-        raise ModelFormatError("no trees in the model text")
-    return _flatten(trees, n_features)
+    if not trees or len(trees) % n_classes:
+        raise ModelFormatError("no trees, or not as many for every class, in the model text")
+    return _flatten(trees, n_features, n_classes)
 
 
 def _fields(chunk: str) -> dict[str, str]:
@@ -102,7 +122,7 @@ def _numbers(fields: dict[str, str], key: str, kind) -> list:
     return [kind(v) for v in fields.get(key, "").split()]
 
 
-def _flatten(trees: list[dict[str, str]], n_features: int) -> Forest:
+def _flatten(trees: list[dict[str, str]], n_features: int, n_classes: int) -> Forest:
     leaves = max(int(t["num_leaves"]) for t in trees)
     if leaves > 64:
         raise ModelFormatError(f"trees of more than 64 leaves are not supported ({leaves})")
@@ -131,7 +151,7 @@ def _flatten(trees: list[dict[str, str]], n_features: int) -> Forest:
             cleared = sum(1 << k for k in range(first, last))
             mask[i, node] = numpy.uint64((2**64 - 1) ^ cleared)
     special = missing != _MISSING_NONE
-    return Forest(feature, threshold, default_left, missing, special, mask, leaf, n_features)
+    return Forest(feature, threshold, default_left, missing, special, mask, leaf, n_features, n_classes)
 
 
 def _leaf_order(left: list[int], right: list[int]) -> tuple[list[int], dict[int, tuple[int, int]]]:
