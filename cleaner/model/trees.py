@@ -118,8 +118,8 @@ def _fields(chunk: str) -> dict[str, str]:
     return out
 
 
-def _numbers(fields: dict[str, str], key: str, kind) -> list:
-    return [kind(v) for v in fields.get(key, "").split()]
+def _numbers(fields: dict[str, str], key: str, kind) -> numpy.ndarray:
+    return numpy.asarray(fields.get(key, "").split(), dtype=numpy.float64 if kind is float else numpy.int64)
 
 
 def _flatten(trees: list[dict[str, str]], n_features: int, n_classes: int) -> Forest:
@@ -139,17 +139,16 @@ def _flatten(trees: list[dict[str, str]], n_features: int, n_classes: int) -> Fo
         if splits == 0:
             leaf[i, 0] = values[0]
             continue
-        left, right = _numbers(tree, "left_child", int), _numbers(tree, "right_child", int)
+        left, right = _numbers(tree, "left_child", int).tolist(), _numbers(tree, "right_child", int).tolist()
         order, spans = _leaf_order(left, right)
-        leaf[i, : len(order)] = [values[k] for k in order]
-        decision = numpy.asarray(_numbers(tree, "decision_type", int))
+        leaf[i, : len(order)] = values[order]
+        decision = _numbers(tree, "decision_type", int)
         feature[i, :splits] = _numbers(tree, "split_feature", int)
         threshold[i, :splits] = _numbers(tree, "threshold", float)
         default_left[i, :splits] = (decision & 2) > 0
         missing[i, :splits] = (decision >> 2) & 3
-        for node, (first, last) in spans.items():
-            cleared = sum(1 << k for k in range(first, last))
-            mask[i, node] = numpy.uint64((2**64 - 1) ^ cleared)
+        nodes = list(spans)
+        mask[i, nodes] = [(2**64 - 1) ^ ((1 << last) - 1) ^ ((1 << first) - 1) for first, last in spans.values()]
     special = missing != _MISSING_NONE
     return Forest(feature, threshold, default_left, missing, special, mask, leaf, n_features, n_classes)
 
