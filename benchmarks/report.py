@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from benchmarks import ablation, batch, metadata, model_load, quality, text_mode
+from benchmarks import ablation, batch, metadata, model_load, profile, quality, speed, text_mode
 
 RESULTS = Path("benchmarks/results")
 SECTIONS = (
@@ -60,6 +60,22 @@ SECTIONS = (
         "The first ablation, measured on the rules of commit 8974f7d (ruleset 1.1, no learned model). It showed "
         "the `sidebar` class costing F1 (a lone `widget` or `rail` class also wraps article text); after an "
         "audit on the train split, those tokens were dropped from the class and buttons from the `form` rule.",
+    ),
+    (
+        "speed.json",
+        "Speed (single process, beside the anchors)",
+        "python -m benchmarks.speed --limit 35",
+        speed.markdown,
+        "Each system in a fresh process of its own on the same pages (35 from each dataset's dev split); "
+        "the machine was shared with other work while this ran, so absolute figures are pessimistic and the "
+        "ratios are what to read.",
+    ),
+    (
+        "profile.json",
+        "Where cleaner's time goes (stage by stage)",
+        "python -m benchmarks.profile --limit 35",
+        profile.markdown,
+        "Exclusive wall time of each stage, measured by wrapping cleaner's stage functions from outside.",
     ),
     (
         "batch-1gb.json",
