@@ -48,8 +48,9 @@ FUZZ_FLAGS = -max_total_time=$(FUZZ_SECONDS) -timeout=20 -rss_limit_mb=3072 -art
 fuzz: $(STAMP)
 	$(BIN)/python -m pip install --quiet -e '.[fuzz]'
 	@mkdir -p fuzz/corpus/html fuzz/corpus/text fuzz/crashes
-	$(BIN)/python fuzz/fuzz_html.py fuzz/corpus/html fixtures/html -dict=fuzz/html.dict $(FUZZ_FLAGS)
-	$(BIN)/python fuzz/fuzz_text.py fuzz/corpus/text seeds $(FUZZ_FLAGS)
+	@cp -n fixtures/html/*.html fuzz/corpus/html/ && cp -n seeds/*.txt fuzz/corpus/text/  # seeds: libFuzzer writes into its corpus
+	$(BIN)/python fuzz/fuzz_html.py fuzz/corpus/html -dict=fuzz/html.dict $(FUZZ_FLAGS)
+	$(BIN)/python fuzz/fuzz_text.py fuzz/corpus/text $(FUZZ_FLAGS)
 
 lint: $(TEST_STAMP)
 	$(BIN)/ruff check cleaner tests benchmarks

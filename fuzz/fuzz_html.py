@@ -1,6 +1,6 @@
 """atheris fuzz target: the HTML path of clean() (bytes, so decoding and detection run too).
 
-    python fuzz/fuzz_html.py fuzz/corpus/html fixtures/html -max_total_time=120 -timeout=20
+    python fuzz/fuzz_html.py fuzz/corpus/html -max_total_time=120 -timeout=20  # seeds copied in first
 
 ``make fuzz`` runs it for a bounded time. A crash leaves its input in fuzz/crashes/; it then
 becomes a regression test in tests/test_fuzz_regressions.py.

@@ -96,6 +96,12 @@ LIGHT: dict[str, tuple[Callable[[], bytes], tuple[str, str]]] = {
     "pdf_after_blank_line": (lambda: b"\r\n%PDF-1.4\n" + b"(" + PROSE.encode() + b")" * 50, ("error", "not text: PDF")),
     "billion_laughs": (_billion_laughs, ("ok", "the committee voted")),
     "nested_3000": (lambda: _nested(3000), ("ok", "the committee voted")),
+    # found while hardening: each took from 20 s to days inside one C regex call (no alarm stops those)
+    "comments_before_text": (lambda: ("<!--a-->" * 60 + PROSE).encode(), ("ok", "the committee voted")),
+    "unclosed_scripts": (lambda: (ARTICLE[:-14] + "<script>x" * 50_000).encode(), ("ok", "the committee voted")),
+    "unclosed_templates": (lambda: (ARTICLE[:-14] + "<template x>" * 50_000).encode(), ("ok", "the committee")),
+    "unclosed_comments": (lambda: (ARTICLE[:-14] + "<!--x" * 50_000).encode(), ("ok", "the committee voted")),
+    "unclosed_tags": (lambda: (ARTICLE[:-14] + "<a" * 200_000).encode(), ("ok", "the committee voted")),
 }
 
 
@@ -114,6 +120,22 @@ def test_light_bad_input_through_the_library(name):
         assert doc.error is not None and doc.error.startswith(expected), doc.error
     assert doc.provenance is not None  # an error record is still a full record
     json.dumps(doc.to_dict())
+
+
+@pytest.mark.parametrize(
+    "page",
+    ["<!--a-->" * 40 + "x", "<script>x" * 20_000, "<!--x" * 20_000, "<template x>" * 20_000, "<noscript>" * 20_000],
+)
+def test_no_regex_backtracks_on_runs_of_markup(page):
+    """Regression: the doctype regex was exponential in leading comments, the markup word count quadratic
+    in unclosed raw-text elements."""
+    from cleaner.detect import detect_kind
+    from cleaner.parse import _markup_text_length
+
+    start = time.monotonic()
+    detect_kind(page)
+    _markup_text_length(page)
+    assert time.monotonic() - start < 1
 
 
 def test_billion_laughs_is_not_expanded():
