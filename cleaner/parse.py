@@ -105,6 +105,10 @@ def _flattened(text: str) -> lxml.html.HtmlElement | None:
 
 
 def _soup(text: str) -> lxml.html.HtmlElement | None:
+    # html.parser rescans to the end of the text for every "<" that no ">" follows (quadratic: 20,000
+    # "<meta charset=" took 90 s); after the last ">" a "<" can only be text, so it is given as text.
+    end = text.rfind(">") + 1
+    text = text[:end] + text[end:].replace("<", "&lt;")
     try:
         return soupparser.fromstring(text, features="html.parser")
     except Exception:  # html.parser gives up on some inputs; lxml's result then stands

@@ -102,6 +102,9 @@ LIGHT: dict[str, tuple[Callable[[], bytes], tuple[str, str]]] = {
     "unclosed_templates": (lambda: (ARTICLE[:-14] + "<template x>" * 50_000).encode(), ("ok", "the committee")),
     "unclosed_comments": (lambda: (ARTICLE[:-14] + "<!--x" * 50_000).encode(), ("ok", "the committee voted")),
     "unclosed_tags": (lambda: (ARTICLE[:-14] + "<a" * 200_000).encode(), ("ok", "the committee voted")),
+    # html.parser (the fallback parser) was quadratic in start tags that no ">" ends: 90 s
+    "unterminated_meta": (lambda: (ARTICLE[:-14] + "<meta charset=" * 20_000).encode(), ("ok", "the committee")),
+    "unterminated_attribute": (lambda: (ARTICLE[:-14] + "<p a='" * 20_000).encode(), ("ok", "the committee")),
 }
 
 
