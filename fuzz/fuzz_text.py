@@ -1,6 +1,6 @@
 """atheris fuzz target: the text path of clean() (already-extracted article text).
 
-    python fuzz/fuzz_text.py fuzz/corpus/text -max_total_time=120 -timeout=20  # seeds copied in first
+python fuzz/fuzz_text.py fuzz/corpus/text -max_total_time=120 -timeout=20  # seeds copied in first
 """
 
 from __future__ import annotations
