@@ -240,3 +240,18 @@ def test_cleaning_the_clean_text_again_removes_nothing(page):
     again = clean(first.text, mode="text")
     assert [(s.reason, s.text) for s in again.removed] == []
     assert again.text == first.text
+
+
+def test_a_category_line_kept_by_html_mode_is_not_a_headline_for_text_mode():
+    """Found by the property above: "Posted in Politics" survived HTML mode, and text mode then took it
+    for the headline. It is a category line, which HTML mode removes now."""
+    sentence_ = "<p>" + "The council met again on Tuesday to discuss the budget of the city. " * 3 + "</p>"
+    page = (
+        "<html><body><h1>Budget talks resume</h1><ul><li><b>Share</b> this article</li>"
+        f"<li><b>Posted</b> in Politics</li></ul><article>{sentence_}{sentence_}</article></body></html>"
+    )
+    first = clean(page)
+    assert "Posted in Politics" not in first.text
+    assert [s.reason for s in first.removed if s.text == "Posted in Politics"] == ["section_label"]
+    again = clean(first.text, mode="text")
+    assert again.removed == () and again.text == first.text
