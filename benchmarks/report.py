@@ -66,9 +66,8 @@ SECTIONS = (
         "Speed (single process, beside the anchors)",
         "python -m benchmarks.speed --limit 35",
         speed.markdown,
-        "Each system in a fresh process of its own on the same pages (35 from each dataset's dev split); "
-        "the machine was shared with other work while this ran, so absolute figures are pessimistic and the "
-        "ratios are what to read.",
+        "Each system in a fresh process of its own on the same pages (35 from each dataset's dev split), "
+        "measured side by side in one run on an otherwise idle machine.",
     ),
     (
         "profile.json",
@@ -84,8 +83,8 @@ SECTIONS = (
         batch.markdown,
         "Peak memory while streaming a WARC of 1,000 MB of HTML through `cleaner clean --jobs 2`: the main "
         "process reads, orders and writes; each worker cleans one document at a time. Reading, cleaning and "
-        "writing stream (each worker peaked near its size on the 20 MB run below); the main process grew from "
-        "about 207 MB at 20 MB of HTML to 382 MB here because of the corpus pass, which keeps counts per block "
+        "writing stream (each worker peaked near its size on the 20 MB run below); the main process peaked at "
+        "263 MB on the 20 MB run below and at 382 MB here, because of the corpus pass, which keeps counts per block "
         "and a signature per document.",
     ),
     (
