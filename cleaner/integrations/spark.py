@@ -182,12 +182,6 @@ def _warc_batches(batches: Iterator[Any], files: list[str]) -> Iterator[Any]:
 
 
 def _warc_row(record) -> dict[str, Any]:
-    return {
-        "warc_file": record.file,
-        "warc_record_id": record.record_id,
-        "target_uri": record.target_uri,
-        "offset": record.offset,
-        "html": record.content,
-        "http_charset": record.http_charset,
-        "warc_error": getattr(record, "error", None),
-    }
+    from cleaner.warc import origin
+
+    return {**origin(record), "html": record.content, "http_charset": record.http_charset, "warc_error": record.error}

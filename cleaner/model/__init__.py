@@ -13,7 +13,6 @@ Training code: :mod:`cleaner.model.train` (``cleaner train``).
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -37,12 +36,6 @@ class Model:
     forest: Forest
     classes: Forest | None = None  # names the boilerplate class of a block the content model removes
     class_names: tuple[str, ...] = ()
-
-    def probabilities(self, decisions: Sequence[Decision]) -> list[float]:
-        rows = features(decisions)
-        if not rows:
-            return []
-        return [float(p) for p in self.forest.probabilities(rows)]
 
     def name_classes(self, rows: list[list[float]]) -> list[str]:
         """The likeliest boilerplate class of each row, or "boilerplate" where no class is likely enough."""

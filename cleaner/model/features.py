@@ -93,14 +93,14 @@ NAMES: tuple[str, ...] = (
 )
 
 
-def _own(decision: Decision) -> list[float]:
+def _own(decision: Decision, n_counted: int) -> list[float]:
     block = decision.block
     text = block.text
     words = text.split()
     n_words = max(1, len(words))
     tokens = [w.strip(".,;:!?\"'()[]“”‘’«»").lower() for w in words]
     return [
-        math.log1p(word_count(text)),
+        math.log1p(n_counted),
         math.log1p(len(text)),
         len(_PUNCT.findall(text)) / max(1, len(text)),
         len(_DIGIT.findall(text)) / max(1, len(text)),
@@ -145,11 +145,11 @@ def features(decisions: Sequence[Decision]) -> list[list[float]]:
     total = max(1, decisions[-1].block.end)
     verdicts = [_verdict(d) for d in decisions]
     kept = [0.0 if rule_removed(d) else 1.0 for d in decisions]
-    own = [_own(d) for d in decisions]
-    kept_share = sum(kept) / n
-    page = _page(decisions, verdicts, kept)
-    nearest = _distance_to_kept_by_trafilatura(verdicts)
     counts = [word_count(d.block.text) for d in decisions]
+    own = [_own(d, c) for d, c in zip(decisions, counts, strict=True)]
+    kept_share = sum(kept) / n
+    page = _page(counts, verdicts, kept)
+    nearest = _distance_to_kept_by_trafilatura(verdicts)
     first, last = _dense_region(counts, kept)
     region_share = sum(counts[first : last + 1]) / max(1, sum(counts))
     rows = []
@@ -186,12 +186,12 @@ def features(decisions: Sequence[Decision]) -> list[list[float]]:
     return rows
 
 
-def _page(decisions: Sequence[Decision], verdicts: list[float], kept: list[float]) -> tuple[float, ...]:
+def _page(counts: list[int], verdicts: list[float], kept: list[float]) -> tuple[float, ...]:
     """How much text the page has, how much of it trafilatura kept, and where its kept span lies.
 
     On an article page trafilatura's verdict is strong; on a listing or forum it keeps little.
     """
-    words = [word_count(d.block.text) * k for d, k in zip(decisions, kept, strict=True)]
+    words = [c * k for c, k in zip(counts, kept, strict=True)]
     total = sum(words)
     by_trafilatura = sum(w for w, v in zip(words, verdicts, strict=True) if v == 1.0)
     kept_at = [i for i, v in enumerate(verdicts) if v == 1.0]
