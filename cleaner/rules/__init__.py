@@ -31,6 +31,8 @@ from urllib.parse import urlsplit
 
 import regex
 
+from cleaner.rules.literals import Prefilter
+
 RULESET_VERSION = "1.1"
 TARGETS = ("text", "heading", "attributes", "tag", "structure")
 DEFAULT_MAX_WORDS = {"text": 60, "heading": 8, "attributes": 0, "tag": 0, "structure": 0}
@@ -92,16 +94,18 @@ class RuleSet:
     _grouped: dict = field(default=None, init=False, repr=False, compare=False)
     _hosts: dict = field(default=None, init=False, repr=False, compare=False)
     _seen: dict = field(default=None, init=False, repr=False, compare=False)
+    _filters: dict = field(default=None, init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         grouped = {target: tuple(r for r in self.rules if r.target == target) for target in TARGETS}
         object.__setattr__(self, "_grouped", grouped)
         object.__setattr__(self, "_hosts", {})
         object.__setattr__(self, "_seen", {})
+        object.__setattr__(self, "_filters", {})
 
     def __getstate__(self) -> dict:
-        """Pickled (sent to a Spark or DataTrove worker) without the remembered matches."""
-        return {**self.__dict__, "_seen": {}}
+        """Pickled (sent to a Spark or DataTrove worker) without the remembered matches and prefilters."""
+        return {**self.__dict__, "_seen": {}, "_filters": {}}
 
     def by_target(self, target: str) -> tuple[Rule, ...]:
         return self._grouped[target]
@@ -136,18 +140,30 @@ class RuleSet:
 
     def _match_text(self, text: str) -> Hit | None:
         words = len(text.split())  # once, not once per rule (Rule.matches counts them itself)
-        for target in ("heading", "text"):
-            for rule in self._grouped[target]:
-                if rule.max_words and words > rule.max_words:
-                    continue
-                try:
-                    match = rule.pattern.search(text, timeout=MATCH_TIMEOUT)
-                except TimeoutError:
-                    continue
-                if match:
-                    author = match.groupdict().get("author")
-                    return Hit(rule, author.strip() if author else None, match.start(), match.end())
+        prefilter, most_words = self._prefilter("text")
+        if most_words and words > most_words:
+            return None  # too long for every rule: article prose
+        for rule in prefilter.select(text):
+            if rule.max_words and words > rule.max_words:
+                continue
+            try:
+                match = rule.pattern.search(text, timeout=MATCH_TIMEOUT)
+            except TimeoutError:
+                continue
+            if match:
+                author = match.groupdict().get("author")
+                return Hit(rule, author.strip() if author else None, match.start(), match.end())
         return None
+
+    def _prefilter(self, group: str) -> tuple[Prefilter, int]:
+        """The prefilter of heading and text rules (tried in that order) or of attribute rules, built on
+        first use; and the most words any of them looks at (0: no limit)."""
+        found = self._filters.get(group)
+        if found is None:
+            rules = self._grouped["heading"] + self._grouped["text"] if group == "text" else self._grouped[group]
+            limits = [rule.max_words for rule in rules]
+            found = self._filters[group] = (Prefilter(rules), 0 if 0 in limits else max(limits, default=0))
+        return found
 
     def match_element(self, tag: str, attributes: str) -> Rule | None:
         """The first tag or attribute rule that fires on an HTML element."""
@@ -171,7 +187,7 @@ class RuleSet:
             if rule.pattern.fullmatch(tag):
                 return rule
         if attributes:
-            for rule in self._grouped["attributes"]:
+            for rule in self._prefilter("attributes")[0].select(attributes):
                 if rule.pattern.search(attributes, timeout=MATCH_TIMEOUT):
                     return rule
         return None
