@@ -26,8 +26,9 @@ from cleaner.decode import InputError
 _PARSER = lxml.html.HTMLParser(
     remove_comments=True, remove_pis=True, collect_ids=False, default_doctype=False, huge_tree=True
 )
-# lxml refuses str input that still carries an XML encoding declaration.
-_XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>", re.I)
+# lxml refuses str input that still carries an XML encoding declaration, even a broken one
+# ("<?xml version="1.0" encoding="a, b, c..." with no "?>").
+_XML_DECL = re.compile(r"^\s*<\?xml[^>]*>", re.I)
 _NON_TEXT = re.compile(r"<(script|style|noscript|template)\b.*?</\1\s*>|<!--.*?-->|<[^>]*>", re.I | re.S)
 _LOST = 0.2  # lxml kept less than this share of the markup's text
 MAX_ATTRIBUTES = 1000  # per tag; real pages stay far below

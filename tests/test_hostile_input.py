@@ -141,6 +141,15 @@ def test_no_regex_backtracks_on_runs_of_markup(page):
     assert time.monotonic() - start < 1
 
 
+def test_a_broken_xml_declaration_on_a_string_page_is_dropped():
+    """A real page opens with an XML declaration whose encoding runs into its keywords meta tag,
+    and holds a NUL character: lxml refuses the declaration and the fallback parser the NUL."""
+    keywords = ", ".join(["ceasefire", "columnist", "democracy"] * 30)
+    doc = clean(f'<?xml version="1.0" encoding="{keywords}" />\n<p>\x00</p>{ARTICLE}')
+    assert doc.error is None
+    assert PROSE in doc.text
+
+
 def test_billion_laughs_is_not_expanded():
     doc = clean(_billion_laughs())
     assert "lollol" not in doc.text and "lollol" not in json.dumps(doc.to_dict())
