@@ -1,7 +1,7 @@
 """Extraction quality on the dev split, cleaner beside the open-source anchors, in one run.
 
     python -m benchmarks.quality [--data ../shared/data] [--split dev] [--jobs 2] [--limit N]
-                                 [--out benchmarks/results/quality.json]
+                                 [--systems NAME ...] [--out benchmarks/results/quality.json]
 
 Per dataset and overall: precision, recall and F1 of the bag-of-tokens overlap between each
 system's text and the gold (lower-cased ``\\w+`` tokens counted with multiplicity, per document,
@@ -19,6 +19,7 @@ from benchmarks.common import DATASETS, Score, arguments, mean, pages, run, scor
 from cleaner import clean
 
 CLEANER = "cleaner"
+FAST = "cleaner (fast)"  # clean(..., preset="fast"): resiliparse's main content and the rules
 # cleaner's parts on their own: what each adds (rules and DOM markers, trafilatura's verdict, the model)
 PARTS = {
     "cleaner: rules only": {"trafilatura": False, "rules": True, "model": False},
@@ -26,15 +27,19 @@ PARTS = {
     "cleaner: model only": {"trafilatura": True, "rules": False, "model": True},
 }
 ABLATION = False
+ONLY: list[str] = []  # --systems: run only these
 
 
 def _systems() -> list[str]:
-    return [CLEANER, *(PARTS if ABLATION else ()), *anchors.ANCHORS]
+    every = [CLEANER, FAST, *(PARTS if ABLATION else ()), *anchors.ANCHORS]
+    return [s for s in every if s in ONLY] if ONLY else every
 
 
 def _run(system: str, html: str) -> str:
     if system == CLEANER:
         return clean(html, mode="html").text
+    if system == FAST:
+        return clean(html, mode="html", preset="fast").text
     if system in PARTS:
         return _part(html, **PARTS[system])
     return anchors.run(system, html)
@@ -103,9 +108,17 @@ def markdown(report: dict) -> str:
 def main(argv: list[str] | None = None) -> None:
     parser = arguments("Extraction quality on the dev split, beside the anchors.", "quality.json")
     parser.add_argument("--ablation", action="store_true", help="also run cleaner's parts on their own")
+    parser.add_argument(
+        "--systems", nargs="+", default=[], metavar="NAME", help="only these systems (names as in the tables)"
+    )
     args = parser.parse_args(argv)
-    global ABLATION
+    global ABLATION, ONLY
     ABLATION = args.ablation
+    ONLY = args.systems
+    known = [CLEANER, FAST, *PARTS, *anchors.ANCHORS]
+    if unknown := [s for s in ONLY if s not in known]:
+        parser.error(f"unknown systems {unknown}; known: {known}")
+    ABLATION = ABLATION or any(s in PARTS for s in ONLY)
     print(markdown(run(_one, pages(args), args, summarize, packages=anchors.PACKAGES)))
 
 

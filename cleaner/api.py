@@ -7,7 +7,7 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
-from cleaner import assemble, limits, model
+from cleaner import assemble, fast, limits, model
 from cleaner.decide import TopOfDocument, decide
 from cleaner.decode import InputError, decode
 from cleaner.detect import detect_kind, is_json
@@ -21,6 +21,7 @@ from cleaner.segment import segment_html, segment_text
 
 MODES = ("auto", "html", "text")
 FAVORS = model.FAVORS
+PRESETS = fast.PRESETS
 DEFAULT_TIMEOUT = 30.0  # seconds per document
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024
 
@@ -36,6 +37,7 @@ def clean(
     origin: Mapping[str, Any] | None = None,
     timeout: float | None = DEFAULT_TIMEOUT,
     max_bytes: int | None = DEFAULT_MAX_BYTES,
+    preset: str = "default",
 ) -> CleanDocument:
     """Clean one document (HTML or already-extracted text) and say what was removed and why.
 
@@ -44,39 +46,52 @@ def clean(
     goes into the provenance as given. Bad input (empty, binary, undecodable) gives a
     CleanDocument whose ``error`` says why. So does a document over ``max_bytes``, or one that takes
     longer than ``timeout`` seconds (None turns a limit off); see :mod:`cleaner.limits`.
+    ``preset="fast"`` runs :mod:`cleaner.fast` (resiliparse's main content and the rules; no
+    trafilatura, no model) instead of the default pipeline.
     """
     size = len(content.encode("utf-8", errors="surrogatepass")) if isinstance(content, str) else len(content)
     if max_bytes is not None and size > max_bytes:
-        doc = _failed(b"", f"too large: {size} bytes, over the limit of {max_bytes}", url, mode, rules, favor, source)
+        message = f"too large: {size} bytes, over the limit of {max_bytes}"
+        doc = _failed(b"", message, url, mode, rules, favor, source, preset)
     else:
         try:
             with limits.time_limit(timeout):
-                doc = _clean(content, url=url, mode=mode, rules=rules, favor=favor, source=source)
+                doc = _clean(content, url=url, mode=mode, rules=rules, favor=favor, source=source, preset=preset)
         except limits.TimeLimitExceeded:
             data = content.encode("utf-8", errors="surrogatepass") if isinstance(content, str) else bytes(content)
-            doc = _failed(data, f"timeout: over {timeout:g} s", url, mode, rules, favor, source)
+            doc = _failed(data, f"timeout: over {timeout:g} s", url, mode, rules, favor, source, preset)
     if origin and doc.provenance is not None:
         located = dataclasses.replace(doc.provenance, origin=tuple(origin.items()))
         doc = dataclasses.replace(doc, provenance=located)
     return doc
 
 
-def _failed(data: bytes, message: str, url, mode, rules, favor, source) -> CleanDocument:
+def _failed(data: bytes, message: str, url, mode, rules, favor, source, preset="default") -> CleanDocument:
     ruleset = rules if isinstance(rules, RuleSet) else load_ruleset(rules or ())
-    options = {"mode": mode, "url": url, "rules": _rule_names(rules), "favor": favor}
+    options = _options(mode, url, rules, favor, preset)
     source = source or url or "<string>"
     return assemble.failed(data, message, source=source, url=url, options=options, ruleset_version=ruleset.version)
 
 
-def _clean(content, *, url, mode, rules, favor, source) -> CleanDocument:
+def _options(mode, url, rules, favor, preset) -> dict[str, Any]:
+    """The options recorded in provenance; ``preset`` only when it is not the default (records stay as they were)."""
+    options = {"mode": mode, "url": url, "rules": _rule_names(rules), "favor": favor}
+    if preset != "default":
+        options["preset"] = preset
+    return options
+
+
+def _clean(content, *, url, mode, rules, favor, source, preset="default") -> CleanDocument:
     if mode not in MODES:
         raise ValueError(f"mode must be one of {', '.join(MODES)}, not {mode!r}")
     if favor not in FAVORS:
         raise ValueError(f"favor must be one of {', '.join(FAVORS)}, not {favor!r}")
+    if preset not in PRESETS:
+        raise ValueError(f"preset must be one of {', '.join(PRESETS)}, not {preset!r}")
     data = content.encode("utf-8", errors="surrogatepass") if isinstance(content, str) else bytes(content)
     source = source or url or "<string>"
     ruleset = rules if isinstance(rules, RuleSet) else load_ruleset(rules or ())
-    options = {"mode": mode, "url": url, "rules": _rule_names(rules), "favor": favor}
+    options = _options(mode, url, rules, favor, preset)
     ruleset = ruleset.for_url(url)
     try:
         if isinstance(content, str):
@@ -89,7 +104,10 @@ def _clean(content, *, url, mode, rules, favor, source) -> CleanDocument:
         if mode == "auto" and is_json(text):
             raise InputError("not a web page: JSON data (clean its records as a .jsonl input with --field)")
         kind = detect_kind(text) if mode == "auto" else mode
-        clean_kind = _clean_html if kind == "html" else _clean_text
+        if preset == "fast":
+            clean_kind = _clean_html_fast if kind == "html" else _clean_text_fast
+        else:
+            clean_kind = _clean_html if kind == "html" else _clean_text
         doc = clean_kind(
             text, data, url=url, source=source, options=options, ruleset=ruleset, encoding=encoding, favor=favor
         )
@@ -124,6 +142,7 @@ def clean_file(
     favor: str = "balanced",
     timeout: float | None = DEFAULT_TIMEOUT,
     max_bytes: int | None = DEFAULT_MAX_BYTES,
+    preset: str = "default",
 ) -> CleanDocument:
     """Clean the document stored at ``path``; a missing or unreadable file gives an error record."""
     path = Path(path)
@@ -131,7 +150,7 @@ def clean_file(
         size = path.stat().st_size
         if max_bytes is not None and size > max_bytes:  # do not even read it
             message = f"too large: {size} bytes, over the limit of {max_bytes}"
-            return _failed(b"", message, url, mode, rules, favor, str(path))
+            return _failed(b"", message, url, mode, rules, favor, str(path), preset)
         data = path.read_bytes()
     except OSError as err:
         ruleset = rules if isinstance(rules, RuleSet) else load_ruleset(rules or ())
@@ -141,11 +160,19 @@ def clean_file(
             message,
             source=str(path),
             url=url,
-            options={"mode": mode, "url": url, "rules": _rule_names(rules), "favor": favor},
+            options=_options(mode, url, rules, favor, preset),
             ruleset_version=ruleset.version,
         )
     return clean(
-        data, url=url, mode=mode, rules=rules, favor=favor, source=str(path), timeout=timeout, max_bytes=max_bytes
+        data,
+        url=url,
+        mode=mode,
+        rules=rules,
+        favor=favor,
+        source=str(path),
+        timeout=timeout,
+        max_bytes=max_bytes,
+        preset=preset,
     )
 
 
@@ -202,14 +229,37 @@ def _clean_html(text, data, *, url, source, options, ruleset, encoding, favor) -
     return _document(body, decisions, facts, "html", data, source, options, ruleset, encoding, language)
 
 
-def _document(body, decisions, facts, kind, data, source, options, ruleset, encoding, language) -> CleanDocument:
+def _clean_text_fast(text, data, *, url, source, options, ruleset, encoding, favor) -> CleanDocument:
+    decisions, top, language = fast.text_decisions(text, ruleset)
+    body = assemble.body_text(decisions)
+    facts = {"title": top.title, "author": top.author, "url": url, "categories": top.categories}
+    return _document(body, decisions, facts, "text", data, source, options, ruleset, encoding, language, "none")
+
+
+def _clean_html_fast(text, data, *, url, source, options, ruleset, encoding, favor) -> CleanDocument:
+    decisions, top, meta, language = fast.html_decisions(text, url, ruleset)
+    body = assemble.body_text(decisions)
+    facts = {
+        "title": meta.title or top.title,
+        "author": meta.author or top.author,
+        "date": meta.date,
+        "url": meta.url or url,
+        "sitename": meta.sitename,
+        "categories": meta.categories + tuple(c for c in top.categories if c not in meta.categories),
+    }
+    return _document(body, decisions, facts, "html", data, source, options, ruleset, encoding, language, "none")
+
+
+def _document(
+    body, decisions, facts, kind, data, source, options, ruleset, encoding, language, model_version=None
+) -> CleanDocument:
     """Assemble the record: the clean text, what the page says about itself, what was removed, provenance."""
     provenance = assemble.provenance(
         data,
         kind=kind,
         source=source,
         ruleset_version=ruleset.version,
-        model_version=model.version(kind),
+        model_version=model.version(kind) if model_version is None else model_version,
         options=options,
         encoding=encoding,
         decisions=decisions,

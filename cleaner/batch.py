@@ -34,7 +34,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from cleaner import assemble, corpus
-from cleaner.api import DEFAULT_MAX_BYTES, DEFAULT_TIMEOUT, _rule_names, clean
+from cleaner.api import DEFAULT_MAX_BYTES, DEFAULT_TIMEOUT, _options, clean
 from cleaner.read import Item
 from cleaner.records import CleanDocument
 from cleaner.rules import RuleSet, load_ruleset
@@ -48,6 +48,7 @@ GRACE_S = 2.0  # the worker's own alarm fires first; the parent kills only what 
 class BatchOptions:
     mode: str = "auto"
     favor: str = "balanced"
+    preset: str = "default"
     rule_files: tuple[str, ...] = ()
     url: str | None = None
     timeout: float | None = DEFAULT_TIMEOUT
@@ -128,6 +129,7 @@ def _clean(content: bytes | str, item: Item, options: BatchOptions, ruleset: Rul
         origin=dict(item.origin) or None,
         timeout=options.timeout,
         max_bytes=options.max_bytes,
+        preset=options.preset,
     )
 
 
@@ -158,7 +160,7 @@ def failed(item: Item, message: str, options: BatchOptions, ruleset: RuleSet) ->
         message,
         source=item.name,
         url=item.url or options.url,
-        options={"mode": options.mode, "url": item.url, "rules": _rule_names(ruleset), "favor": options.favor},
+        options=_options(options.mode, item.url, ruleset, options.favor, options.preset),
         ruleset_version=ruleset.version,
     )
     if item.origin and doc.provenance is not None:

@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from cleaner import __version__, corpus
-from cleaner.api import DEFAULT_MAX_BYTES, DEFAULT_TIMEOUT, FAVORS, MODES, clean, clean_file
+from cleaner.api import DEFAULT_MAX_BYTES, DEFAULT_TIMEOUT, FAVORS, MODES, PRESETS, clean, clean_file
 from cleaner.rules import (
     RuleError,
     builtin_ruleset,
@@ -70,6 +70,13 @@ def main() -> None:
 @RULES_OPTION
 @click.option("--summary", is_flag=True, help="Print one line per document to stderr: kept/removed blocks and title.")
 @FAVOR_OPTION
+@click.option(
+    "--preset",
+    type=click.Choice(PRESETS),
+    default="default",
+    show_default=True,
+    help="fast: resiliparse's main content and the rules, without trafilatura and the model (several times faster).",
+)
 @click.option("-j", "--jobs", type=click.IntRange(min=1), default=None, help="Worker processes [default: all cores].")
 @click.option(
     "--timeout",
@@ -112,7 +119,7 @@ def main() -> None:
     is_flag=True,
     help="Download http(s) URL inputs (within --max-bytes, --timeout and 5 redirects); without it they are errors.",
 )
-def clean_command(inputs, mode, fmt, output, url, rule_files, summary, favor, **batch) -> None:
+def clean_command(inputs, mode, fmt, output, url, rule_files, summary, favor, preset, **batch) -> None:
     """Clean each INPUT: a file (.gz too), a directory (walked recursively), a glob, a JSON Lines file
     (.jsonl, .jsonl.gz), a WARC file (.warc, .warc.gz), - for stdin, or an http(s) URL with --fetch.
 
@@ -140,6 +147,7 @@ def clean_command(inputs, mode, fmt, output, url, rule_files, summary, favor, **
         ruleset=ruleset,
         summary=summary,
         favor=favor,
+        preset=preset,
         several=not single,
         **batch,
     )

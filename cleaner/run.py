@@ -38,6 +38,7 @@ def run_clean(
     summary: bool,
     favor: str,
     several: bool,
+    preset: str = "default",
     jobs: int | None,
     timeout: float,
     max_bytes: int,
@@ -62,6 +63,7 @@ def run_clean(
     options = BatchOptions(
         mode=mode,
         favor=favor,
+        preset=preset,
         rule_files=rule_files,
         url=url,
         timeout=timeout or None,

@@ -1,0 +1,148 @@
+"""The fast preset: resiliparse's main content and the rules, on real pages, with real parsing."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from conftest import HTML_FIXTURES, SEED_FILES, SEEDS, load_expected, run_cli
+
+from cleaner import clean, clean_file
+from cleaner.fast import DocumentRules, minimal_blocks, necessary_literals
+from cleaner.normalize import normalize_text
+from cleaner.rules import builtin_ruleset
+from cleaner.segment import segment_text
+
+
+def _expected(page):
+    return load_expected(page.with_name(page.stem + ".expected.json"))
+
+
+@pytest.mark.parametrize("page", HTML_FIXTURES, ids=[p.stem for p in HTML_FIXTURES])
+def test_fast_keeps_every_article_paragraph_and_records_the_preset(page):
+    doc = clean_file(page, preset="fast")
+    assert doc.error is None
+    assert doc.provenance.input_kind == "html"
+    assert dict(doc.provenance.options)["preset"] == "fast"
+    assert doc.provenance.model_version == "none"
+    kept = doc.text.split("\n\n")
+    expected = _expected(page)["text"].split("\n\n")
+    assert [p for p in expected if p not in kept] == []
+    for span in doc.removed:
+        assert span.reason and span.reason != "unknown"
+        assert span.text not in expected
+        assert 0 <= span.start < span.end
+
+
+def test_fast_removes_known_boilerplate():
+    pages = {p.stem: p for p in HTML_FIXTURES}
+    consent = clean_file(pages["01_cookie_consent_modal"], preset="fast")
+    assert "cookies" not in consent.text.lower()
+    assert consent.title == "Riverton council approves eastern tram extension"
+    assert consent.author == "Tom Hale"
+    assert {"byline", "duplicate_title"} <= {span.reason for span in consent.removed}
+    paywall = clean_file(pages["02_paywall_teaser"], preset="fast")
+    assert "Subscribe to continue reading" not in paywall.text
+    assert {"paywall", "subscription_prompt"} <= {span.reason for span in paywall.removed}
+    blog = clean_file(pages["03_blog_related_and_comment_form"], preset="fast")
+    assert "Leave a Reply" not in blog.text
+    assert "comment_prompt" in {span.reason for span in blog.removed}
+    assert blog.text.startswith("Posted on by Margaret Olsen") or "Every October someone asks me" in blog.text
+
+
+def test_fast_text_mode_on_a_seed():
+    doc = clean_file(SEEDS / "002_51033e559864e0e3.txt", preset="fast")
+    assert doc.error is None and doc.provenance.input_kind == "text"
+    reasons = {span.reason for span in doc.removed}
+    expected = {"title", "byline", "duplicate_title", "source_link", "related_content", "comment_prompt"}
+    expected.add("cookie_banner")
+    assert reasons == expected
+    assert doc.author == "Admin"
+    assert "But for a better view of why North Korea shouldn’t be ignored" in doc.text
+    assert "You may also like" not in doc.text
+
+
+@pytest.mark.parametrize("seed", SEED_FILES, ids=[p.stem for p in SEED_FILES])
+def test_fast_text_mode_removes_what_the_default_rules_remove(seed):
+    """Without the model, text mode is the default's rule decisions: the same blocks with the same rules."""
+    from cleaner.api import text_decisions
+
+    text = seed.read_text(encoding="utf-8")
+    fast = clean(text, mode="text", preset="fast")
+    rules_only = text_decisions(text, builtin_ruleset())[0]
+    assert [(s.reason, s.rule, s.text) for s in fast.removed] == [
+        (d.reason, d.rule, d.block.text) for d in rules_only if not d.keep
+    ]
+
+
+def test_document_rules_hit_what_the_ruleset_hits():
+    """Matching only the rules whose literals occur in the document changes no hit."""
+    ruleset = builtin_ruleset()
+    texts = [p.read_text(encoding="utf-8") for p in SEED_FILES]
+    texts += [r.text for p in HTML_FIXTURES for r in clean_file(p).decisions for r in [r.block]]
+    for rule in (*ruleset.by_target("heading"), *ruleset.by_target("text")):
+        texts += [*rule.positive, *rule.negative]
+    blocks = [b.text for text in texts for b in segment_text(normalize_text(text))]
+    rules = DocumentRules(ruleset, blocks)
+    for text in blocks:
+        assert rules.match_text(text) == ruleset.match_text(text), text
+
+
+def test_necessary_literals_are_in_every_positive_example():
+    for rule in builtin_ruleset().rules:
+        if rule.target not in ("text", "heading"):
+            continue
+        literals = necessary_literals(rule.pattern.pattern)
+        if literals is None:
+            continue
+        for example in rule.positive:
+            assert any(literal in example.lower() for literal in literals), (rule.id, example)
+
+
+def test_minimal_blocks_kinds_offsets_and_links():
+    markup = '<h1>Title &amp; more</h1>\n\n<p>Text with <a href="x">a link</a>.</p>\n'
+    markup += '<ul><li><a href="y">Home</a></li></ul>'
+    blocks = minimal_blocks(markup)
+    assert [(b.kind, b.text) for b in blocks] == [("h", "Title & more"), ("p", "Text with a link."), ("li", "Home")]
+    assert [(b.start, b.end) for b in blocks] == [(0, 12), (14, 31), (33, 37)]
+    assert blocks[2].link_density == 1.0 and 0 < blocks[1].link_density < 1
+
+
+@pytest.mark.parametrize(
+    ("content", "error"),
+    [
+        (b"", "empty input"),
+        (b"   \n\t ", "empty input"),
+        (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(64), "not text"),
+        ('{"html": "<p>x</p>"}', "not a web page"),
+        ("<html><body><nav>Home</nav></body></html>", "no article text found"),
+    ],
+)
+def test_fast_bad_input_gives_an_error_record(content, error):
+    doc = clean(content, preset="fast")
+    assert doc.text == "" and doc.error is not None and doc.error.startswith(error), doc.error
+    assert dict(doc.provenance.options)["preset"] == "fast"
+
+
+def test_fast_unreadable_file_and_unknown_preset(tmp_path):
+    doc = clean_file(tmp_path / "missing.html", preset="fast")
+    assert doc.error.startswith("cannot read file") and dict(doc.provenance.options)["preset"] == "fast"
+    with pytest.raises(ValueError, match="preset"):
+        clean("<p>text</p>", preset="turbo")
+
+
+def test_default_records_carry_no_preset():
+    doc = clean_file(HTML_FIXTURES[0])
+    assert "preset" not in dict(doc.provenance.options)
+
+
+def test_cli_preset_fast_with_a_bad_file(tmp_path):
+    bad = tmp_path / "image.png"
+    bad.write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(64))
+    out = tmp_path / "out.jsonl"
+    done = run_cli("clean", str(bad), str(HTML_FIXTURES[0]), "--preset", "fast", "-j", "1", "-o", str(out), "--quiet")
+    assert done.returncode == 1
+    records = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    assert [r["error"] is None for r in records] == [False, True]
+    assert all(r["provenance"]["options"]["preset"] == "fast" for r in records)
+    assert "Riverton city council voted 9 to 4" in records[1]["text"]
