@@ -95,3 +95,22 @@ def test_cleaning_never_imports_lightgbm():
         "assert 'lightgbm' not in sys.modules\n"
     )
     subprocess.run([sys.executable, "-c", probe], check=True)
+
+
+def test_rows_with_and_without_missing_values_take_the_same_splits():
+    """Rows without NaN are scored with each distinct split test made once; a NaN anywhere in the chunk
+    routes all its rows through the missing-value path. Both must agree bit for bit."""
+    forest = parse((model.HERE / "html.txt").read_text(encoding="utf-8"))
+    rng = numpy.random.default_rng(11)
+    rows = rng.random((50, forest.n_features)) * rng.choice([0.0, 1.0, 10.0], size=(50, forest.n_features))
+    with_nan = numpy.vstack([rows, numpy.full((1, forest.n_features), numpy.nan)])
+    assert numpy.array_equal(forest.probabilities(rows), forest.probabilities(with_nan)[:50])
+
+
+def test_trees_of_more_than_32_leaves_match_lightgbm():
+    rng = numpy.random.default_rng(5)
+    rows = rng.normal(size=(2000, 5))
+    labels = (numpy.sin(3 * rows[:, 0]) + rows[:, 1] * rows[:, 2] > 0).astype(int)
+    forest, booster = _forest_and_booster(rows, labels, num_leaves=60, min_data_in_leaf=2)
+    assert forest.leaf.shape[1] > 32
+    assert numpy.abs(forest.probabilities(rows) - booster.predict(rows)).max() < 1e-12

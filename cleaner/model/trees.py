@@ -10,7 +10,8 @@ with LightGBM's own.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import NamedTuple
 
 import numpy
 
@@ -37,37 +38,57 @@ class Forest:
     leaf: numpy.ndarray  # (trees, leaves) value, left to right
     n_features: int
     n_classes: int = 1  # a multiclass model's trees take turns: tree i scores class i % n_classes
+    _by_node: _Nodes = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_by_node", _by_node(self))
 
     def raw(self, rows: numpy.ndarray) -> numpy.ndarray:
-        """The summed leaf values of every row: LightGBM's raw score (rows x classes when multiclass)."""
-        leaves = self._leaves(rows)
+        """The summed leaf values of every row: LightGBM's raw score (rows x classes when multiclass).
+
+        Trees are added one after the other, in their order, as LightGBM adds them.
+        """
+        leaves = self._leaves(rows)  # (trees, rows)
         if self.n_classes == 1:
-            return leaves.sum(axis=1)
-        return leaves.reshape(leaves.shape[0], -1, self.n_classes).sum(axis=1)
+            return leaves.sum(axis=0)
+        return leaves.reshape(-1, self.n_classes, leaves.shape[1]).sum(axis=0).T
 
     def _leaves(self, rows: numpy.ndarray) -> numpy.ndarray:
-        """The value of the leaf each row reaches in each tree.
+        """The value of the leaf each row reaches in each tree, as (trees, rows).
 
         Every split of every tree is tested at once; a split that sends a row right rules out
         the leaves of its left subtree (``mask``), and the row's leaf in each tree is the first
-        one left standing. No Python loop over trees, nodes or rows.
+        one left standing. No Python loop over trees, nodes or rows. The arrays are laid out
+        node-major (nodes, trees, rows), so that ruling out is an elementwise AND of whole slabs.
         """
         rows = numpy.asarray(rows, dtype=numpy.float64)
         if rows.ndim != 2 or rows.shape[1] != self.n_features:
             raise ValueError(f"expected rows of {self.n_features} features, got shape {rows.shape}")
-        values = rows[:, self.feature]  # (rows, trees, nodes)
+        nodes = self._by_node
+        if nodes.plain and not numpy.isnan(rows).any():
+            # no missing values to route: each distinct (feature, threshold) test is made once per row
+            tests = numpy.ascontiguousarray((rows[:, nodes.test_feature] <= nodes.test_threshold).T)
+            go_left = tests[nodes.test]
+        else:
+            go_left = self._go_left(rows)
+        standing = numpy.bitwise_and.reduce(numpy.where(go_left, nodes.every, nodes.mask), axis=0)  # (trees, rows)
+        first = numpy.log2(standing & -standing).astype(numpy.int64)  # lowest set bit
+        return self.leaf[numpy.arange(self.leaf.shape[0])[:, None], first]
+
+    def _go_left(self, rows: numpy.ndarray) -> numpy.ndarray:
+        """(nodes, trees, rows): where each split sends each row, missing values (NaN, or zero) included."""
+        nodes = self._by_node
+        values = numpy.ascontiguousarray(rows.T)[nodes.feature]
         nan = numpy.isnan(values)
         if nan.any():
-            values = numpy.where(nan & (self.missing != _MISSING_NAN), 0.0, values)
-        go_left = values <= self.threshold
-        if self.special.any():
-            is_missing = ((self.missing == _MISSING_ZERO) & (numpy.abs(values) <= _ZERO)) | (
-                (self.missing == _MISSING_NAN) & nan
-            )
-            go_left = numpy.where(is_missing, self.default_left, go_left)
-        standing = numpy.bitwise_and.reduce(numpy.where(go_left, _ALL, self.mask), axis=2)
-        first = numpy.log2(standing & -standing).astype(numpy.int64)  # lowest set bit
-        return self.leaf[numpy.arange(self.leaf.shape[0])[None, :], first]
+            values = numpy.where(nan & (nodes.missing != _MISSING_NAN), 0.0, values)
+        go_left = values <= nodes.threshold
+        if nodes.plain:
+            return go_left
+        is_missing = ((nodes.missing == _MISSING_ZERO) & (numpy.abs(values) <= _ZERO)) | (
+            (nodes.missing == _MISSING_NAN) & nan
+        )
+        return numpy.where(is_missing, nodes.default_left, go_left)
 
     def probabilities(self, rows: numpy.ndarray) -> numpy.ndarray:
         """Binary: the positive class's probability per row (logistic). Multiclass: rows x classes (softmax).
@@ -151,6 +172,45 @@ def _flatten(trees: list[dict[str, str]], n_features: int, n_classes: int) -> Fo
         mask[i, nodes] = [(2**64 - 1) ^ ((1 << last) - 1) ^ ((1 << first) - 1) for first, last in spans.values()]
     special = missing != _MISSING_NONE
     return Forest(feature, threshold, default_left, missing, special, mask, leaf, n_features, n_classes)
+
+
+class _Nodes(NamedTuple):
+    """A forest's splits node-major, (nodes, trees, 1), for evaluating many rows at once."""
+
+    feature: numpy.ndarray  # (nodes, trees)
+    threshold: numpy.ndarray
+    default_left: numpy.ndarray
+    missing: numpy.ndarray
+    mask: numpy.ndarray  # in the narrowest word that holds every leaf's bit
+    every: numpy.generic  # that word with all bits set
+    plain: bool  # no split treats a value as missing
+    test_feature: numpy.ndarray  # the distinct (feature, threshold) tests...
+    test_threshold: numpy.ndarray
+    test: numpy.ndarray  # ...and which one each node makes, (nodes, trees)
+
+
+def _by_node(forest: Forest) -> _Nodes:
+    narrow = forest.leaf.shape[1] <= 32
+    word = numpy.uint32 if narrow else numpy.uint64
+    feature = numpy.ascontiguousarray(forest.feature.T)
+    threshold, default_left, missing = (
+        numpy.ascontiguousarray(a.T)[:, :, None] for a in (forest.threshold, forest.default_left, forest.missing)
+    )
+    mask = numpy.ascontiguousarray(forest.mask.T).astype(word)[:, :, None]  # a narrow word keeps the low bits
+    pairs = numpy.stack([feature.ravel().astype(numpy.float64), threshold.ravel()])
+    tests, test = numpy.unique(pairs, axis=1, return_inverse=True)
+    return _Nodes(
+        feature,
+        threshold,
+        default_left,
+        missing,
+        mask,
+        word(2**32 - 1) if narrow else _ALL,
+        not forest.special.any(),
+        tests[0].astype(numpy.int64),
+        tests[1],
+        test.reshape(feature.shape),
+    )
 
 
 def _leaf_order(left: list[int], right: list[int]) -> tuple[list[int], dict[int, tuple[int, int]]]:
