@@ -7,8 +7,8 @@ ancestors is marked as never-content (``<nav>``, hidden, a cookie banner's class
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from lxml import etree
 
@@ -100,8 +100,12 @@ class _Builder:
             self.link_chars += len(text.strip())
 
     def flush(self) -> None:
+        if not self.pieces:  # every block-level start and end flushes; most find nothing to emit
+            return
         raw = "".join(self.pieces)
         self.pieces, link_chars, self.link_chars = [], self.link_chars, 0
+        if raw.isspace():  # the white space between block tags: every line of it normalizes to nothing
+            return
         lines = [normalize_line(line) for line in raw.split("\n")]
         text = "\n".join(line for line in lines if line)
         if not text:
@@ -135,51 +139,50 @@ def segment_html(root: etree._Element, ruleset: RuleSet) -> Segmented:
 
     The walk starts at the root, not at <body>: broken pages close the body early and carry on.
     """
-    body = root
-    total_chars = _visible_chars(root)
     builder = _Builder()
     marked: list[etree._Element] = []
-    for event, tag, text, context, kind, path in _walk(body, ruleset, total_chars, marked):
-        if event == "text":
-            builder.add(text, context, kind, path)
-            continue
-        if tag in _BLOCK:
-            builder.flush()
-        if event == "start":
-            if tag == "br":
-                builder.add("\n", context, kind, path)
-            builder.add(text, context, kind, path)
+    _walk(root, ruleset, _visible_chars(root), marked, builder)
     builder.flush()
     return Segmented(builder.blocks, marked)
 
 
-_Event = tuple[str, str, "str | None", _Context, str, str]
+_CLOSE = "close"
 
 
-def _walk(body: etree._Element, ruleset: RuleSet, total_chars: int, marked: list[etree._Element]) -> Iterator[_Event]:
-    """Yield start, end and text events; an element's tail is text in its parent's context."""
+def _walk(
+    body: etree._Element, ruleset: RuleSet, total_chars: int, marked: list[etree._Element], builder: _Builder
+) -> None:
+    """Give ``builder`` every text and block boundary; an element's tail is text in its parent's context.
+
+    The builder is called here, not fed events through a generator: a page has tens of thousands of them.
+    """
+    add, flush = builder.add, builder.flush
     stack: list[tuple] = [("open", body, _Context(), "p", "")]
     while stack:
         item = stack.pop()
-        if item[0] == "close":
-            _, tag, tail, context, kind, path, parent = item
-            yield ("end", tag, None, context, kind, path)
+        if item[0] is _CLOSE:
+            _, tag, tail, parent = item
+            if tag in _BLOCK:
+                flush()
             if tail:
-                yield ("text", "", tail, *parent)
+                add(tail, *parent)
             continue
         _, element, parent_context, parent_kind, parent_path = item
-        parent = (parent_context, parent_kind, parent_path)
         tag = element.tag.lower() if isinstance(element.tag, str) else ""
         if not tag or tag in _SKIP:
             if element.tail:
-                yield ("text", "", element.tail, *parent)
+                add(element.tail, parent_context, parent_kind, parent_path)
             continue
         context = _mark(element, tag, parent_context, ruleset, total_chars, marked)
         kind = _KIND.get(tag, "p" if tag in _BLOCK else parent_kind)
         path = f"{parent_path}/{tag}"
-        yield ("start", tag, element.text, context, kind, path)
-        stack.append(("close", tag, element.tail, context, kind, path, parent))
-        stack.extend(("open", child, context, kind, path) for child in reversed(element))
+        if tag in _BLOCK:
+            flush()
+        if tag == "br":
+            add("\n", context, kind, path)
+        add(element.text, context, kind, path)
+        stack.append((_CLOSE, tag, element.tail, (parent_context, parent_kind, parent_path)))
+        stack.extend([("open", child, context, kind, path) for child in reversed(element)])
 
 
 def _mark(
@@ -191,15 +194,10 @@ def _mark(
     marked: list[etree._Element],
 ) -> _Context:
     link = parent.in_link or tag == "a"
-    get = element.get
-    identifier = get("id")
-    if identifier and _HEADING_ANCHOR.match(identifier):
-        identifier = None  # "sharing-with-a-single-developer" names a section, not a share bar
-    attributes = " ".join(
-        value for value in (get("class"), identifier, get("role"), get("aria-label")) if value
-    ).lower()
+    # most elements carry no attribute at all: no lookups for them
+    attributes, hidden = _attributes(element) if element.keys() else ("", False)
     attrs = _attr_tokens(attributes, parent.attrs)
-    reason, rule_id = _never_content(element, tag, attributes, ruleset)
+    reason, rule_id = ("hidden", "dom.hidden") if hidden else _never_content(tag, attributes, ruleset)
     if parent.reason:
         # already pruned with an ancestor; a more specific marker inside (a recent-posts widget
         # in a sidebar) only sharpens the reason
@@ -212,19 +210,31 @@ def _mark(
     return _Context(None, None, link, attrs)
 
 
+def _attributes(element: etree._Element) -> tuple[str, bool]:
+    """The class, id, role and aria-label that the rules read, lower-cased; and whether the element is hidden."""
+    get = element.get
+    identifier = get("id")
+    if identifier and _HEADING_ANCHOR.match(identifier):
+        identifier = None  # "sharing-with-a-single-developer" names a section, not a share bar
+    attributes = " ".join([value for value in (get("class"), identifier, get("role"), get("aria-label")) if value])
+    hidden = get("hidden") is not None or get("aria-hidden") == "true" or _HIDDEN_STYLE.search(get("style") or "")
+    return attributes.lower(), bool(hidden)
+
+
 def _attr_tokens(attributes: str, inherited: tuple[str, ...]) -> tuple[str, ...]:
     if not attributes:
         return inherited
-    tokens = tuple(t for t in _ATTR_SPLIT.split(attributes) if len(t) > 1 and not t.isdigit())
+    tokens = _tokens(attributes)
     return (inherited + tokens)[-_MAX_ATTRS:] if tokens else inherited
 
 
-def _never_content(
-    element: etree._Element, tag: str, attributes: str, ruleset: RuleSet
-) -> tuple[str | None, str | None]:
-    get = element.get
-    if get("hidden") is not None or get("aria-hidden") == "true" or _HIDDEN_STYLE.search(get("style") or ""):
-        return "hidden", "dom.hidden"
+@lru_cache(maxsize=4096)
+def _tokens(attributes: str) -> tuple[str, ...]:
+    """Class and id tokens; remembered, since a page repeats its class lists."""
+    return tuple([t for t in _ATTR_SPLIT.split(attributes) if len(t) > 1 and not t.isdigit()])
+
+
+def _never_content(tag: str, attributes: str, ruleset: RuleSet) -> tuple[str | None, str | None]:
     rule = ruleset.match_element(tag, attributes)
     return (rule.cls, rule.id) if rule else (None, None)
 
@@ -233,7 +243,16 @@ def _too_big(element: etree._Element, total_chars: int) -> bool:
     """A marker on an element holding most of the page is a page-wide class, not a banner."""
     if total_chars < 500:
         return False
+    if 2 * _text_chars(element) - 1 <= total_chars * 0.5:
+        return False  # even all its text could not be: no visible-text walk (its XPath looks up every ancestor)
     return _visible_chars(element) > total_chars * 0.5
+
+
+def _text_chars(element: etree._Element) -> int:
+    """Non-space characters of all the text under ``element``, hidden text included. Its collapsed visible
+    text holds at most these, one space after each but the last: at most ``2 * _text_chars - 1`` characters."""
+    text = etree.tostring(element, method="text", encoding="unicode", with_tail=False)
+    return len("".join(text.split()))
 
 
 def _visible_chars(element: etree._Element) -> int:

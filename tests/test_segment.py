@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from cleaner.parse import parse_html
 from cleaner.rules import builtin_ruleset
 from cleaner.segment import segment_html, segment_text
 
 RULES = builtin_ruleset()
+ROOT = Path(__file__).resolve().parent.parent
 
 
 def _html_blocks(markup: str):
@@ -92,3 +95,25 @@ def test_section_anchor_ids_are_not_markers():
     kept = {b.text[:10]: b.dom_reason for b in blocks}
     assert kept["Sharing wi"] is None and kept["We push th"] is None
     assert kept["Facebook"] == "share_prompt"
+
+
+def test_the_size_bound_never_changes_what_counts_as_most_of_the_page():
+    """_too_big skips the visible-text walk when even all of an element's text could not be most of the
+    page; its answer must be the walk's, for every element and page size, the tight cases included."""
+    from cleaner.segment import _too_big, _visible_chars
+
+    markup = (
+        "<body><div id='a'>" + "<i>x</i>" * 300 + "</div><div id='b'><script>" + "var y = 1; " * 400 + "</script>"
+        "short</div><div id='c'>" + "<p>two words</p>" * 60 + "</div><div id='d'>\u200b" * 50 + "</div></body>"
+    )
+    for root in (
+        parse_html(markup),
+        *(parse_html(p.read_text(errors="replace")) for p in sorted(ROOT.glob("fixtures/**/*.html"))[:8]),
+    ):
+        for element in root.iter():
+            if not isinstance(element.tag, str):
+                continue
+            chars = _visible_chars(element)
+            for total in {500, 2 * chars - 2, 2 * chars - 1, 2 * chars, 2 * chars + 1, 4 * chars, 4 * chars + 2}:
+                if total >= 0:
+                    assert _too_big(element, total) == (total >= 500 and chars > total * 0.5)
