@@ -8,6 +8,7 @@ steps take their parameters from ``structure`` rules, so they can be listed, tes
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -28,6 +29,11 @@ DUPLICATE_TITLE = "duplicate_title.near_top"
 SECTION_LABEL = "section_label.above_headline"
 AUTHOR_LINE = "byline.author_line"
 TEASER_LIST = "recent_posts.teaser_list"
+COMMENT_THREAD = "comments.thread"
+COMMENT_STAMP = "comments.thread_stamp"
+_COMMENT_CLASSES = ("comments", "comment_prompt")
+_THREAD_GAP = 8  # at most this many blocks between two markers of one comment thread
+_THREAD_MARKERS = 3  # markers that make a thread
 
 
 @dataclass(frozen=True)
@@ -89,6 +95,8 @@ def decide(
         else:
             decisions.append(Decision(block, True))
     _teaser_lists(decisions, ruleset.structure(TEASER_LIST))
+    if not html:
+        _comment_threads(decisions, ruleset.structure(COMMENT_THREAD), ruleset.structure(COMMENT_STAMP))
     top = _top_of_document(decisions, title, html, ruleset)
     _author_lines(decisions, known_author or author, ruleset.structure(AUTHOR_LINE), html)
     return decisions, TopOfDocument(top.title, author, top.categories)
@@ -152,6 +160,41 @@ def _teaser_lists(decisions: list[Decision], rule: Rule | None) -> None:
         for position in range(start, run[-1] + 1):
             if decisions[position].keep or decisions[position].reason == "timestamp_list":
                 decisions[position] = Decision(decisions[position].block, False, rule.cls, rule.id)
+
+
+def _comment_threads(decisions: list[Decision], rule: Rule | None, stamp: Rule | None) -> None:
+    """A thread of reader comments ("Name says:", the comment, "Reply", repeated), heading or not.
+
+    Comments are prose, so text mode cannot tell them from the article line by line; the markers
+    between them can. A run of markers a few lines apart is a thread, from its first marker to
+    the last comment's own lines after its last marker. Date-and-time lines count as markers only
+    in a run that has a strong marker or follows a comments heading: alone, they are as likely an
+    event listing. HTML has the comment list's markup instead.
+    """
+    if rule is None:
+        return
+    strong = {i for i, d in enumerate(decisions) if d.block.words <= 12 and rule.pattern.search(d.block.text)}
+    stamps = set()
+    if stamp is not None:
+        stamps = {i for i, d in enumerate(decisions) if d.block.words <= 14 and stamp.pattern.search(d.block.text)}
+    runs: list[list[int]] = []
+    for i in sorted(strong | stamps):
+        if runs and i - runs[-1][-1] <= _THREAD_GAP:
+            runs[-1].append(i)
+        else:
+            runs.append([i])
+    for run in runs:
+        if len(run) < _THREAD_MARKERS:
+            continue
+        opened = any(d.reason in _COMMENT_CLASSES for d in decisions[max(0, run[0] - _THREAD_GAP) : run[0]])
+        if not opened and strong.isdisjoint(run):
+            continue
+        gaps = sorted(b - a for a, b in itertools.pairwise(run))
+        end = min(len(decisions) - 1, run[-1] + gaps[len(gaps) // 2] - 1)
+        for position in range(run[0], end + 1):
+            if decisions[position].keep:
+                named = stamp if stamp is not None and position in stamps - strong else rule
+                decisions[position] = Decision(decisions[position].block, False, named.cls, named.id)
 
 
 def _prose_between(decisions: Sequence[Decision], first: int, last: int) -> bool:
