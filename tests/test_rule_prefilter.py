@@ -54,7 +54,18 @@ def test_required_strings(pattern, strings):
 
 @pytest.mark.parametrize(
     "pattern",
-    [r"\d+", r"(a|\w+)z?", r"x*", r"\p{Lu}bc", r"(?:cookie){e<=1}", r"(ab)\1?|.", r"[a-z]+", r"(?|a(b)|c(d))"],
+    [
+        r"\d+",
+        r"(a|\w+)z?",
+        r"x*",
+        r"\p{Lu}bc",
+        r"(?:cookie){e<=1}",
+        r"(ab)\1?|.",
+        r"[a-z]+",
+        r"(?|a(b)|c(d))",
+        r"foo[[:alpha:]]",
+        r"ab(?i)cd",
+    ],
 )
 def test_patterns_without_required_strings_are_always_tried(pattern):
     assert required(pattern) is None
@@ -127,3 +138,13 @@ def test_random_texts_fire_the_same_rule(pieces, upper):
     assert _prefiltered_text(BUILTIN, text) is _every_rule_text(BUILTIN, text)
     attributes = text.lower()
     assert BUILTIN._match_element("div", attributes) is _every_rule_attributes(BUILTIN, attributes)
+
+
+def test_a_used_ruleset_pickles_without_its_prefilters():
+    """Spark and DataTrove send the ruleset to their workers; the prefilters are rebuilt there."""
+    import pickle
+
+    BUILTIN.match_text("Back to top")
+    copy = pickle.loads(pickle.dumps(BUILTIN))
+    assert copy._filters == {}
+    assert copy.match_text("Back to top").rule.id == BUILTIN.match_text("Back to top").rule.id

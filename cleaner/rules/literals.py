@@ -67,7 +67,8 @@ def required(pattern: str, used: set[str] | None = None) -> frozenset[str] | Non
     ``used`` collects the pattern's literal characters (for the case check of :class:`Prefilter`).
     """
     with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
+        # a warning marks syntax that regex may read otherwise ("[[:alpha:]]", set operations): no prefilter
+        warnings.simplefilter("error")
         try:
             tree = _sre_parse.parse(pattern)
         except Exception:  # regex-only syntax (\p{..}, named lists, ...): no prefilter for this rule
