@@ -12,163 +12,26 @@ Every removal by a rule is a removed span with its reason and rule, as in the de
 that resiliparse leaves out of the main content is not listed span by span (listing it would cost a
 second extraction and an alignment); ``provenance.options`` records ``preset: fast``.
 
-Rules are matched with the same patterns and in the same order as :meth:`RuleSet.match_text`, so a
-block gets the same hit; only which rules are tried differs: a rule whose necessary literals (read
-from its pattern) occur nowhere in the document cannot match there, and is skipped.
 """
 
 from __future__ import annotations
 
-import bisect
 import html as htmlmod
 import json
 import re
 from collections.abc import Sequence
-from functools import lru_cache
 
 from cleaner.decide import TopOfDocument, decide
 from cleaner.decode import InputError
-from cleaner.metadata import Metadata, best_title, detect_language
+from cleaner.metadata import Metadata, _lang_code, best_title, detect_language
 from cleaner.normalize import normalize_line, normalize_text
 from cleaner.records import Block, Decision
-from cleaner.rules import MATCH_TIMEOUT, Hit, Rule, RuleSet
+from cleaner.rules import RuleSet
 from cleaner.segment import segment_text
 
 PRESETS = ("default", "fast")
 LANGUAGE_CHARS = 600  # the language is told from this much of the clean text (the default reads 5000)
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}(-\d{2})?")
-
-# --- rules, matched document by document -----------------------------------------------------------
-
-
-def necessary_literals(pattern: str, shortest: int = 3) -> frozenset[str] | None:
-    """Lower-cased strings one of which every match of ``pattern`` contains, or None when none can be read.
-
-    Read from the pattern's syntax tree (Python's own parser; the rules are written in the common
-    subset of ``re`` and ``regex``): a sequence needs what its most telling element needs, an
-    alternation needs what one of its branches needs, a repeat at least once needs what its body
-    needs. Sets with a string shorter than ``shortest`` characters are not worth a search.
-    """
-    from re import _parser
-
-    try:
-        tree = _parser.parse(pattern, 0)
-    except Exception:  # regex-only syntax: the rule is tried on every block
-        return None
-    found = _required(list(tree))
-    if not found or min(len(s) for s in found) < shortest:
-        return None
-    return frozenset(s.lower() for s in found)
-
-
-def _telling(found: set[str] | None) -> tuple[int, int]:
-    return (min(len(s) for s in found), -len(found)) if found else (-1, 0)
-
-
-def _required(items: list) -> set[str] | None:
-    from re import _constants as c
-
-    best: set[str] | None = None
-    run: list[str] = []
-
-    def better(found: set[str] | None) -> None:
-        nonlocal best
-        if found and (best is None or _telling(found) > _telling(best)):
-            best = found
-
-    for op, arg in items:
-        if op is c.LITERAL:
-            run.append(chr(arg))
-            continue
-        if run:
-            better({"".join(run)})
-            run = []
-        if op is c.SUBPATTERN:
-            better(_required(list(arg[-1])))
-        elif op is c.BRANCH:
-            union: set[str] | None = set()
-            for branch in arg[1]:
-                needed = _required(list(branch))
-                if needed is None:
-                    union = None
-                    break
-                union |= needed
-            better(union)
-        elif op in (c.MAX_REPEAT, c.MIN_REPEAT, c.POSSESSIVE_REPEAT) and arg[0] >= 1:
-            better(_required(list(arg[2])))
-        elif op is c.ATOMIC_GROUP:
-            better(_required(list(arg)))
-    if run:
-        better({"".join(run)})
-    return best
-
-
-@lru_cache(maxsize=64)
-def _prepared(rules: tuple[Rule, ...]) -> tuple[tuple[Rule, frozenset[str] | None], ...]:
-    return tuple((rule, necessary_literals(rule.pattern.pattern)) for rule in rules)
-
-
-class DocumentRules:
-    """A ruleset's heading and text rules for one document: ``match_text`` gives what
-    :meth:`RuleSet.match_text` gives, trying only the rules that can match in this document."""
-
-    def __init__(self, ruleset: RuleSet, texts: Sequence[str], language: str | None = None) -> None:
-        self.ruleset = ruleset
-        ordered = _prepared(ruleset.by_target("heading") + ruleset.by_target("text"))
-        if language:  # a rule written for other languages only is not tried
-            ordered = tuple((r, lits) for r, lits in ordered if not r.languages or language in r.languages)
-        document = "\n".join(texts).lower()
-        starts, position = [], 0
-        for text in texts:
-            starts.append(position)
-            position += len(text) + 1
-        self._candidates: dict[int, list[int]] = {}  # line -> positions of the rules that may match it
-        self._everywhere: list[int] = []  # rules without literals: tried on every block
-        self._rules = [rule for rule, _ in ordered]
-        for k, (_, literals) in enumerate(ordered):
-            if literals is None:
-                self._everywhere.append(k)
-                continue
-            lines: set[int] = set()
-            for literal in literals:
-                at = document.find(literal)
-                while at >= 0:
-                    line = bisect.bisect_right(starts, at) - 1
-                    lines.add(line)
-                    at = document.find(literal, starts[line + 1]) if line + 1 < len(starts) else -1
-            for line in lines:
-                self._candidates.setdefault(line, []).append(k)
-        self._lines = {text: i for i, text in reversed(list(enumerate(texts)))}
-        self._seen: dict[str, Hit | None] = {}
-
-    def match_text(self, text: str) -> Hit | None:
-        if text in self._seen:
-            return self._seen[text]
-        line = self._lines.get(text)
-        if line is None:  # not one of the document's blocks: try every rule
-            tried = range(len(self._rules))
-        else:
-            tried = sorted(self._candidates.get(line, []) + self._everywhere)
-        words = len(text.split())
-        hit = None
-        for k in tried:
-            rule = self._rules[k]
-            if rule.max_words and words > rule.max_words:
-                continue
-            try:
-                match = rule.pattern.search(text, timeout=MATCH_TIMEOUT)
-            except TimeoutError:
-                continue
-            if match:
-                author = match.groupdict().get("author")
-                hit = Hit(rule, author.strip() if author else None, match.start(), match.end())
-                break
-        self._seen[text] = hit
-        return hit
-
-    def structure(self, rule_id: str) -> Rule | None:
-        return self.ruleset.structure(rule_id)
-
 
 # --- HTML: resiliparse's main content as blocks ----------------------------------------------------
 
@@ -269,21 +132,17 @@ def html_decisions(
         categories=meta.categories,
         html_lang=meta.html_lang,
     )
-    language = _language(blocks, meta.html_lang)
-    rules = DocumentRules(ruleset, [b.text for b in blocks], language)
-    decisions, top = decide(blocks, rules, title=meta.title, author=meta.author, html=True)  # type: ignore[arg-type]
-    return decisions, top, meta, language
+    decisions, top = decide(blocks, ruleset, title=meta.title, author=meta.author, html=True)
+    return decisions, top, meta, _language(blocks, meta.html_lang)
 
 
 def text_decisions(text: str, ruleset: RuleSet) -> tuple[list[Decision], TopOfDocument, str | None]:
-    """Already-extracted text: the default text steps (no model), rules matched document by document."""
+    """Already-extracted text: the default text steps, without the model."""
     blocks = segment_text(normalize_text(text))
     if not blocks:
         raise InputError("empty input: no text")
-    language = _language(blocks, None)
-    rules = DocumentRules(ruleset, [b.text for b in blocks], language)
-    decisions, top = decide(blocks, rules)  # type: ignore[arg-type]
-    return decisions, top, language
+    decisions, top = decide(blocks, ruleset)
+    return decisions, top, _language(blocks, None)
 
 
 def _language(blocks: Sequence[Block], fallback: str | None) -> str | None:
@@ -391,10 +250,3 @@ def _name(value) -> str | None:
     if isinstance(value, dict):
         value = value.get("name")
     return " ".join(value.split()) or None if isinstance(value, str) else None
-
-
-def _lang_code(value: str | None) -> str | None:
-    if not value:
-        return None
-    code = value.strip().split("-")[0].split("_")[0].lower()
-    return code if re.fullmatch(r"[a-z]{2,3}", code) else None

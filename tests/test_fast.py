@@ -8,10 +8,8 @@ import pytest
 from conftest import HTML_FIXTURES, SEED_FILES, SEEDS, load_expected, run_cli
 
 from cleaner import clean, clean_file
-from cleaner.fast import DocumentRules, minimal_blocks, necessary_literals
-from cleaner.normalize import normalize_text
+from cleaner.fast import minimal_blocks
 from cleaner.rules import builtin_ruleset
-from cleaner.segment import segment_text
 
 
 def _expected(page):
@@ -73,30 +71,6 @@ def test_fast_text_mode_removes_what_the_default_rules_remove(seed):
     assert [(s.reason, s.rule, s.text) for s in fast.removed] == [
         (d.reason, d.rule, d.block.text) for d in rules_only if not d.keep
     ]
-
-
-def test_document_rules_hit_what_the_ruleset_hits():
-    """Matching only the rules whose literals occur in the document changes no hit."""
-    ruleset = builtin_ruleset()
-    texts = [p.read_text(encoding="utf-8") for p in SEED_FILES]
-    texts += [r.text for p in HTML_FIXTURES for r in clean_file(p).decisions for r in [r.block]]
-    for rule in (*ruleset.by_target("heading"), *ruleset.by_target("text")):
-        texts += [*rule.positive, *rule.negative]
-    blocks = [b.text for text in texts for b in segment_text(normalize_text(text))]
-    rules = DocumentRules(ruleset, blocks)
-    for text in blocks:
-        assert rules.match_text(text) == ruleset.match_text(text), text
-
-
-def test_necessary_literals_are_in_every_positive_example():
-    for rule in builtin_ruleset().rules:
-        if rule.target not in ("text", "heading"):
-            continue
-        literals = necessary_literals(rule.pattern.pattern)
-        if literals is None:
-            continue
-        for example in rule.positive:
-            assert any(literal in example.lower() for literal in literals), (rule.id, example)
 
 
 def test_minimal_blocks_kinds_offsets_and_links():
