@@ -238,6 +238,7 @@ def _clean_text_fast(text, data, *, url, source, options, ruleset, encoding, fav
 
 def _clean_html_fast(text, data, *, url, source, options, ruleset, encoding, favor) -> CleanDocument:
     decisions, top, meta, language = fast.html_decisions(text, url, ruleset)
+    decisions = model.refine(decisions, "text", favor)
     body = assemble.body_text(decisions)
     facts = {
         "title": meta.title or top.title,
@@ -247,7 +248,8 @@ def _clean_html_fast(text, data, *, url, source, options, ruleset, encoding, fav
         "sitename": meta.sitename,
         "categories": meta.categories + tuple(c for c in top.categories if c not in meta.categories),
     }
-    return _document(body, decisions, facts, "html", data, source, options, ruleset, encoding, language, "none")
+    version = model.version("text")
+    return _document(body, decisions, facts, "html", data, source, options, ruleset, encoding, language, version)
 
 
 def _document(
