@@ -158,8 +158,6 @@ def features(decisions: Sequence[Decision]) -> list[list[float]]:
         block = decision.block
         if block.kind == "h":
             last_heading = i
-        attrs = set(block.attrs)
-        path = set(block.tag_path.split("/"))
         prev_i, next_i = max(0, i - 1), min(n - 1, i + 1)
         window = range(max(0, i - 3), min(n, i + 4))
         row = [
@@ -171,10 +169,7 @@ def features(decisions: Sequence[Decision]) -> list[list[float]]:
             math.log1p(n),
             kept_share,
             float(min(20, i - last_heading)),
-            *(1.0 if block.kind == k else 0.0 for k in KINDS),
-            *(1.0 if (not decision.keep and decision.reason == r) else 0.0 for r in REASONS),
-            *(1.0 if t in attrs else 0.0 for t in ATTR_TOKENS),
-            *(1.0 if t in path else 0.0 for t in PATH_TAGS),
+            *_one_hot(decision),
         ]
         for j in (prev_i, next_i):
             row += [own[j][0] if j != i else 0.0, verdicts[j] if j != i else 0.5, own[j][10] if j != i else 0.0]
@@ -184,6 +179,28 @@ def features(decisions: Sequence[Decision]) -> list[list[float]]:
         row += [1.0 if first <= i <= last else 0.0, float(min(20, max(first - i, i - last, 0))), region_share]
         rows.append(row)
     return rows
+
+
+def _one_hot(decision: Decision) -> list[float]:
+    """The kind, reason, class/id token and tag-path columns: zeros with a one where each applies."""
+    block = decision.block
+    out = [0.0] * _ONE_HOT_WIDTH
+    kind = _KIND_COLUMN.get(block.kind)
+    if kind is not None:
+        out[kind] = 1.0
+    if not decision.keep:
+        reason = _REASON_COLUMN.get(decision.reason)
+        if reason is not None:
+            out[reason] = 1.0
+    for token in block.attrs:
+        column = _ATTR_COLUMN.get(token)
+        if column is not None:
+            out[column] = 1.0
+    for tag in block.tag_path.split("/"):
+        column = _PATH_COLUMN.get(tag)
+        if column is not None:
+            out[column] = 1.0
+    return out
 
 
 def _page(counts: list[int], verdicts: list[float], kept: list[float]) -> tuple[float, ...]:
@@ -241,3 +258,10 @@ def _distance_to_kept_by_trafilatura(verdicts: list[float]) -> list[int]:
 
 _REMOVED_BY_RULES = NAMES.index("removed_by_rules")
 _REASON_COLUMNS = [NAMES.index(f"reason_{r}") for r in REASONS]
+# the one-hot columns, in NAMES order right after the block's own and position columns
+_ONE_HOT_START = NAMES.index(f"kind_{KINDS[0]}")
+_KIND_COLUMN = {k: NAMES.index(f"kind_{k}") - _ONE_HOT_START for k in KINDS}
+_REASON_COLUMN = {r: NAMES.index(f"reason_{r}") - _ONE_HOT_START for r in REASONS}
+_ATTR_COLUMN = {t: NAMES.index(f"attr_{t}") - _ONE_HOT_START for t in ATTR_TOKENS}
+_PATH_COLUMN = {t: NAMES.index(f"path_{t}") - _ONE_HOT_START for t in PATH_TAGS}
+_ONE_HOT_WIDTH = NAMES.index(f"path_{PATH_TAGS[-1]}") + 1 - _ONE_HOT_START
