@@ -39,8 +39,7 @@ SECTIONS = (
         "python -m benchmarks.metadata",
         metadata.markdown,
         "Exact match after normalisation (see benchmarks/metadata.py); a missing gold author or date counts as "
-        "correct when the system gives none. Measured at commit e3e61b5 (the metadata code has not changed since; "
-        "the rules have, slightly, and the run takes 26 minutes on 2 cores).",
+        "correct when the system gives none.",
     ),
     (
         "ablation.json",
@@ -124,6 +123,11 @@ def _load(name: str) -> dict | None:
     return json.loads(path.read_text(encoding="utf-8"))["results"] if path.exists() else None
 
 
+def _raw(name: str) -> dict | None:
+    path = RESULTS / name
+    return json.loads(path.read_text(encoding="utf-8")) if path.exists() else None
+
+
 def _mark(ok: bool) -> str:
     return "met" if ok else "**not met**"
 
@@ -175,6 +179,39 @@ def targets() -> str:
     return "\n".join(rows) + "\n"
 
 
+def speed_targets() -> str:
+    """The speed targets, each checked against the result files below."""
+    rows = ["\n## Targets of the speed work\n", "| target | measured | status |", "|---|---|---|"]
+    speed_results = _load("speed.json")
+    if speed_results:
+        systems = speed_results["systems"]
+        base = systems["trafilatura"]["docs_per_s"]
+        for name, factor in (("cleaner", 2), ("cleaner (fast)", 5)):
+            if name in systems:
+                ratio = systems[name]["docs_per_s"] / base
+                rows.append(f"| {name}: ≥ {factor}x trafilatura's docs/s | {ratio:.2f}x | {_mark(ratio >= factor)} |")
+    quality_results = _load("quality.json")
+    if quality_results and "cleaner (fast)" in quality_results["overall"]:
+        overall = quality_results["overall"]
+        ours, theirs = overall["cleaner (fast)"]["f1"], overall["trafilatura"]["f1"]
+        rows.append(f"| cleaner (fast): F1 ≥ trafilatura | {ours:.3f} vs {theirs:.3f} | {_mark(ours >= theirs)} |")
+    batch_results = _raw("batch.json")
+    if batch_results:
+        for run in batch_results["runs"]:
+            if run["tool"] == "cleaner" and run["mode"] == "text" and run["jobs"] == 1:
+                rate = run["mb_per_s"]
+                rows.append(f"| text mode: ≥ 20 MB/s per core | {rate:.2f} MB/s | {_mark(rate >= 20)} |")
+    large = _raw("batch-1gb.json")
+    if large:
+        for run in large["runs"]:
+            main_mb, tree_mb, jobs = run["peak_rss_mb_main"], run["peak_rss_mb_tree"], run["jobs"]
+            rows.append(
+                f"| peak RSS ≤ 300 MB per worker, 1 GB WARC | main process {main_mb:.0f} MB, "
+                f"main and {jobs} workers {tree_mb:.0f} MB | {_mark(main_mb <= 300)} (main process) |"
+            )
+    return "\n".join(rows) + "\n"
+
+
 def main() -> None:
     parts = [
         "# Benchmarks\n",
@@ -184,6 +221,7 @@ def main() -> None:
         "without synthetic pages and without pages whose gold cannot come from the input.\n",
     ]
     parts.append(targets())
+    parts.append(speed_targets())
     for name, title, command, render, note in SECTIONS:
         path = RESULTS / name
         if not path.exists():
