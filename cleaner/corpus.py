@@ -37,6 +37,7 @@ import re
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -203,8 +204,12 @@ def is_duplicate(
     return similarity(a, b) >= threshold or containment(a, b) >= contained
 
 
+@lru_cache(maxsize=16)
 def bands(num_perm: int = NUM_PERM, candidate_threshold: float = CANDIDATE_THRESHOLD) -> tuple[int, int]:
-    """(bands, rows) of the LSH index (datasketch's optimum for the candidate threshold)."""
+    """(bands, rows) of the LSH index (datasketch's optimum for the candidate threshold).
+
+    Computed once: datasketch finds the optimum by numerical integration, about 80 ms a call.
+    """
     from datasketch.lsh import _optimal_param
 
     return _optimal_param(candidate_threshold, num_perm, 0.5, 0.5)
