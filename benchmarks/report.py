@@ -48,8 +48,8 @@ SECTIONS = (
         ablation.markdown,
         "All rules, then all rules minus each class, with everything else as shipped (trafilatura's verdict "
         "and the learned model included). A positive ΔF1 means the pipeline does better without that class. "
-        "Measured with the previous model (html-1.0+d62f0e5d7aa1, before the page-level features) and before "
-        "the `consent` class stopped matching Adobe's `cmp-` components.",
+        "The model is not retrained for each run, so a class's removals that the model would also make "
+        "(it learned from pages the rules had decided) show little.",
     ),
     (
         "ablation-run1.json",
