@@ -73,3 +73,13 @@ def test_a_document_made_only_of_template_blocks_is_left_whole():
     one = corpus.remove_templates(record, kept, site, {(site, corpus.block_hash("B"))})
     assert one["text"] == "A" and one["removed"][0]["reason"] == "site_template"
     assert one["provenance"]["blocks"]["kept"] == 1
+
+
+def test_the_lsh_bands_are_found_once_per_process():
+    """datasketch finds the bands by numerical integration (about 80 ms): never once per document."""
+    corpus.bands.cache_clear()
+    deduper = corpus.Deduper()
+    for seed in SEED_FILES:
+        deduper.add(seed.name, seed.read_text(encoding="utf-8"))
+    assert corpus.bands.cache_info().misses == 1
+    assert corpus.bands.cache_info().hits == len(SEED_FILES) - 1
