@@ -1,4 +1,4 @@
-"""The fast preset: resiliparse's main content and the rules, on real pages, with real parsing."""
+"""The fast preset: resiliparse's main content through text mode and the text model, real parsing."""
 
 from __future__ import annotations
 
