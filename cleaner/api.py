@@ -217,7 +217,14 @@ def _clean_html(text, data, *, url, source, options, ruleset, encoding, favor) -
     decisions, top, meta = html_decisions(text, url, ruleset)
     decisions = model.refine(decisions, "html", favor)
     body = assemble.body_text(decisions)
-    facts = {
+    facts = _page_facts(meta, top, url)
+    language = detect_language(body, fallback=meta.html_lang)
+    return _document(body, decisions, facts, "html", data, source, options, ruleset, encoding, language)
+
+
+def _page_facts(meta: Metadata, top: TopOfDocument, url: str | None) -> dict:
+    """What an HTML page says about itself: its metadata first, the top of its text where that is silent."""
+    return {
         "title": meta.title or top.title,
         "author": meta.author or top.author,
         "date": meta.date,
@@ -225,8 +232,6 @@ def _clean_html(text, data, *, url, source, options, ruleset, encoding, favor) -
         "sitename": meta.sitename,
         "categories": meta.categories + tuple(c for c in top.categories if c not in meta.categories),
     }
-    language = detect_language(body, fallback=meta.html_lang)
-    return _document(body, decisions, facts, "html", data, source, options, ruleset, encoding, language)
 
 
 def _clean_text_fast(text, data, *, url, source, options, ruleset, encoding, favor) -> CleanDocument:
@@ -240,14 +245,7 @@ def _clean_html_fast(text, data, *, url, source, options, ruleset, encoding, fav
     decisions, top, meta, language = fast.html_decisions(text, url, ruleset)
     decisions = model.refine(decisions, "text", favor)
     body = assemble.body_text(decisions)
-    facts = {
-        "title": meta.title or top.title,
-        "author": meta.author or top.author,
-        "date": meta.date,
-        "url": meta.url or url,
-        "sitename": meta.sitename,
-        "categories": meta.categories + tuple(c for c in top.categories if c not in meta.categories),
-    }
+    facts = _page_facts(meta, top, url)
     version = model.version("text")
     return _document(body, decisions, facts, "html", data, source, options, ruleset, encoding, language, version)
 
