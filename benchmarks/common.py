@@ -118,6 +118,11 @@ def run(one: Callable[[dict], dict], chosen: list[dict], args: argparse.Namespac
         "environment": environment(extra=extra.get("packages", ())),
         "results": table(results),
     }
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
+    write_report(args.out, report)
     return report
+
+
+def write_report(path: Path, report: dict) -> None:
+    """The JSON result file that ``benchmarks.report`` turns into BENCHMARKS.md."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")

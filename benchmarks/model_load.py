@@ -17,7 +17,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from benchmarks.common import environment
+from benchmarks.common import environment, write_report
 from cleaner import model
 
 _PROBE = """
@@ -57,8 +57,7 @@ def main() -> None:
             "bytes": sizes,
         },
     }
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
+    write_report(args.out, report)
     print(markdown(report))
 
 

@@ -23,7 +23,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-from benchmarks.common import arguments, environment, pages
+from benchmarks.common import arguments, environment, pages, write_report
 
 # (stage, module, attribute): the attribute is replaced by a timed wrapper while the benchmark runs
 STAGES: tuple[tuple[str, str, str], ...] = (
@@ -192,8 +192,7 @@ def main(argv: list[str] | None = None) -> None:
         "environment": environment(),
         "results": results,
     }
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
+    write_report(args.out, report)
     print(markdown(report))
 
 

@@ -30,7 +30,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from benchmarks.batch import _tree_rss
-from benchmarks.common import arguments, environment, pages
+from benchmarks.common import arguments, environment, pages, write_report
 
 WARM_UP = (
     "<html><body><h1>Warm-up</h1><p>" + "A warm-up sentence for the models and the rules. " * 8 + "</p></body></html>"
@@ -251,8 +251,7 @@ def main(argv: list[str] | None = None) -> None:
         "environment": environment(extra=PACKAGES),
         "results": results,
     }
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
+    write_report(args.out, report)
     print(markdown(report))
 
 
