@@ -25,15 +25,16 @@ group-by across a Spark job:
    (documents that share a band key are candidates; :func:`similarity` confirms), or the
    in-process :class:`Deduper`.
 
-Memory: the counts hold one entry per distinct (site, block) and the deduper about 1.5 KB per document,
-so they grow with the corpus, not with the size of its documents; ``--no-site-template`` and
-``--no-dedup`` turn them off.
+Memory: the counts hold 8 bytes per block of each document and the deduper about 2 KB per
+document (a 1 KB signature and 64 band keys), so they grow with the corpus, not with the size of
+its documents; ``--no-site-template`` and ``--no-dedup`` turn them off.
 """
 
 from __future__ import annotations
 
 import hashlib
 import re
+from array import array
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -108,18 +109,30 @@ def is_template(block_docs: int, site_docs: int, thresholds: Thresholds = Thresh
 
 @dataclass
 class SiteCounts:
-    """Document counts per site and per (site, block), made in one process."""
+    """Document counts per site and per (site, block), made in one process.
+
+    Each document's distinct block hashes are appended to its site's array (8 bytes a block, not
+    a counter entry of about 150), and counted once, in :meth:`templates`.
+    """
 
     sites: Counter = field(default_factory=Counter)
-    blocks: Counter = field(default_factory=Counter)
+    hashes: dict[str, array] = field(default_factory=dict)
 
     def add(self, print_: Fingerprint) -> None:
         self.sites[print_.site] += 1
-        for block in print_.blocks:
-            self.blocks[(print_.site, block)] += 1
+        self.hashes.setdefault(print_.site, array("q")).extend(print_.blocks)
 
     def templates(self, thresholds: Thresholds = Thresholds()) -> set[tuple[str, int]]:
-        return {key for key, n in self.blocks.items() if is_template(n, self.sites[key[0]], thresholds)}
+        found = set()
+        for site, hashes in self.hashes.items():
+            values, docs = np.unique(np.frombuffer(hashes, dtype=np.int64), return_counts=True)
+            site_docs = self.sites[site]
+            found.update(
+                (site, value)
+                for value, n in zip(values.tolist(), docs.tolist(), strict=True)
+                if is_template(n, site_docs, thresholds)
+            )
+        return found
 
 
 def remove_templates(
@@ -172,16 +185,45 @@ class Signature:
     size: int
 
 
-def signature(text: str, num_perm: int = NUM_PERM) -> Signature | None:
-    """The MinHash signature of a text; None for a text without words."""
-    from datasketch import MinHash
+_FMIX32 = (np.uint32(16), np.uint32(0x85EBCA6B), np.uint32(13), np.uint32(0xC2B2AE35), np.uint32(16))
 
+
+@lru_cache(maxsize=4)
+def _permutations(num_perm: int, seed: int = SEED) -> tuple[np.ndarray, np.ndarray]:
+    """The (a, b) of the affine maps h -> a*h + b mod 2**32, a odd: datasketch's "affine32" draws."""
+    gen = np.random.RandomState(seed)
+    a = gen.randint(0, 1 << 31, num_perm, dtype=np.uint32) * np.uint32(2) + np.uint32(1)
+    b = gen.randint(0, 1 << 32, num_perm, dtype=np.uint32)
+    return a, b
+
+
+def _shingle_hashes(grams: Iterable[bytes]) -> np.ndarray:
+    """32-bit hashes of the shingles (SHA-1's first 4 bytes, little endian), avalanched by MurmurHash3's finalizer."""
+    hv = np.frombuffer(b"".join(hashlib.sha1(gram).digest()[:4] for gram in grams), dtype="<u4").astype(np.uint32)
+    s1, m1, s2, m2, s3 = _FMIX32
+    hv = hv ^ (hv >> s1)
+    hv = hv * m1
+    hv = hv ^ (hv >> s2)
+    hv = hv * m2
+    return hv ^ (hv >> s3)
+
+
+def signature(text: str, num_perm: int = NUM_PERM) -> Signature | None:
+    """The MinHash signature of a text; None for a text without words.
+
+    The values are those of datasketch's ``MinHash(num_perm, seed=1)`` (its "affine32" scheme),
+    which the tests check. Computed here with numpy alone because importing datasketch pulls in
+    SciPy (about 56 MB of memory in every process that deduplicates) and draws its permutations
+    again for every document.
+    """
     grams = shingles(text)
     if not grams:
         return None
-    minhash = MinHash(num_perm=num_perm, seed=SEED)
-    minhash.update_batch(list(grams))
-    return Signature(minhash.hashvalues.astype(np.uint32), len(grams))  # datasketch's values are < 2**32
+    a, b = _permutations(num_perm)
+    with np.errstate(over="ignore"):  # uint32 arithmetic wraps on purpose: it is modulo 2**32
+        hv = _shingle_hashes(grams)
+        minhash = (hv[:, None] * a + b).min(axis=0)
+    return Signature(minhash.astype(np.uint32), len(grams))
 
 
 def similarity(a: Signature, b: Signature) -> float:
@@ -206,13 +248,26 @@ def is_duplicate(
 
 @lru_cache(maxsize=16)
 def bands(num_perm: int = NUM_PERM, candidate_threshold: float = CANDIDATE_THRESHOLD) -> tuple[int, int]:
-    """(bands, rows) of the LSH index (datasketch's optimum for the candidate threshold).
-
-    Computed once: datasketch finds the optimum by numerical integration, about 80 ms a call.
+    """(bands, rows) of the LSH index: the split of ``num_perm`` that minimises the summed chance
+    of a false candidate below the threshold and of a missed one above it (datasketch's optimum, which the
+    tests check). Both chances are integrals of the band-match curve, taken by Gauss-Legendre
+    quadrature over every (bands, rows) at once; computed once per process.
     """
-    from datasketch.lsh import _optimal_param
+    pairs = np.array([(b, r) for b in range(1, num_perm + 1) for r in range(1, num_perm // b + 1)], dtype=float)
+    count, rows = pairs[:, :1], pairs[:, 1:]
+    nodes, weights = np.polynomial.legendre.leggauss(_QUADRATURE_POINTS)
 
-    return _optimal_param(candidate_threshold, num_perm, 0.5, 0.5)
+    def integral(low: float, high: float, miss: bool) -> np.ndarray:
+        s = (high - low) / 2 * nodes + (high + low) / 2
+        candidate = 1 - (1 - s**rows) ** count  # chance that two texts of Jaccard s share a band
+        return ((1 - candidate) if miss else candidate) @ weights * (high - low) / 2
+
+    error = integral(0.0, candidate_threshold, False) + integral(candidate_threshold, 1.0, True)
+    best = int(np.argmin(error))
+    return int(pairs[best, 0]), int(pairs[best, 1])
+
+
+_QUADRATURE_POINTS = 64
 
 
 def band_keys(sig: Signature) -> list[int]:
@@ -225,12 +280,56 @@ def band_keys(sig: Signature) -> list[int]:
     return keys
 
 
+class BandIndex:
+    """Band key -> the documents that have it: most entries in sorted numpy arrays, 12 bytes each.
+
+    A dict of lists costs about 100 bytes an entry, 64 entries a document. New entries wait in a
+    small dict and are merged into the arrays once it holds more than an eighth as many, so
+    merging stays linear overall and the dict small.
+    """
+
+    def __init__(self) -> None:
+        self.keys = np.empty(0, dtype=np.int64)  # sorted
+        self.docs = np.empty(0, dtype=np.int32)
+        self.recent: dict[int, list[int]] = {}
+        self.n_recent = 0
+
+    def add(self, keys: Iterable[int], doc: int) -> None:
+        for key in keys:
+            self.recent.setdefault(key, []).append(doc)
+            self.n_recent += 1
+        if self.n_recent > max(_MIN_MERGE, len(self.keys) // 8):
+            self._merge()
+
+    def find(self, keys: Sequence[int]) -> set[int]:
+        """The documents that share at least one of ``keys``."""
+        found = {doc for key in keys for doc in self.recent.get(key, ())}
+        query = np.asarray(keys, dtype=np.int64)
+        starts = np.searchsorted(self.keys, query, side="left").tolist()
+        ends = np.searchsorted(self.keys, query, side="right").tolist()
+        for start, end in zip(starts, ends, strict=True):
+            if start < end:
+                found.update(self.docs[start:end].tolist())
+        return found
+
+    def _merge(self) -> None:
+        keys = np.fromiter((k for k, docs in self.recent.items() for _ in docs), dtype=np.int64, count=self.n_recent)
+        docs = np.fromiter((d for ds in self.recent.values() for d in ds), dtype=np.int32, count=self.n_recent)
+        keys, docs = np.concatenate([self.keys, keys]), np.concatenate([self.docs, docs])
+        order = np.argsort(keys, kind="stable")  # two sorted runs: a linear merge
+        self.keys, self.docs = keys[order], docs[order]
+        self.recent, self.n_recent = {}, 0
+
+
+_MIN_MERGE = 4096
+
+
 class Deduper:
     """Streams documents in input order; each one is checked against all earlier ones."""
 
     def __init__(self, threshold: float = DEDUP_THRESHOLD) -> None:
         self.threshold = threshold
-        self.index: dict[int, list[int]] = {}  # band key -> sequence numbers
+        self.index = BandIndex()
         self.signatures: list[Signature | None] = []
         self.names: list[str] = []
 
@@ -243,9 +342,8 @@ class Deduper:
         if sig is None:
             return None
         keys = band_keys(sig)
-        candidates = sorted({other for key in keys for other in self.index.get(key, ())})
-        for key in keys:
-            self.index.setdefault(key, []).append(seq)
+        candidates = sorted(self.index.find(keys))
+        self.index.add(keys, seq)
         for other in candidates:
             if is_duplicate(sig, self.signatures[other], self.threshold):
                 return self.names[other]

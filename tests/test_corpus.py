@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 
+import numpy
+import pytest
 from conftest import FIXTURES, SEED_FILES, SEEDS, load_expected, run_cli
 
 from cleaner import corpus
@@ -76,10 +78,58 @@ def test_a_document_made_only_of_template_blocks_is_left_whole():
 
 
 def test_the_lsh_bands_are_found_once_per_process():
-    """datasketch finds the bands by numerical integration (about 80 ms): never once per document."""
+    """The bands are found by numerical integration over every split: once per process, never per document."""
     corpus.bands.cache_clear()
     deduper = corpus.Deduper()
     for seed in SEED_FILES:
         deduper.add(seed.name, seed.read_text(encoding="utf-8"))
     assert corpus.bands.cache_info().misses == 1
     assert corpus.bands.cache_info().hits == len(SEED_FILES) - 1
+
+
+def test_minhash_signatures_are_datasketchs():
+    """cleaner.corpus computes MinHash itself (datasketch's import costs SciPy); the values must be datasketch's."""
+    datasketch = pytest.importorskip("datasketch")
+    texts = [*ARTICLES, *(seed.read_text(encoding="utf-8") for seed in SEED_FILES), "one", "two words"]
+    for text in texts:
+        reference = datasketch.MinHash(num_perm=corpus.NUM_PERM, seed=corpus.SEED, scheme="affine32")
+        reference.update_batch(list(corpus.shingles(text)))
+        ours = corpus.signature(text)
+        assert ours.minhash.dtype == numpy.uint32
+        assert numpy.array_equal(ours.minhash, reference.hashvalues), text[:60]
+
+
+def test_lsh_bands_are_datasketchs_optimum():
+    from datasketch.lsh import _optimal_param
+
+    for threshold in (0.1, 0.3, 0.5, 0.8, 0.95):
+        for num_perm in (16, 64, 128, 256):
+            assert corpus.bands(num_perm, threshold) == _optimal_param(threshold, num_perm, 0.5, 0.5)
+
+
+def test_the_band_index_finds_what_a_dict_of_lists_finds():
+    """BandIndex keeps most entries in sorted arrays, merged as it grows; lookups must not notice."""
+    rng = numpy.random.default_rng(7)
+    index, reference = corpus.BandIndex(), {}
+    for doc in range(3000):
+        keys = rng.integers(-(2**40), 2**40, size=64).tolist()
+        if doc % 3:
+            keys[:8] = rng.integers(0, 500, size=8).tolist()  # shared keys: many documents per key
+        query = keys if doc % 5 else rng.integers(0, 500, size=64).tolist()
+        assert index.find(query) == {d for key in query for d in reference.get(key, ())}
+        index.add(keys, doc)
+        for key in keys:
+            reference.setdefault(key, []).append(doc)
+    assert len(index.keys) > corpus._MIN_MERGE  # merges happened
+
+
+def test_site_counts_decide_templates_by_share_and_count():
+    counts = corpus.SiteCounts()
+    for i in range(10):
+        counts.add(corpus.Fingerprint("a.example", (1, 2, 100 + i) if i < 6 else (1, 100 + i)))
+    counts.add(corpus.Fingerprint("b.example", (1, 2)))
+    # block 1 in all 10 documents of a.example, block 2 in 6 of 10; b.example has a single document
+    assert counts.templates() == {("a.example", 1), ("a.example", 2)}
+    assert counts.templates(corpus.Thresholds(min_docs=7, share=0.5)) == {("a.example", 1)}
+    everywhere = {("a.example", 1), ("b.example", 1), ("b.example", 2)}
+    assert counts.templates(corpus.Thresholds(min_docs=1, share=0.9)) == everywhere
