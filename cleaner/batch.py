@@ -42,6 +42,7 @@ from cleaner.write import Writer, summary_line
 
 CORPUS_KEY = "_corpus"  # spool-only field: what the corpus pass needs of a document
 GRACE_S = 2.0  # the worker's own alarm fires first; the parent kills only what the alarm cannot stop
+_PARENT_CHECK_S = 1.0  # an idle worker looks this often whether its parent is still alive
 
 
 @dataclass(frozen=True)
@@ -176,12 +177,20 @@ def _failed_result(item: Item, message: str, options: BatchOptions, ruleset: Rul
 # the pool
 
 
-def _work(conn: Connection, options: BatchOptions) -> None:
+def _work(conn: Connection, options: BatchOptions, parent: int) -> None:
+    """Clean what the parent sends until it sends None, closes the pipe or dies.
+
+    A forked worker holds copies of the parent's pipe ends, so a parent killed outright (SIGKILL,
+    out of memory) may never close the pipe for it: the worker checks that its parent is alive.
+    """
     ruleset = load_ruleset(options.rule_files)
     while True:
         try:
+            while not conn.poll(_PARENT_CHECK_S):
+                if os.getppid() != parent:
+                    return
             task = conn.recv()
-        except (EOFError, KeyboardInterrupt):
+        except (EOFError, OSError, KeyboardInterrupt):
             return
         if task is None:
             return
@@ -208,7 +217,7 @@ class OrderedPool:
 
     def _start(self) -> _Worker:
         parent, child = self.context.Pipe()
-        process = self.context.Process(target=_work, args=(child, self.options), daemon=True)
+        process = self.context.Process(target=_work, args=(child, self.options, os.getpid()), daemon=True)
         process.start()
         child.close()
         return _Worker(process, parent)

@@ -9,6 +9,7 @@ import signal
 import subprocess
 import time
 
+import pytest
 from conftest import HTML_FIXTURES, SEED_FILES, cleaner_command, run_cli
 
 from cleaner import clean
@@ -97,6 +98,47 @@ def test_library_limits():
     assert doc.error == "timeout: over 0.3 s" and time.monotonic() - started < 5
     assert clean(b"<p>x</p>" * 100, max_bytes=100).error.startswith("too large")
     assert clean(SEED_FILES[1].read_bytes(), timeout=None, max_bytes=None).ok
+
+
+def _children(pid: int) -> list[int]:
+    with open(f"/proc/{pid}/task/{pid}/children") as children:
+        return [int(child) for child in children.read().split()]
+
+
+def _alive(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            return stat.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False
+
+
+@pytest.mark.skipif(not os.path.exists("/proc/self/task"), reason="reads the process tree from /proc")
+def test_workers_exit_when_the_parent_is_killed(tmp_path):
+    """A forked worker holds copies of the parent's pipe ends: without a check it would wait forever."""
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    for round_ in range(3):
+        for path in HTML_FIXTURES:
+            (docs / f"{round_}_{path.name}").write_bytes(path.read_bytes())
+    out = tmp_path / "out.jsonl"
+    command = [cleaner_command(), "clean", str(docs), "-o", str(out), "--jobs", "2", "--quiet"]
+    process = subprocess.Popen(command, stderr=subprocess.DEVNULL)
+    spool = tmp_path / "out.jsonl.partial"
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and (not spool.exists() or not spool.read_bytes().count(b"\n")):
+        time.sleep(0.05)
+    workers = _children(process.pid)
+    assert len(workers) == 2
+    os.kill(process.pid, signal.SIGKILL)
+    process.wait()
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline and any(_alive(pid) for pid in workers):
+        time.sleep(0.1)
+    left = [pid for pid in workers if _alive(pid)]
+    for pid in left:
+        os.kill(pid, signal.SIGKILL)
+    assert not left, "workers outlived their killed parent"
 
 
 def test_resume_after_sigkill_gives_each_input_once_in_order(tmp_path):
