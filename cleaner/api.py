@@ -46,8 +46,8 @@ def clean(
     goes into the provenance as given. Bad input (empty, binary, undecodable) gives a
     CleanDocument whose ``error`` says why. So does a document over ``max_bytes``, or one that takes
     longer than ``timeout`` seconds (None turns a limit off); see :mod:`cleaner.limits`.
-    ``preset="fast"`` runs :mod:`cleaner.fast` (resiliparse's main content and the rules; no
-    trafilatura, no model) instead of the default pipeline.
+    ``preset="fast"`` runs :mod:`cleaner.fast` (resiliparse's main content, then the text steps
+    and the text model; no trafilatura) instead of the default pipeline.
     """
     size = len(content.encode("utf-8", errors="surrogatepass")) if isinstance(content, str) else len(content)
     if max_bytes is not None and size > max_bytes:

@@ -26,7 +26,7 @@ from cleaner.decide import TopOfDocument, decide
 from cleaner.decode import InputError
 from cleaner.metadata import Metadata, _lang_code, best_title, detect_language
 from cleaner.normalize import normalize_line, normalize_text
-from cleaner.records import Block, Decision
+from cleaner.records import Decision
 from cleaner.rules import RuleSet
 from cleaner.segment import segment_text
 
@@ -37,76 +37,41 @@ _ISO_DATE = re.compile(r"^\d{4}-\d{2}(-\d{2})?")
 
 # --- HTML: resiliparse's main content as blocks ----------------------------------------------------
 
-_TAG = re.compile(r"<(/?)(h[1-6]|p|ul|ol|li|pre|br|a)\b[^>]*>")
-_KIND = {"h1": "h", "h2": "h", "h3": "h", "h4": "h", "h5": "h", "h6": "h", "li": "li", "pre": "pre"}
+_BREAK = re.compile(r"</?(?:h[1-6]|p|ul|ol|li|pre)\b[^>]*>|<br\b[^>]*>")
+_LINK = re.compile(r"</?a\b[^>]*>")
+_H1 = re.compile(r"<h1\b[^>]*>(.*?)</h1>", re.S)
 
 
-def minimal_blocks(markup: str) -> list[Block]:
-    """Blocks of resiliparse's minimal HTML (h1-h6, p, ul/ol/li, pre, br, a), with link density.
+def main_lines(markup: str) -> tuple[list[str], str | None]:
+    """The lines of resiliparse's minimal HTML (h1-h6, p, ul/ol/li, pre, br, a), and its first h1.
 
-    Offsets run over the blocks joined by blank lines, as in :func:`cleaner.segment.segment_html`.
+    Every block tag and <br> ends a line; links keep their text. The lines are what text mode
+    reads, normalized and without blank ones.
     """
-    blocks: list[Block] = []
-    pieces: list[str] = []
-    state = {"link": 0, "kind": "p", "path": "", "offset": 0}
-
-    def flush() -> None:
-        raw = htmlmod.unescape("".join(pieces)) if pieces else ""
-        pieces.clear()
-        link_chars, state["link"] = state["link"], 0
-        text = "\n".join(line for line in map(normalize_line, raw.split("\n")) if line)
-        if not text:
-            return
-        start = state["offset"] + (2 if blocks else 0)
-        state["offset"] = start + len(text)
-        blocks.append(
-            Block(
-                index=len(blocks),
-                text=text,
-                start=start,
-                end=state["offset"],
-                kind=state["kind"],
-                tag_path=state["path"],
-                link_density=min(1.0, link_chars / max(1, len(text))),
-                main_content=True,
-            )
-        )
-
-    position, in_link = 0, False
-    for tag in _TAG.finditer(markup):
-        if tag.start() > position:
-            piece = markup[position : tag.start()]
-            pieces.append(piece)
-            if in_link:
-                state["link"] += len(htmlmod.unescape(piece).strip())
-        position = tag.end()
-        closing, name = tag.group(1), tag.group(2)
-        if name == "a":
-            in_link = not closing
-        elif name == "br":
-            pieces.append("\n")
-        else:
-            flush()
-            if not closing:
-                state["kind"], state["path"] = _KIND.get(name, "p"), "/" + name
-    if position < len(markup):
-        pieces.append(markup[position:])
-    flush()
-    return blocks
+    text = htmlmod.unescape(_LINK.sub("", _BREAK.sub("\n", markup)))
+    lines = [line for line in normalize_text(text).split("\n") if line]
+    headline = None
+    for h1 in _H1.finditer(markup):
+        inside = htmlmod.unescape(_LINK.sub("", _BREAK.sub("\n", h1.group(1))))
+        headline = "\n".join(line for line in map(normalize_line, inside.split("\n")) if line) or None
+        if headline:
+            break
+    return lines, headline
 
 
-def _main_content(tree) -> list[Block]:
+def _main_content(tree) -> tuple[list[str], str | None]:
     from resiliparse.extract.html2text import extract_plain_text
 
-    def extract(main: bool) -> list[Block]:
+    def extract(main: bool) -> tuple[list[str], str | None]:
         markup = extract_plain_text(tree, main_content=main, preserve_formatting="minimal_html", links=True)
-        return minimal_blocks(markup)
+        return main_lines(markup)
 
     # on some pages resiliparse's heuristics find (next to) nothing: then its whole text goes to the
     # text steps and the model, which decide line by line (train split: F1 0.847 -> 0.859)
     main = extract(True)
-    if sum(len(block.text.split()) for block in main) < MIN_MAIN_WORDS:
-        return extract(False) or main
+    if sum(len(line.split()) for line in main[0]) < MIN_MAIN_WORDS:
+        whole = extract(False)
+        return whole if whole[0] else main
     return main
 
 
@@ -129,11 +94,10 @@ def html_decisions(
     resiliparse's blocks as HTML blocks with the rules alone, at the same cost.
     """
     tree = _parse(text)
-    blocks = _main_content(tree)
-    if not blocks:
+    lines, headline = _main_content(tree)
+    if not lines:
         raise InputError("no text in this HTML page")
     meta = page_metadata(tree, url)
-    headline = next((b.text for b in blocks if b.tag_path == "/h1"), None)
     meta = Metadata(
         title=best_title(meta.title, headline, meta.sitename),
         author=meta.author,
@@ -143,9 +107,8 @@ def html_decisions(
         categories=meta.categories,
         html_lang=meta.html_lang,
     )
-    lines = segment_text(normalize_text("\n".join(block.text for block in blocks)))
-    decisions, top = decide(lines, ruleset)
-    return decisions, top, meta, _language(blocks, meta.html_lang)
+    decisions, top = decide(segment_text("\n".join(lines)), ruleset)
+    return decisions, top, meta, _language(lines, meta.html_lang)
 
 
 def text_decisions(text: str, ruleset: RuleSet) -> tuple[list[Decision], TopOfDocument, str | None]:
@@ -154,22 +117,17 @@ def text_decisions(text: str, ruleset: RuleSet) -> tuple[list[Decision], TopOfDo
     if not blocks:
         raise InputError("empty input: no text")
     decisions, top = decide(blocks, ruleset)
-    return decisions, top, _language(blocks, None)
+    return decisions, top, _language([block.text for block in blocks], None)
 
 
-def _language(blocks: Sequence[Block], fallback: str | None) -> str | None:
+def _language(lines: Sequence[str], fallback: str | None) -> str | None:
     sample, size = [], 0
-    for block in blocks:
+    for line in lines:
         if size >= LANGUAGE_CHARS:
             break
-        sample.append(block.text)
-        size += len(block.text) + 2
+        sample.append(line)
+        size += len(line) + 2
     return detect_language("\n\n".join(sample)[:LANGUAGE_CHARS], fallback=fallback)
-
-
-def body_language(decisions: Sequence[Decision], fallback: str | None) -> str | None:
-    """The clean text's language from its first ``LANGUAGE_CHARS`` characters."""
-    return _language([d.block for d in decisions if d.keep], fallback)
 
 
 # --- metadata ----------------------------------------------------------------------------------------

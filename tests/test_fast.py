@@ -8,7 +8,7 @@ import pytest
 from conftest import HTML_FIXTURES, SEED_FILES, SEEDS, load_expected, run_cli
 
 from cleaner import clean, clean_file, model
-from cleaner.fast import minimal_blocks
+from cleaner.fast import main_lines
 from cleaner.rules import builtin_ruleset
 
 
@@ -75,13 +75,14 @@ def test_fast_text_mode_removes_what_the_default_rules_remove(seed):
     ]
 
 
-def test_minimal_blocks_kinds_offsets_and_links():
-    markup = '<h1>Title &amp; more</h1>\n\n<p>Text with <a href="x">a link</a>.</p>\n'
-    markup += '<ul><li><a href="y">Home</a></li></ul>'
-    blocks = minimal_blocks(markup)
-    assert [(b.kind, b.text) for b in blocks] == [("h", "Title & more"), ("p", "Text with a link."), ("li", "Home")]
-    assert [(b.start, b.end) for b in blocks] == [(0, 12), (14, 31), (33, 37)]
-    assert blocks[2].link_density == 1.0 and 0 < blocks[1].link_density < 1
+def test_main_lines_and_headline_of_minimal_html():
+    markup = '<h2>Kicker</h2><h1>Title &amp; <a href="/t">more</a></h1>\n\n<p>Text  with <a href="x">a link</a>.</p>\n'
+    markup += '<ul><li><a href="y">Home</a></li><li>Two<br>lines</li></ul><p>\u00a0</p><pre>a\r\nb</pre>'
+    lines, headline = main_lines(markup)
+    assert lines == ["Kicker", "Title & more", "Text with a link.", "Home", "Two", "lines", "a", "b"]
+    assert headline == "Title & more"
+    assert main_lines("<h1> </h1><p>Body</p><h1>Second</h1>") == (["Body", "Second"], "Second")
+    assert main_lines("<p>No heading</p>") == (["No heading"], None)
 
 
 @pytest.mark.parametrize(
