@@ -4,7 +4,8 @@
 
 Builds a WARC.gz of about ``--size`` MB (uncompressed HTML) in a temporary folder by cycling
 through the pages of ``DATA/*.jsonl.gz`` (each copy gets its own URL), then runs, each as a child
-process whose peak RSS (its own and its workers', from ``wait4``/``RUSAGE_CHILDREN``) is measured:
+process whose peak RSS is measured (its own, its largest worker's and its process tree's; see
+:func:`measure`):
 
 - ``cleaner clean WARC --jobs 1`` and ``--jobs 2`` (HTML mode),
 - the same over a JSONL of the pages' visible text (text mode),
@@ -67,37 +68,50 @@ def build(data: Path, folder: Path, size_mb: float) -> tuple[Path, Path, int]:
     return warc, text, count
 
 
-def measure(command: list[str]) -> dict:
-    """Run ``command``: wall time, the main process's peak RSS, and the peak of its tree's summed RSS."""
+def measure(command: list[str], cwd: Path | None = None) -> dict:
+    """Run ``command``: wall time, and peak RSS of the main process, of its largest worker and of the whole tree.
+
+    The tree is sampled every 0.2 s: each process's high-water mark (VmHWM) and the summed RSS.
+    ``wait4`` gives the largest high-water mark of the command and every process it reaped.
+    """
     started = time.monotonic()
-    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    peak = 0
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=cwd)
+    peak, marks = 0, {}
     while True:
         pid, status, usage = os.wait4(process.pid, os.WNOHANG)
         if pid:
             break
-        peak = max(peak, _tree_rss(process.pid))  # sampled every 0.2 s: main process plus its workers
+        peak = max(peak, _tree_rss(process.pid, marks))
         time.sleep(0.2)
     wall = time.monotonic() - started
+    workers = [mark for pid, mark in marks.items() if pid != process.pid]
+    largest = usage.ru_maxrss * 1024
+    # the largest mark of all is the main process's own unless a worker's was larger: then take the sampled one
+    main = largest if largest > max(workers, default=0) else marks.get(process.pid, largest)
     return {
         "command": " ".join(command),
         "exit": os.waitstatus_to_exitcode(status),
         "seconds": round(wall, 2),
-        "peak_rss_mb_main": round(usage.ru_maxrss / 1024, 1),
-        "peak_rss_mb_tree": round(max(peak, usage.ru_maxrss * 1024) / 1e6, 1),
+        "peak_rss_mb_main": round(main / 1e6, 1),
+        "peak_rss_mb_worker": round(max(workers) / 1e6, 1) if workers else None,
+        "peak_rss_mb_tree": round(max(peak, largest) / 1e6, 1),
     }
 
 
-def _tree_rss(pid: int) -> int:
+def _tree_rss(pid: int, marks: dict[int, int] | None = None) -> int:
+    """The summed RSS of ``pid`` and its descendants; ``marks`` gets each one's high-water mark (bytes)."""
     total, todo = 0, [pid]
     while todo:
         current = todo.pop()
         try:
-            with open(f"/proc/{current}/statm") as stat:
-                total += int(stat.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+            with open(f"/proc/{current}/status") as status:
+                fields = dict(line.split(":", 1) for line in status if ":" in line)
+            total += int(fields["VmRSS"].split()[0]) * 1024
+            if marks is not None:
+                marks[current] = max(marks.get(current, 0), int(fields["VmHWM"].split()[0]) * 1024)
             with open(f"/proc/{current}/task/{current}/children") as children:
                 todo += [int(c) for c in children.read().split()]
-        except (OSError, ValueError):
+        except (OSError, ValueError, KeyError):
             continue
     return total
 
@@ -183,13 +197,16 @@ def markdown(report: dict) -> str:
         f"{report['documents']} documents: {report['html_mb']} MB of HTML in a generated WARC.gz, "
         f"{report['text_mb']} MB of visible text as JSONL. Command: `{report['command']}`.",
         "",
-        "| tool | mode | jobs | docs/s | MB/s | peak RSS, main process (MB) | peak RSS, with workers (MB) | seconds |",
-        "|---|---|---:|---:|---:|---:|---:|---:|",
+        "| tool | mode | jobs | docs/s | MB/s | peak RSS, main process (MB) | peak RSS, largest worker (MB) "
+        "| peak RSS, with workers (MB) | seconds |",
+        "|---|---|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for run in report["runs"]:
+        worker = run.get("peak_rss_mb_worker")
         lines.append(
             f"| {run['tool']} | {run['mode']} | {run['jobs']} | {run['docs_per_s']} | {run['mb_per_s']} | "
-            f"{run['peak_rss_mb_main']} | {run['peak_rss_mb_tree']} | {run['seconds']} |"
+            f"{run['peak_rss_mb_main']} | {'–' if worker is None else worker} | {run['peak_rss_mb_tree']} | "
+            f"{run['seconds']} |"
         )
     return "\n".join(lines)
 

@@ -17,7 +17,7 @@ from benchmarks.common import arguments, pages, run
 from cleaner import clean
 
 FIELDS = ("title", "author", "date")
-SYSTEMS = ("cleaner", "trafilatura", "newspaper4k", "goose3")
+SYSTEMS = ("cleaner", "cleaner (fast)", "trafilatura", "newspaper4k", "goose3")
 _SPLIT_AUTHORS = re.compile(r"\s*(?:,|;|\band\b|&)\s*", re.I)
 
 
@@ -52,6 +52,11 @@ def _cleaner(html: str, url: str | None) -> dict:
     return {"title": doc.title, "author": doc.author, "date": doc.date}
 
 
+def _cleaner_fast(html: str, url: str | None) -> dict:
+    doc = clean(html, mode="html", url=url, preset="fast")
+    return {"title": doc.title, "author": doc.author, "date": doc.date}
+
+
 def _trafilatura(html: str, url: str | None) -> dict:
     from trafilatura.metadata import extract_metadata
 
@@ -76,7 +81,13 @@ def _goose(html: str, url: str | None) -> dict:
     return {"title": article.title, "author": article.authors, "date": article.publish_date}
 
 
-EXTRACTORS = {"cleaner": _cleaner, "trafilatura": _trafilatura, "newspaper4k": _newspaper, "goose3": _goose}
+EXTRACTORS = {
+    "cleaner": _cleaner,
+    "cleaner (fast)": _cleaner_fast,
+    "trafilatura": _trafilatura,
+    "newspaper4k": _newspaper,
+    "goose3": _goose,
+}
 
 
 def _one(record: dict) -> dict:

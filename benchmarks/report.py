@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from benchmarks import ablation, batch, metadata, model_load, profile, quality, speed, text_mode
+from benchmarks import ablation, batch, metadata, model_load, profile, quality, speed, speed_changes, text_mode
 
 RESULTS = Path("benchmarks/results")
 SECTIONS = (
@@ -76,15 +76,26 @@ SECTIONS = (
         "Exclusive wall time of each stage, measured by wrapping cleaner's stage functions from outside.",
     ),
     (
+        "speed_changes.json",
+        "Each speed change's effect (before and after, side by side)",
+        "python -m benchmarks.speed_changes --limit 35 --rounds 2",
+        speed_changes.markdown,
+        "The commit before each change and the change itself, each checked out in a git worktree and run in a "
+        "fresh process on the same pages, rounds alternating; the faster round of each counts. `clean()` "
+        "changes: CPU time of the `clean()` calls alone. Corpus changes: the whole `cleaner clean FOLDER "
+        "--jobs 1` command (start-up, both passes). Same output: the texts (and `duplicate_of`) hash the same. "
+        "The fast preset is a system of its own in the speed section above.",
+    ),
+    (
         "batch-1gb.json",
         "Batch cleaning of a 1 GB WARC (memory)",
         "python -m benchmarks.batch --size 1000 --jobs 2 --modes html --no-trafilatura",
         batch.markdown,
         "Peak memory while streaming a WARC of 1,000 MB of HTML through `cleaner clean --jobs 2`: the main "
-        "process reads, orders and writes; each worker cleans one document at a time. Reading, cleaning and "
-        "writing stream (each worker peaked near its size on the 20 MB run below); the main process peaked at "
-        "263 MB on the 20 MB run below and at 382 MB here, because of the corpus pass, which keeps counts per block "
-        "and a signature per document.",
+        "process reads, orders and writes, then makes the corpus pass (site-template counts, 8 bytes per block "
+        "of each document, and near-duplicate signatures, about 2 KB per document); each worker cleans one "
+        "document at a time. A worker's RSS counts the pages it shares with the main process (forked after the "
+        "models are loaded), so the tree's sum counts them more than once.",
     ),
     (
         "batch.json",
@@ -204,10 +215,17 @@ def speed_targets() -> str:
     large = _raw("batch-1gb.json")
     if large:
         for run in large["runs"]:
-            main_mb, tree_mb, jobs = run["peak_rss_mb_main"], run["peak_rss_mb_tree"], run["jobs"]
+            main_mb, worker_mb = run["peak_rss_mb_main"], run.get("peak_rss_mb_worker")
+            if worker_mb is None:
+                rows.append(
+                    f"| peak RSS ≤ 300 MB per worker, 1 GB WARC | main process {main_mb:.0f} MB, "
+                    f"workers not measured one by one | {_mark(main_mb <= 300)} (main process) |"
+                )
+                continue
+            ok = max(main_mb, worker_mb) <= 300
             rows.append(
-                f"| peak RSS ≤ 300 MB per worker, 1 GB WARC | main process {main_mb:.0f} MB, "
-                f"main and {jobs} workers {tree_mb:.0f} MB | {_mark(main_mb <= 300)} (main process) |"
+                f"| peak RSS ≤ 300 MB per process, 1 GB WARC | main process {main_mb:.0f} MB, largest of "
+                f"{run['jobs']} workers {worker_mb:.0f} MB | {_mark(ok)} |"
             )
     return "\n".join(rows) + "\n"
 

@@ -1,0 +1,204 @@
+"""Each speed change's own effect: the commit before it and the commit itself, side by side.
+
+    python -m benchmarks.speed_changes [--data ../shared/data] [--split dev] [--limit 35] [--rounds 2]
+                                       [--changes COMMIT ...] [--out benchmarks/results/speed_changes.json]
+
+Both commits of every change in ``CHANGES`` are checked out in temporary git worktrees (so this
+needs the project's git history). Each one, in a fresh child process whose ``PYTHONPATH`` is its
+worktree, either cleans the same dev pages with ``clean()`` and times only those calls (CPU time)
+or, for a change to the corpus pass, runs ``cleaner clean FOLDER --jobs 1`` over them and takes the
+wall time and peak RSS of the whole command. It also hashes what it produced, so the table says
+whether the change left the output as it was. Before and after alternate, round after round, and
+the fastest round of each counts.
+"""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from benchmarks.common import arguments, environment, pages, write_report
+
+ROOT = Path(__file__).resolve().parent.parent
+
+# (commit, what it changed, how it is measured): "clean" times clean() per page, "cli" the batch command
+CHANGES = (
+    ("5a0c697", "rules: a ruleset remembers its matches for short strings; a block's words counted once", "clean"),
+    ("64ccdfb", "parse: visible text read from plain strings", "clean"),
+    ("3d384dd", "rules: a literal prefilter (Aho-Corasick) so that most rules are never tried", "clean"),
+    ("a67d1bf", "model: trees evaluated node-major, one test per distinct split", "clean"),
+    ("f003945", "segment: a direct walk, fewer attribute lookups", "clean"),
+    ("8c83ed4", "features: one-hot columns set by index", "clean"),
+    ("17a0df5", "corpus: LSH bands found once per process", "cli"),
+    ("bff16aa", "corpus: MinHash and LSH index with numpy, block counts as arrays", "cli"),
+)
+
+CLEAN_CHILD = r"""
+import hashlib, json, sys, time
+from cleaner import clean
+pages = [json.loads(line) for line in open(sys.argv[1], encoding="utf-8")]
+clean(pages[0]["html"], url=pages[0]["url"])  # loads models and rules
+digest = hashlib.sha256()
+started = time.process_time()
+for page in pages:
+    digest.update(clean(page["html"], url=page["url"]).text.encode("utf-8", "surrogatepass"))
+seconds = time.process_time() - started
+print(json.dumps({"cpu_ms_per_doc": 1000 * seconds / len(pages), "digest": digest.hexdigest()[:16]}))
+"""
+
+
+def _worktree(commit: str, folder: Path) -> Path:
+    path = folder / commit
+    if not path.exists():
+        subprocess.run(
+            ["git", "-C", str(ROOT), "worktree", "add", "--detach", str(path), commit], check=True, capture_output=True
+        )
+    return path
+
+
+def _parent(commit: str) -> str:
+    out = subprocess.run(
+        ["git", "-C", str(ROOT), "rev-parse", "--short", f"{commit}^"], check=True, capture_output=True, text=True
+    )
+    return out.stdout.strip()
+
+
+def _env(tree: Path) -> dict:
+    return dict(os.environ, PYTHONPATH=str(tree), PYTHONDONTWRITEBYTECODE="1")
+
+
+def _clean_run(tree: Path, page_file: Path) -> dict:
+    out = subprocess.run(
+        [sys.executable, "-c", CLEAN_CHILD, str(page_file)],
+        env=_env(tree),
+        cwd=tree,
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def _cli_run(tree: Path, html_folder: Path, out_dir: Path) -> dict:
+    from benchmarks.batch import measure
+
+    output = out_dir / f"{tree.name}.jsonl"
+    command = [
+        sys.executable,
+        "-c",
+        "from cleaner.cli import main; main()",
+        "clean",
+        str(html_folder),
+        "--jobs",
+        "1",
+        "--quiet",
+        "-o",
+        str(output),
+    ]
+    old = os.environ.copy()
+    os.environ.update(_env(tree))
+    try:
+        run = measure(command, cwd=tree)  # in the worktree: ``python -c`` puts the current folder first on the path
+    finally:
+        os.environ.clear()
+        os.environ.update(old)
+    records = [json.loads(line) for line in open(output, encoding="utf-8")]
+    digest = hashlib.sha256()
+    for record in records:
+        digest.update(json.dumps([record.get("text"), record.get("duplicate_of")]).encode("utf-8"))
+    return {"seconds": run["seconds"], "peak_rss_mb": run["peak_rss_mb_main"], "digest": digest.hexdigest()[:16]}
+
+
+def _best(runs: list[dict], key: str) -> dict:
+    best = min(runs, key=lambda run: run[key])
+    return {**best, "spread": [round(run[key], 2) for run in runs]}
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = arguments(__doc__.split("\n\n")[0], "speed_changes.json")
+    parser.set_defaults(limit=35)
+    parser.add_argument("--rounds", type=int, default=2)
+    parser.add_argument("--changes", nargs="+", help="only these commits of CHANGES")
+    args = parser.parse_args(argv)
+    started = time.monotonic()
+    chosen = pages(args)
+    changes = [c for c in CHANGES if not args.changes or c[0] in args.changes]
+    results = []
+    with tempfile.TemporaryDirectory(prefix="cleaner-changes-") as tmp:
+        folder = Path(tmp)
+        page_file, html_folder = folder / "pages.jsonl", folder / "pages"
+        html_folder.mkdir()
+        with open(page_file, "w", encoding="utf-8") as stream:
+            for i, page in enumerate(chosen):
+                stream.write(json.dumps({"html": page["html"], "url": page.get("url")}) + "\n")
+                (html_folder / f"{i:04d}.html").write_text(page["html"], encoding="utf-8", errors="surrogatepass")
+        try:
+            for commit, what, kind in changes:
+                trees = {"before": _worktree(_parent(commit), folder), "after": _worktree(commit, folder)}
+                runs: dict[str, list[dict]] = {"before": [], "after": []}
+                for _ in range(args.rounds):
+                    for side, tree in trees.items():
+                        if kind == "clean":
+                            runs[side].append(_clean_run(tree, page_file))
+                        else:
+                            runs[side].append(_cli_run(tree, html_folder, folder))
+                key = "cpu_ms_per_doc" if kind == "clean" else "seconds"
+                entry = {"commit": commit, "change": what, "kind": kind}
+                entry.update({side: _best(side_runs, key) for side, side_runs in runs.items()})
+                entry["same_output"] = entry["before"]["digest"] == entry["after"]["digest"]
+                results.append(entry)
+                print(json.dumps(entry), file=sys.stderr)
+        finally:
+            for tree in folder.iterdir():
+                if tree.is_dir() and (tree / ".git").exists():
+                    subprocess.run(
+                        ["git", "-C", str(ROOT), "worktree", "remove", "--force", str(tree)], capture_output=True
+                    )
+    report = {
+        "date": datetime.date.today().isoformat(),
+        "seconds": round(time.monotonic() - started, 1),
+        "split": args.split,
+        "documents": len(chosen),
+        "environment": environment(),
+        "rounds": args.rounds,
+        "results": results,
+    }
+    write_report(args.out, report)
+
+
+def markdown(report: dict) -> str:
+    rows = [
+        "| commit | change | measured | before | after | same output |",
+        "|---|---|---|---:|---:|---|",
+    ]
+    for entry in report["results"]:
+        before, after = entry["before"], entry["after"]
+        if entry["kind"] == "clean":
+            measured = "CPU ms/doc in clean() (every round)"
+            numbers = (
+                f"{before['cpu_ms_per_doc']:.1f} ({_rounds(before)}) | {after['cpu_ms_per_doc']:.1f} ({_rounds(after)})"
+            )
+        else:
+            measured = "`cleaner clean --jobs 1`: s (every round), peak RSS MB"
+            numbers = (
+                f"{before['seconds']:.1f} s ({_rounds(before)}), {before['peak_rss_mb']:.0f} MB | "
+                f"{after['seconds']:.1f} s ({_rounds(after)}), {after['peak_rss_mb']:.0f} MB"
+            )
+        same = "yes" if entry["same_output"] else "no"
+        rows.append(f"| {entry['commit']} | {entry['change']} | {measured} | {numbers} | {same} |")
+    return "\n".join(rows)
+
+
+def _rounds(side: dict) -> str:
+    return ", ".join(f"{value:.1f}" for value in side["spread"])
+
+
+if __name__ == "__main__":
+    main()
