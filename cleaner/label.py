@@ -10,6 +10,7 @@ import dataclasses
 import logging
 import re
 
+import numpy
 import trafilatura
 from lxml import etree
 
@@ -42,7 +43,7 @@ def label_main_content(blocks: list[Block], extracted: str | None) -> list[Block
     lines = [collapse(_LIST_MARK.sub("", line)) for line in extracted.split("\n")]
     whole = set(lines)
     whole.update(cell.strip() for line in lines if " | " in line for cell in line.split(" | "))
-    flat = " ".join(line for line in lines if line)
+    output = _Output(" ".join(line for line in lines if line))
     labelled = []
     for block in blocks:
         if block.dom_reason is None:
@@ -50,7 +51,62 @@ def label_main_content(blocks: list[Block], extracted: str | None) -> list[Block
             if len(text) < _SHORT:
                 kept = text in whole
             else:
-                kept = text in flat or (text[:_SHORT] in flat and text[-_SHORT:] in flat)
+                kept = output.holds(text) or (output.holds(text[:_SHORT]) and output.holds(text[-_SHORT:]))
             block = dataclasses.replace(block, main_content=kept)
         labelled.append(block)
     return labelled
+
+
+_INDEX_FROM = 200_000  # characters of output from which its word triples are indexed
+
+
+class _Output:
+    """trafilatura's output as one line, searched for block texts.
+
+    Blocks come mostly in the output's order, so each search starts where the last one ended and
+    goes back to the start only when that fails. On a long output, a block whose words cannot be
+    in it (most boilerplate) is answered from an index of the output's word triples without a
+    search: otherwise every such block would scan the whole output, which on a 20 MB page of
+    paragraphs takes minutes.
+    """
+
+    def __init__(self, flat: str) -> None:
+        self.flat = flat
+        self.cursor = 0
+        self.triples = _triples(flat.split(" ")) if len(flat) >= _INDEX_FROM else None
+
+    def holds(self, text: str) -> bool:
+        if self.triples is not None and not self._may_hold(text):
+            return False
+        found = self.flat.find(text, self.cursor)
+        if found < 0 and self.cursor:
+            found = self.flat.find(text)
+        if found < 0:
+            return False
+        self.cursor = found + len(text)
+        return True
+
+    def _may_hold(self, text: str) -> bool:
+        """False only when ``text`` cannot be a substring: its second to fourth words are no triple of the output's.
+
+        The first and last words of a substring may be parts of words; those inside are whole.
+        """
+        words = text.split(" ")
+        if len(words) < 5:
+            return True
+        key = _triples(words[1:4])
+        position = numpy.searchsorted(self.triples, key[0])
+        return bool(position < len(self.triples) and self.triples[position] == key[0])
+
+
+def _triples(words: list[str]) -> numpy.ndarray:
+    """Sorted 64-bit hashes of every three consecutive words."""
+    hashes = numpy.fromiter((hash(word) for word in words), dtype=numpy.int64, count=len(words))
+    if len(hashes) < 3:
+        return numpy.empty(0, dtype=numpy.int64)
+    with numpy.errstate(over="ignore"):
+        mixed = hashes[:-2] * numpy.int64(_K1) + hashes[1:-1] * numpy.int64(_K2) + hashes[2:]
+    return numpy.sort(mixed)
+
+
+_K1, _K2 = 0x9E3779B97F4A7C15 - 2**64, 0xC2B2AE3D27D4EB4F - 2**64  # odd multipliers, as signed 64-bit
