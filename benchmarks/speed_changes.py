@@ -5,9 +5,10 @@
 
 Both commits of every change in ``CHANGES`` are checked out in temporary git worktrees (so this
 needs the project's git history). Each one, in a fresh child process whose ``PYTHONPATH`` is its
-worktree, either cleans the same dev pages with ``clean()`` and times only those calls (CPU time)
-or, for a change to the corpus pass, runs ``cleaner clean FOLDER --jobs 1`` over them and takes the
-wall time and peak RSS of the whole command. It also hashes what it produced, so the table says
+worktree, either cleans the same dev pages with ``clean()`` (or ``preset="fast"``, or one large
+page made of their gold paragraphs) and times only those calls (CPU time), or, for a change to the
+corpus pass, runs ``cleaner clean FOLDER --jobs 1`` over them and takes the wall time and peak RSS
+of the whole command. It also hashes what it produced, so the table says
 whether the change left the output as it was. Before and after alternate, round after round, and
 the fastest round of each counts.
 """
@@ -16,6 +17,7 @@ from __future__ import annotations
 
 import datetime
 import hashlib
+import html
 import json
 import os
 import subprocess
@@ -28,7 +30,8 @@ from benchmarks.common import arguments, environment, pages, write_report
 
 ROOT = Path(__file__).resolve().parent.parent
 
-# (commit, what it changed, how it is measured): "clean" times clean() per page, "cli" the batch command
+# (commit, what it changed, how it is measured): "clean" times clean() per page, "fast" the same with
+# preset="fast", "big" cleans one page of BIG_MB made of the pages' gold paragraphs, "cli" runs the batch command
 CHANGES = (
     ("5a0c697", "rules: a ruleset remembers its matches for short strings; a block's words counted once", "clean"),
     ("64ccdfb", "parse: visible text read from plain strings", "clean"),
@@ -38,17 +41,21 @@ CHANGES = (
     ("8c83ed4", "features: one-hot columns set by index", "clean"),
     ("17a0df5", "corpus: LSH bands found once per process", "cli"),
     ("bff16aa", "corpus: MinHash and LSH index with numpy, block counts as arrays", "cli"),
+    ("2f414c4", "fast preset: resiliparse's minimal HTML read as lines by two substitutions", "fast"),
+    ("fffd98a", "label: search from the last match; word-triple index on long outputs", "big"),
 )
+BIG_MB = 5
 
 CLEAN_CHILD = r"""
 import hashlib, json, sys, time
 from cleaner import clean
 pages = [json.loads(line) for line in open(sys.argv[1], encoding="utf-8")]
-clean(pages[0]["html"], url=pages[0]["url"])  # loads models and rules
+options = json.loads(sys.argv[2])
+clean(pages[0]["html"], url=pages[0]["url"], **options)  # loads models and rules
 digest = hashlib.sha256()
 started = time.process_time()
 for page in pages:
-    digest.update(clean(page["html"], url=page["url"]).text.encode("utf-8", "surrogatepass"))
+    digest.update(clean(page["html"], url=page["url"], **options).text.encode("utf-8", "surrogatepass"))
 seconds = time.process_time() - started
 print(json.dumps({"cpu_ms_per_doc": 1000 * seconds / len(pages), "digest": digest.hexdigest()[:16]}))
 """
@@ -74,16 +81,21 @@ def _env(tree: Path) -> dict:
     return dict(os.environ, PYTHONPATH=str(tree), PYTHONDONTWRITEBYTECODE="1")
 
 
-def _clean_run(tree: Path, page_file: Path) -> dict:
-    out = subprocess.run(
-        [sys.executable, "-c", CLEAN_CHILD, str(page_file)],
-        env=_env(tree),
-        cwd=tree,
-        check=True,
-        capture_output=True,
-        text=True,
-    )
+def _clean_run(tree: Path, page_file: Path, options: dict | None = None) -> dict:
+    command = [sys.executable, "-c", CLEAN_CHILD, str(page_file), json.dumps(options or {})]
+    out = subprocess.run(command, env=_env(tree), cwd=tree, check=True, capture_output=True, text=True)
     return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def _big_page(chosen: list[dict], megabytes: float) -> str:
+    """One article page of about ``megabytes`` MB: the pages' gold paragraphs, over and over, each numbered."""
+    paragraphs = [line for page in chosen for line in page["gold"].split("\n") if len(line.split()) >= 8]
+    parts, size = [], 0
+    while size < megabytes * 1e6:
+        for paragraph in paragraphs:
+            parts.append(f"<p>{len(parts) + 1}. {html.escape(paragraph)}</p>")
+            size += len(parts[-1])
+    return "<html><body><article>" + "".join(parts) + "</article></body></html>"
 
 
 def _cli_run(tree: Path, html_folder: Path, out_dir: Path) -> dict:
@@ -139,17 +151,21 @@ def main(argv: list[str] | None = None) -> None:
             for i, page in enumerate(chosen):
                 stream.write(json.dumps({"html": page["html"], "url": page.get("url")}) + "\n")
                 (html_folder / f"{i:04d}.html").write_text(page["html"], encoding="utf-8", errors="surrogatepass")
+        big_file = folder / "big.jsonl"
+        big_file.write_text(json.dumps({"html": _big_page(chosen, BIG_MB), "url": None}) + "\n", encoding="utf-8")
         try:
             for commit, what, kind in changes:
                 trees = {"before": _worktree(_parent(commit), folder), "after": _worktree(commit, folder)}
                 runs: dict[str, list[dict]] = {"before": [], "after": []}
                 for _ in range(args.rounds):
                     for side, tree in trees.items():
-                        if kind == "clean":
-                            runs[side].append(_clean_run(tree, page_file))
-                        else:
+                        if kind == "cli":
                             runs[side].append(_cli_run(tree, html_folder, folder))
-                key = "cpu_ms_per_doc" if kind == "clean" else "seconds"
+                        else:
+                            source = big_file if kind == "big" else page_file
+                            options = {"preset": "fast"} if kind == "fast" else None
+                            runs[side].append(_clean_run(tree, source, options))
+                key = "seconds" if kind == "cli" else "cpu_ms_per_doc"
                 entry = {"commit": commit, "change": what, "kind": kind}
                 entry.update({side: _best(side_runs, key) for side, side_runs in runs.items()})
                 entry["same_output"] = entry["before"]["digest"] == entry["after"]["digest"]
@@ -180,8 +196,12 @@ def markdown(report: dict) -> str:
     ]
     for entry in report["results"]:
         before, after = entry["before"], entry["after"]
-        if entry["kind"] == "clean":
-            measured = "CPU ms/doc in clean() (every round)"
+        if entry["kind"] != "cli":
+            measured = {
+                "clean": "CPU ms/doc in clean() (every round)",
+                "fast": 'CPU ms/doc in clean(preset="fast") (every round)',
+                "big": f"CPU ms to clean one {BIG_MB} MB page (every round)",
+            }[entry["kind"]]
             numbers = (
                 f"{before['cpu_ms_per_doc']:.1f} ({_rounds(before)}) | {after['cpu_ms_per_doc']:.1f} ({_rounds(after)})"
             )
