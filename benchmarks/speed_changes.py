@@ -22,6 +22,7 @@ import hashlib
 import html
 import json
 import os
+import signal
 import subprocess
 import sys
 import tempfile
@@ -141,6 +142,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--rounds", type=int, default=2)
     parser.add_argument("--changes", nargs="+", help="only these commits of CHANGES")
     args = parser.parse_args(argv)
+    signal.signal(signal.SIGTERM, _interrupted)  # so that the worktrees are removed on a kill too
     started = time.monotonic()
     chosen = pages(args)
     changes = [c for c in CHANGES if not args.changes or c[0] in args.changes]
@@ -221,6 +223,10 @@ def markdown(report: dict) -> str:
         same = "yes" if entry["same_output"] else "no"
         rows.append(f"| {entry['commit']} | {entry['change']} | {measured} | {numbers} | {same} |")
     return "\n".join(rows)
+
+
+def _interrupted(signum: int, frame) -> None:
+    raise KeyboardInterrupt
 
 
 def _rounds(side: dict) -> str:
