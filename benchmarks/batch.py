@@ -68,14 +68,14 @@ def build(data: Path, folder: Path, size_mb: float) -> tuple[Path, Path, int]:
     return warc, text, count
 
 
-def measure(command: list[str], cwd: Path | None = None) -> dict:
+def measure(command: list[str], cwd: Path | None = None, env: dict | None = None) -> dict:
     """Run ``command``: wall time, and peak RSS of the main process, of its largest worker and of the whole tree.
 
     The tree is sampled every 0.2 s: each process's high-water mark (VmHWM) and the summed RSS.
     ``wait4`` gives the largest high-water mark of the command and every process it reaped.
     """
     started = time.monotonic()
-    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=cwd)
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=cwd, env=env)
     peak, marks = 0, {}
     while True:
         pid, status, usage = os.wait4(process.pid, os.WNOHANG)

@@ -93,6 +93,8 @@ def _clean_run(tree: Path, page_file: Path, options: dict | None = None) -> dict
 def _big_page(chosen: list[dict], megabytes: float) -> str:
     """One article page of about ``megabytes`` MB: the pages' gold paragraphs, over and over, each numbered."""
     paragraphs = [line for page in chosen for line in page["gold"].split("\n") if len(line.split()) >= 8]
+    if not paragraphs:
+        raise ValueError("no gold paragraph of 8 words or more in the chosen pages")
     parts, size = [], 0
     while size < megabytes * 1e6:
         for paragraph in paragraphs:
@@ -117,13 +119,8 @@ def _cli_run(tree: Path, html_folder: Path, out_dir: Path) -> dict:
         "-o",
         str(output),
     ]
-    old = os.environ.copy()
-    os.environ.update(_env(tree))
-    try:
-        run = measure(command, cwd=tree)  # in the worktree: ``python -c`` puts the current folder first on the path
-    finally:
-        os.environ.clear()
-        os.environ.update(old)
+    # in the worktree: ``python -c`` puts the current folder first on the path
+    run = measure(command, cwd=tree, env=_env(tree))
     records = [json.loads(line) for line in open(output, encoding="utf-8")]
     digest = hashlib.sha256()
     for record in records:

@@ -32,7 +32,7 @@ from cleaner.segment import segment_text
 
 PRESETS = ("default", "fast")
 MIN_MAIN_WORDS = 50  # a main content shorter than this is taken for a miss
-LANGUAGE_CHARS = 600  # the language is told from this much of the clean text (the default reads 3000)
+LANGUAGE_CHARS = 600  # the language is told from this much of the text (the default: metadata.LANGUAGE_CHARS)
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}(-\d{2})?")
 
 # --- HTML: resiliparse's main content as blocks ----------------------------------------------------
@@ -48,15 +48,19 @@ def main_lines(markup: str) -> tuple[list[str], str | None]:
     Every block tag and <br> ends a line; links keep their text. The lines are what text mode
     reads, normalized and without blank ones.
     """
-    text = htmlmod.unescape(_LINK.sub("", _BREAK.sub("\n", markup)))
-    lines = [line for line in normalize_text(text).split("\n") if line]
+    lines = [line for line in normalize_text(_text(markup)).split("\n") if line]
     headline = None
     for h1 in _H1.finditer(markup):
-        inside = htmlmod.unescape(_LINK.sub("", _BREAK.sub("\n", h1.group(1))))
+        inside = _text(h1.group(1))
         headline = "\n".join(line for line in map(normalize_line, inside.split("\n")) if line) or None
         if headline:
             break
     return lines, headline
+
+
+def _text(markup: str) -> str:
+    """The text of minimal HTML: a line break for each block tag and <br>, links as their text."""
+    return htmlmod.unescape(_LINK.sub("", _BREAK.sub("\n", markup)))
 
 
 def _main_content(tree) -> tuple[list[str], str | None]:
