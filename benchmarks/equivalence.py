@@ -20,6 +20,8 @@ import json
 import sys
 from pathlib import Path
 
+import numpy
+
 from benchmarks.common import DATASETS, DEFAULT_DATA
 
 DEFAULT_OUT = Path("/tmp/cleaner-equivalence.json.gz")
@@ -69,7 +71,8 @@ def observe(record: dict) -> dict:
         ]
         for d in decisions
     ]
-    out["features"] = hashlib.sha256(repr(features(decisions)).encode()).hexdigest()
+    rows = numpy.asarray(features(decisions), dtype=float).tolist()  # the same text for a list or an array
+    out["features"] = hashlib.sha256(repr(rows).encode()).hexdigest()
     return out
 
 

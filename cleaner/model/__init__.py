@@ -17,6 +17,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+import numpy
+
 from cleaner.decide import is_prose
 from cleaner.model.features import NAMES, features, rule_removed, word_count
 from cleaner.model.trees import Forest, parse
@@ -37,9 +39,9 @@ class Model:
     classes: Forest | None = None  # names the boilerplate class of a block the content model removes
     class_names: tuple[str, ...] = ()
 
-    def name_classes(self, rows: list[list[float]]) -> list[str]:
+    def name_classes(self, rows: numpy.ndarray) -> list[str]:
         """The likeliest boilerplate class of each row, or "boilerplate" where no class is likely enough."""
-        if self.classes is None or not rows:
+        if self.classes is None or not len(rows):
             return ["boilerplate"] * len(rows)
         named = []
         for probabilities in self.classes.probabilities(rows):
@@ -91,7 +93,7 @@ def refine(decisions: list[Decision], kind: str, favor: str = "balanced") -> lis
         if open_[i] and not keep[i] and kind == "text" and is_prose(decision.block, min_words=25):
             keep[i] = True
     removed = [i for i in range(len(decisions)) if open_[i] and not keep[i]]
-    reasons = dict(zip(removed, model.name_classes([rows[i] for i in removed]), strict=True))
+    reasons = dict(zip(removed, model.name_classes(rows[removed]), strict=True))
     refined = []
     for i, decision in enumerate(decisions):
         if not open_[i]:

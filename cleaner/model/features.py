@@ -7,10 +7,13 @@ that feeds it can never disagree silently.
 from __future__ import annotations
 
 import math
+import operator
 import re
 from collections.abc import Sequence
 
-from cleaner.records import Decision
+import numpy
+
+from cleaner.records import Block, Decision
 
 KINDS = ("p", "h", "li", "quote", "pre", "cell", "caption", "line")
 # reasons that rules and DOM markers give; "kept" and trafilatura's verdict are features of their own
@@ -93,30 +96,36 @@ NAMES: tuple[str, ...] = (
 )
 
 
-def _own(decision: Decision, n_counted: int) -> list[float]:
-    block = decision.block
+_STRIP = ".,;:!?\"'()[]“”‘’«»"
+
+
+def _own(block: Block, words: list[str], n_counted: int) -> tuple[float, ...]:
+    """The block's text statistics, link density and depth: the first columns of its row.
+
+    Per-word work runs in C (``map`` over str methods); this is the hottest loop of cleaning.
+    """
     text = block.text
-    words = text.split()
     n_words = max(1, len(words))
-    tokens = [w.strip(".,;:!?\"'()[]“”‘’«»").lower() for w in words]
-    return [
+    n_chars = max(1, len(text))
+    return (
         math.log1p(n_counted),
         math.log1p(len(text)),
-        len(_PUNCT.findall(text)) / max(1, len(text)),
-        len(_DIGIT.findall(text)) / max(1, len(text)),
-        sum(1 for w in words if w[:1].isupper()) / n_words,
-        sum(1 for t in tokens if t in STOPWORDS) / n_words,
-        sum(len(w) for w in words) / n_words,
+        len(_PUNCT.findall(text)) / n_chars,
+        len(_DIGIT.findall(text)) / n_chars,
+        sum(map(str.isupper, map(_FIRST, words))) / n_words,
+        sum(map(STOPWORDS.__contains__, map(str.lower, map(_STRIPPED, words)))) / n_words,
+        sum(map(len, words)) / n_words,
         1.0 if _TERMINAL.search(text) else 0.0,
         1.0 if text.endswith(("…", "...")) else 0.0,
         float(text.count("\n") + 1),
         block.link_density,
         float(block.tag_path.count("/")),
-    ]
+    )
 
 
-def _verdict(decision: Decision) -> float:
-    return {True: 1.0, False: 0.0, None: 0.5}[decision.block.main_content]
+_FIRST = operator.itemgetter(0)
+_STRIPPED = operator.methodcaller("strip", _STRIP)
+_VERDICT = {True: 1.0, False: 0.0, None: 0.5}
 
 
 def rule_removed(decision: Decision) -> bool:
@@ -124,83 +133,102 @@ def rule_removed(decision: Decision) -> bool:
     return not decision.keep and decision.reason not in OPEN_REASONS
 
 
-def as_if_open(row: list[float]) -> list[float]:
+def as_if_open(row: Sequence[float]) -> list[float]:
     """A rule-removed block's row as the class model sees it: as if no rule had fired on the block.
 
     The class model learns from blocks that rules named and is asked about blocks they did not,
     so the features that say which rule fired are blanked.
     """
-    out = list(row)
+    out = [float(x) for x in row]
     out[_REMOVED_BY_RULES] = 0.0
     for i in _REASON_COLUMNS:
         out[i] = 0.0
     return out
 
 
-def features(decisions: Sequence[Decision]) -> list[list[float]]:
-    """One feature row per block, in the order of ``NAMES``."""
+def features(decisions: Sequence[Decision]) -> numpy.ndarray:
+    """One feature row per block, in the order of ``NAMES``: a (blocks, features) array.
+
+    Computed column by column over the whole page; only the text statistics and the one-hot
+    columns look at blocks one at a time.
+    """
     n = len(decisions)
+    out = numpy.zeros((n, len(NAMES)))
     if not n:
-        return []
-    total = max(1, decisions[-1].block.end)
-    verdicts = [_verdict(d) for d in decisions]
-    kept = [0.0 if rule_removed(d) else 1.0 for d in decisions]
-    counts = [word_count(d.block.text) for d in decisions]
-    own = [_own(d, c) for d, c in zip(decisions, counts, strict=True)]
-    kept_share = sum(kept) / n
-    page = _page(counts, verdicts, kept)
-    nearest = _distance_to_kept_by_trafilatura(verdicts)
-    first, last = _dense_region(counts, kept)
-    region_share = sum(counts[first : last + 1]) / max(1, sum(counts))
-    rows = []
-    last_heading = -100
-    for i, decision in enumerate(decisions):
-        block = decision.block
-        if block.kind == "h":
-            last_heading = i
-        prev_i, next_i = max(0, i - 1), min(n - 1, i + 1)
-        window = range(max(0, i - 3), min(n, i + 4))
-        row = [
-            *own[i],
-            i / n,
-            block.start / total,
-            verdicts[i],
-            1.0 - kept[i],
-            math.log1p(n),
-            kept_share,
-            float(min(20, i - last_heading)),
-            *_one_hot(decision),
-        ]
-        for j in (prev_i, next_i):
-            row += [own[j][0] if j != i else 0.0, verdicts[j] if j != i else 0.5, own[j][10] if j != i else 0.0]
-            row.append(kept[j] if j != i else 0.5)
-        row += [sum(verdicts[j] for j in window) / len(window), sum(kept[j] for j in window) / len(window)]
-        row += [*page[:3], 1.0 if page[3] <= i <= page[4] else 0.0, float(min(20, nearest[i]))]
-        row += [1.0 if first <= i <= last else 0.0, float(min(20, max(first - i, i - last, 0))), region_share]
-        rows.append(row)
-    return rows
-
-
-def _one_hot(decision: Decision) -> list[float]:
-    """The kind, reason, class/id token and tag-path columns: zeros with a one where each applies."""
-    block = decision.block
-    out = [0.0] * _ONE_HOT_WIDTH
-    kind = _KIND_COLUMN.get(block.kind)
-    if kind is not None:
-        out[kind] = 1.0
-    if not decision.keep:
-        reason = _REASON_COLUMN.get(decision.reason)
-        if reason is not None:
-            out[reason] = 1.0
-    for token in block.attrs:
-        column = _ATTR_COLUMN.get(token)
-        if column is not None:
-            out[column] = 1.0
-    for tag in block.tag_path.split("/"):
-        column = _PATH_COLUMN.get(tag)
-        if column is not None:
-            out[column] = 1.0
+        return out
+    blocks = [d.block for d in decisions]
+    verdicts = numpy.array([_VERDICT[b.main_content] for b in blocks])
+    kept = numpy.array([0.0 if rule_removed(d) else 1.0 for d in decisions])
+    counts, own, ones, markup = [], [], [], {}
+    for i, (decision, block) in enumerate(zip(decisions, blocks, strict=True)):
+        words = block.text.split()
+        cjk = 0 if block.text.isascii() else len(_CJK.findall(block.text))
+        counts.append(len(words) + cjk // 2 if cjk else len(words))
+        own.append(_own(block, words, counts[-1]))
+        ones += [(i, column) for column in _one_hot(decision, markup)]
+    out[:, : len(own[0])] = own
+    if ones:
+        out[tuple(numpy.array(ones).T)] = 1.0
+    index = numpy.arange(n)
+    out[:, _POSITION] = index / n
+    out[:, _POSITION + 1] = numpy.array([b.start for b in blocks]) / max(1, blocks[-1].end)
+    out[:, _POSITION + 2] = verdicts
+    out[:, _POSITION + 3] = 1.0 - kept
+    out[:, _POSITION + 4] = math.log1p(n)
+    out[:, _POSITION + 5] = kept.sum() / n
+    headings = numpy.where([b.kind == "h" for b in blocks], index, -100)
+    out[:, _POSITION + 6] = numpy.minimum(20, index - numpy.maximum.accumulate(headings))
+    _neighbours(out, verdicts, kept)
+    page = _page(counts, verdicts.tolist(), kept.tolist())
+    first, last = _dense_region(counts, kept.tolist())
+    out[:, _PAGE : _PAGE + 3] = page[:3]
+    out[:, _PAGE + 3] = (index >= page[3]) & (index <= page[4])
+    out[:, _PAGE + 4] = numpy.minimum(20, _distance_to_kept_by_trafilatura(verdicts.tolist()))
+    out[:, _PAGE + 5] = (index >= first) & (index <= last)
+    out[:, _PAGE + 6] = numpy.minimum(20, numpy.maximum(numpy.maximum(first - index, index - last), 0))
+    out[:, _PAGE + 7] = sum(counts[first : last + 1]) / max(1, sum(counts))
     return out
+
+
+def _neighbours(out: numpy.ndarray, verdicts: numpy.ndarray, kept: numpy.ndarray) -> None:
+    """The previous and next block's words, verdict, link density and keep, and the 7-block window's means.
+
+    The first block has no previous one and the last no next one: their columns hold the
+    neutral values (0 words, verdict and keep 0.5, no links).
+    """
+    n = len(out)
+    own = {"log_words": out[:, 0], "trafilatura": verdicts, "link_density": out[:, 10], "kept": kept}
+    empty = {"log_words": 0.0, "trafilatura": 0.5, "link_density": 0.0, "kept": 0.5}
+    for side, shift in (("prev", 1), ("next", -1)):
+        for name, values in own.items():
+            column = numpy.full(n, empty[name])
+            if shift == 1:
+                column[1:] = values[:-1]
+            else:
+                column[:-1] = values[1:]
+            out[:, NAMES.index(f"{side}_{name}")] = column
+    low = numpy.maximum(0, numpy.arange(n) - 3)
+    high = numpy.minimum(n, numpy.arange(n) + 4)
+    for name, values in (("window_trafilatura", verdicts), ("window_kept", kept)):
+        sums = numpy.concatenate(([0.0], numpy.cumsum(values)))  # exact: the values are halves
+        out[:, NAMES.index(name)] = (sums[high] - sums[low]) / (high - low)
+
+
+def _one_hot(decision: Decision, markup: dict) -> list[int]:
+    """The kind, reason, class/id token and tag-path columns that apply to the block (a one in each).
+
+    ``markup`` remembers the columns of each (class/id tokens, tag path) pair: sibling blocks share them.
+    """
+    block = decision.block
+    columns = [_KIND_COLUMN.get(block.kind)]
+    if not decision.keep:
+        columns.append(_REASON_COLUMN.get(decision.reason))
+    key = (block.attrs, block.tag_path)
+    found = markup.get(key)
+    if found is None:
+        named = [*map(_ATTR_COLUMN.get, block.attrs), *map(_PATH_COLUMN.get, block.tag_path.split("/"))]
+        found = markup[key] = [column for column in named if column is not None]
+    return [column for column in columns if column is not None] + found
 
 
 def _page(counts: list[int], verdicts: list[float], kept: list[float]) -> tuple[float, ...]:
@@ -258,10 +286,9 @@ def _distance_to_kept_by_trafilatura(verdicts: list[float]) -> list[int]:
 
 _REMOVED_BY_RULES = NAMES.index("removed_by_rules")
 _REASON_COLUMNS = [NAMES.index(f"reason_{r}") for r in REASONS]
-# the one-hot columns, in NAMES order right after the block's own and position columns
-_ONE_HOT_START = NAMES.index(f"kind_{KINDS[0]}")
-_KIND_COLUMN = {k: NAMES.index(f"kind_{k}") - _ONE_HOT_START for k in KINDS}
-_REASON_COLUMN = {r: NAMES.index(f"reason_{r}") - _ONE_HOT_START for r in REASONS}
-_ATTR_COLUMN = {t: NAMES.index(f"attr_{t}") - _ONE_HOT_START for t in ATTR_TOKENS}
-_PATH_COLUMN = {t: NAMES.index(f"path_{t}") - _ONE_HOT_START for t in PATH_TAGS}
-_ONE_HOT_WIDTH = NAMES.index(f"path_{PATH_TAGS[-1]}") + 1 - _ONE_HOT_START
+_POSITION = NAMES.index("position")
+_PAGE = NAMES.index("page_log_words")
+_KIND_COLUMN = {k: NAMES.index(f"kind_{k}") for k in KINDS}
+_REASON_COLUMN = {r: NAMES.index(f"reason_{r}") for r in REASONS}
+_ATTR_COLUMN = {t: NAMES.index(f"attr_{t}") for t in ATTR_TOKENS}
+_PATH_COLUMN = {t: NAMES.index(f"path_{t}") for t in PATH_TAGS}

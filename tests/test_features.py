@@ -1,0 +1,99 @@
+"""The page-at-once feature computation against their definition, written block by block.
+
+``cleaner.model.features`` computes columns over the whole page for speed; the reference below
+is the plain per-block reading of each feature. The model was trained on exactly these values,
+so the two must agree to the last bit, on HTML blocks and on text lines.
+"""
+
+from __future__ import annotations
+
+import importlib
+import math
+
+import numpy
+import pytest
+from conftest import HTML_FIXTURES, SEED_FILES
+
+from cleaner import clean, clean_file
+
+F = importlib.import_module("cleaner.model.features")  # the package's name `features` is the function
+
+_STRIP = ".,;:!?\"'()[]“”‘’«»"
+
+
+def _own(block, n_counted: int) -> list[float]:
+    text = block.text
+    words = text.split()
+    n_words = max(1, len(words))
+    tokens = [w.strip(_STRIP).lower() for w in words]
+    return [
+        math.log1p(n_counted),
+        math.log1p(len(text)),
+        len(F._PUNCT.findall(text)) / max(1, len(text)),
+        len(F._DIGIT.findall(text)) / max(1, len(text)),
+        sum(1 for w in words if w[:1].isupper()) / n_words,
+        sum(1 for t in tokens if t in F.STOPWORDS) / n_words,
+        sum(len(w) for w in words) / n_words,
+        1.0 if F._TERMINAL.search(text) else 0.0,
+        1.0 if text.endswith(("…", "...")) else 0.0,
+        float(text.count("\n") + 1),
+        block.link_density,
+        float(block.tag_path.count("/")),
+    ]
+
+
+def _one_hot(decision) -> list[float]:
+    block = decision.block
+    names = [f"kind_{block.kind}"]
+    if not decision.keep:
+        names.append(f"reason_{decision.reason}")
+    names += [f"attr_{t}" for t in block.attrs] + [f"path_{t}" for t in block.tag_path.split("/")]
+    start, end = F.NAMES.index(f"kind_{F.KINDS[0]}"), F.NAMES.index(f"path_{F.PATH_TAGS[-1]}") + 1
+    return [1.0 if name in names else 0.0 for name in F.NAMES[start:end]]
+
+
+def reference(decisions) -> list[list[float]]:
+    """Every row, block by block, in the order of ``NAMES``."""
+    n = len(decisions)
+    total = max(1, decisions[-1].block.end)
+    verdicts = [{True: 1.0, False: 0.0, None: 0.5}[d.block.main_content] for d in decisions]
+    kept = [0.0 if F.rule_removed(d) else 1.0 for d in decisions]
+    counts = [F.word_count(d.block.text) for d in decisions]
+    own = [_own(d.block, c) for d, c in zip(decisions, counts, strict=True)]
+    page = F._page(counts, verdicts, kept)
+    nearest = F._distance_to_kept_by_trafilatura(verdicts)
+    first, last = F._dense_region(counts, kept)
+    rows, last_heading = [], -100
+    for i, decision in enumerate(decisions):
+        if decision.block.kind == "h":
+            last_heading = i
+        row = [*own[i], i / n, decision.block.start / total, verdicts[i], 1.0 - kept[i], math.log1p(n)]
+        row += [sum(kept) / n, float(min(20, i - last_heading)), *_one_hot(decision)]
+        for j in (max(0, i - 1), min(n - 1, i + 1)):
+            same = j == i
+            row += [0.0 if same else own[j][0], 0.5 if same else verdicts[j], 0.0 if same else own[j][10]]
+            row.append(0.5 if same else kept[j])
+        window = range(max(0, i - 3), min(n, i + 4))
+        row += [sum(verdicts[j] for j in window) / len(window), sum(kept[j] for j in window) / len(window)]
+        row += [*page[:3], 1.0 if page[3] <= i <= page[4] else 0.0, float(min(20, nearest[i]))]
+        row += [1.0 if first <= i <= last else 0.0, float(min(20, max(first - i, i - last, 0)))]
+        row.append(sum(counts[first : last + 1]) / max(1, sum(counts)))
+        rows.append(row)
+    return rows
+
+
+_MIXED = "Überschrift\n\n東京の天気は晴れです。明日も晴れるでしょう。\n\n« Zurück | Weiter »\n\n" + "Ein Satz. " * 30
+DOCUMENTS = [*HTML_FIXTURES, *SEED_FILES, "mixed scripts"]
+
+
+@pytest.mark.parametrize("document", DOCUMENTS, ids=lambda document: getattr(document, "name", document))
+def test_page_at_once_features_equal_the_block_by_block_definition(document):
+    decisions = clean(_MIXED, mode="text").decisions if document == "mixed scripts" else clean_file(document).decisions
+    assert decisions
+    rows = F.features(decisions)
+    assert rows.shape == (len(decisions), len(F.NAMES))
+    assert numpy.array_equal(rows, numpy.array(reference(decisions)))
+
+
+def test_no_blocks_no_rows():
+    assert F.features([]).shape == (0, len(F.NAMES))
