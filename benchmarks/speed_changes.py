@@ -5,11 +5,11 @@
 
 Both commits of every change in ``CHANGES`` are checked out in temporary git worktrees (so this
 needs the project's git history). Each one, in a fresh child process whose ``PYTHONPATH`` is its
-worktree, either cleans the same dev pages with ``clean()`` (or ``preset="fast"``, or one large
-page made of their gold paragraphs) and times only those calls (CPU time), or, for a change to the
-corpus pass, runs ``cleaner clean FOLDER --jobs 1`` over them and takes the wall time and peak RSS
-of the whole command. It also hashes what it produced, so the table says
-whether the change left the output as it was. Before and after alternate, round after round, and
+worktree, either cleans the same dev pages with ``clean()`` (or ``preset="fast"``, or their
+visible text in text mode, or one large page made of their gold paragraphs) and times only those
+calls (CPU time), or, for a change to the corpus pass, runs ``cleaner clean FOLDER --jobs 1`` over
+them and takes the wall time and peak RSS of the whole command. It also hashes what it produced,
+so the table says whether the change left the output as it was. Before and after alternate, round after round, and
 the fastest round of each counts. With ``--changes``, only those are measured again; the other
 entries of ``--out`` are kept. The large page is cleaned without the time limit, so that a
 version that would time out is measured all the same.
@@ -30,11 +30,13 @@ import time
 from pathlib import Path
 
 from benchmarks.common import arguments, environment, pages, write_report
+from cleaner.model.train import visible_text
 
 ROOT = Path(__file__).resolve().parent.parent
 
 # (commit, what it changed, how it is measured): "clean" times clean() per page, "fast" the same with
-# preset="fast", "big" cleans one page of BIG_MB made of the pages' gold paragraphs, "cli" runs the batch command
+# preset="fast", "text" cleans each page's visible text in text mode, "big" cleans one page of BIG_MB
+# made of the pages' gold paragraphs, "cli" runs the batch command
 CHANGES = (
     ("5a0c697", "rules: a ruleset remembers its matches for short strings; a block's words counted once", "clean"),
     ("64ccdfb", "parse: visible text read from plain strings", "clean"),
@@ -46,6 +48,7 @@ CHANGES = (
     ("bff16aa", "corpus: MinHash and LSH index with numpy, block counts as arrays", "cli"),
     ("2f414c4", "fast preset: resiliparse's minimal HTML read as lines by two substitutions", "fast"),
     ("fffd98a", "label: search from the last match; word-triple index on long outputs", "big"),
+    ("f36ea67", "features: computed over the whole page, per-word statistics in C-level loops", "text"),
 )
 BIG_MB = 5
 
@@ -54,11 +57,12 @@ import hashlib, json, sys, time
 from cleaner import clean
 pages = [json.loads(line) for line in open(sys.argv[1], encoding="utf-8")]
 options = json.loads(sys.argv[2])
-clean(pages[0]["html"], url=pages[0]["url"], **options)  # loads models and rules
+field = options.pop("input", "html")
+clean(pages[0][field], url=pages[0]["url"], **options)  # loads models and rules
 digest = hashlib.sha256()
 started = time.process_time()
 for page in pages:
-    digest.update(clean(page["html"], url=page["url"], **options).text.encode("utf-8", "surrogatepass"))
+    digest.update(clean(page[field], url=page["url"], **options).text.encode("utf-8", "surrogatepass"))
 seconds = time.process_time() - started
 print(json.dumps({"cpu_ms_per_doc": 1000 * seconds / len(pages), "digest": digest.hexdigest()[:16]}))
 """
@@ -150,7 +154,8 @@ def main(argv: list[str] | None = None) -> None:
         html_folder.mkdir()
         with open(page_file, "w", encoding="utf-8") as stream:
             for i, page in enumerate(chosen):
-                stream.write(json.dumps({"html": page["html"], "url": page.get("url")}) + "\n")
+                text = visible_text(page["html"])
+                stream.write(json.dumps({"html": page["html"], "text": text, "url": page.get("url")}) + "\n")
                 (html_folder / f"{i:04d}.html").write_text(page["html"], encoding="utf-8", errors="surrogatepass")
         big_file = folder / "big.jsonl"
         big_file.write_text(json.dumps({"html": _big_page(chosen, BIG_MB), "url": None}) + "\n", encoding="utf-8")
@@ -164,7 +169,11 @@ def main(argv: list[str] | None = None) -> None:
                             runs[side].append(_cli_run(tree, html_folder, folder))
                         else:
                             source = big_file if kind == "big" else page_file
-                            options = {"fast": {"preset": "fast"}, "big": {"timeout": None}}.get(kind)
+                            options = {
+                                "fast": {"preset": "fast"},
+                                "text": {"mode": "text", "input": "text"},
+                                "big": {"timeout": None},
+                            }.get(kind)
                             runs[side].append(_clean_run(tree, source, options))
                 key = "seconds" if kind == "cli" else "cpu_ms_per_doc"
                 entry = {"commit": commit, "change": what, "kind": kind}
@@ -206,6 +215,7 @@ def markdown(report: dict) -> str:
             measured = {
                 "clean": "CPU ms/doc in clean() (every round)",
                 "fast": 'CPU ms/doc in clean(preset="fast") (every round)',
+                "text": 'CPU ms/doc in clean(visible text, mode="text") (every round)',
                 "big": f"CPU ms to clean one {BIG_MB} MB page (every round)",
             }[entry["kind"]]
             numbers = (
