@@ -18,13 +18,12 @@ second extraction and an alignment); ``provenance.options`` records ``preset: fa
 from __future__ import annotations
 
 import html as htmlmod
-import json
 import re
 from collections.abc import Sequence
 
 from cleaner.decide import TopOfDocument, decide
 from cleaner.decode import InputError
-from cleaner.metadata import Metadata, _lang_code, best_title, detect_language
+from cleaner.metadata import META_KEYS, Metadata, _lang_code, best_title, detect_language, json_ld_facts
 from cleaner.normalize import normalize_line, normalize_text
 from cleaner.records import Decision
 from cleaner.rules import RuleSet
@@ -136,24 +135,6 @@ def _language(lines: Sequence[str], fallback: str | None) -> str | None:
 
 # --- metadata ----------------------------------------------------------------------------------------
 
-_META_KEYS = {
-    "og:title": "title",
-    "twitter:title": "title",
-    "author": "author",
-    "article:author": "author",
-    "dc.creator": "author",
-    "article:published_time": "date",
-    "og:published_time": "date",
-    "date": "date",
-    "dc.date": "date",
-    "pubdate": "date",
-    "og:site_name": "sitename",
-    "application-name": "sitename",
-    "og:url": "url",
-    "article:section": "category",
-}
-_JSON_LD_LIMIT = 200_000  # characters of JSON-LD read per page
-
 
 def page_metadata(tree, url: str | None) -> Metadata:
     """Title, author, date, site name, canonical URL and section from meta tags, <title> and JSON-LD."""
@@ -164,7 +145,7 @@ def page_metadata(tree, url: str | None) -> Metadata:
     if head is not None:
         for node in head.query_selector_all("meta[content]"):
             key = (node.getattr("property") or node.getattr("name") or node.getattr("itemprop") or "").lower()
-            field = _META_KEYS.get(key)
+            field = META_KEYS.get(key)
             content = " ".join((node.getattr("content") or "").split())
             if not field or not content or (content.startswith("http") and field != "url"):
                 continue
@@ -188,39 +169,5 @@ def page_metadata(tree, url: str | None) -> Metadata:
 
 
 def _json_ld(tree, found: dict[str, str]) -> None:
-    budget = _JSON_LD_LIMIT
-    for node in tree.document.query_selector_all('script[type="application/ld+json"]'):
-        text = node.text or ""
-        budget -= len(text)
-        if budget < 0:
-            return
-        try:
-            data = json.loads(text)
-        except ValueError:
-            continue
-        for item in _items(data):
-            author = _name(item.get("author"))
-            if author and "author" not in found:
-                found["author"] = author
-            date = item.get("datePublished")
-            if isinstance(date, str) and "date" not in found:
-                found["date"] = date
-
-
-def _items(data, depth: int = 0) -> list[dict]:
-    if depth > 3:
-        return []
-    if isinstance(data, list):
-        return [item for entry in data[:20] for item in _items(entry, depth + 1)]
-    if isinstance(data, dict):
-        return [data, *_items(data.get("@graph", []), depth + 1)]
-    return []
-
-
-def _name(value) -> str | None:
-    if isinstance(value, list):
-        names = [n for n in (_name(v) for v in value[:5]) if n]
-        return ", ".join(names) or None
-    if isinstance(value, dict):
-        value = value.get("name")
-    return " ".join(value.split()) or None if isinstance(value, str) else None
+    scripts = tree.document.query_selector_all('script[type="application/ld+json"]')
+    json_ld_facts((node.text or "" for node in scripts), found)

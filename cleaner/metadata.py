@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -43,13 +45,98 @@ def html_metadata(tree: etree._Element, url: str | None) -> Metadata:
     categories = tuple(c for c in (found.categories or []) if c)
     return Metadata(
         title=found.title or None,
-        author=found.author or None,
+        author=declared_author(tree) or found.author or None,
         date=date,
         url=found.url or url,
         sitename=found.sitename or None,
         categories=categories,
         html_lang=_lang_code(lang),
     )
+
+
+# meta tags that name a field, as the page's publisher writes them (also read by the fast preset)
+META_KEYS = {
+    "og:title": "title",
+    "twitter:title": "title",
+    "author": "author",
+    "article:author": "author",
+    "dc.creator": "author",
+    "article:published_time": "date",
+    "og:published_time": "date",
+    "date": "date",
+    "dc.date": "date",
+    "pubdate": "date",
+    "og:site_name": "sitename",
+    "application-name": "sitename",
+    "og:url": "url",
+    "article:section": "category",
+}
+JSON_LD_LIMIT = 200_000  # characters of JSON-LD read per page
+
+
+def declared_author(tree: etree._Element) -> str | None:
+    """The author that the page's meta tags or JSON-LD name, as written there.
+
+    Preferred to trafilatura's author, which also reads bylines in the markup but splits and
+    re-cases what it finds ("Genevieve Carlton; Ph D"): on wcxb train the declared author first,
+    then trafilatura's, matched the gold on 0.767 of pages against 0.735.
+    """
+    head = tree.find("head")
+    if head is not None:
+        for node in head.iter("meta"):
+            key = (node.get("property") or node.get("name") or node.get("itemprop") or "").lower()
+            content = " ".join((node.get("content") or "").split())
+            if META_KEYS.get(key) == "author" and content and not content.startswith("http"):
+                return content
+    found: dict[str, str] = {}
+    scripts = (node.text or "" for node in tree.iter("script") if node.get("type") == "application/ld+json")
+    json_ld_facts(scripts, found)
+    return found.get("author")
+
+
+def json_ld_facts(scripts: Iterable[str], found: dict[str, str]) -> None:
+    """Fill ``found`` with the author and publication date of JSON-LD items, where it lacks them.
+
+    An organisation given as the author is the publisher, not a byline: it is skipped.
+    """
+    budget = JSON_LD_LIMIT
+    for text in scripts:
+        budget -= len(text)
+        if budget < 0:
+            return
+        try:
+            data = json.loads(text)
+        except ValueError:
+            continue
+        for item in _items(data):
+            author = _person(item.get("author"))
+            if author and "author" not in found:
+                found["author"] = author
+            date = item.get("datePublished")
+            if isinstance(date, str) and "date" not in found:
+                found["date"] = date
+
+
+def _items(data, depth: int = 0) -> list[dict]:
+    if depth > 3:
+        return []
+    if isinstance(data, list):
+        return [item for entry in data[:20] for item in _items(entry, depth + 1)]
+    if isinstance(data, dict):
+        return [data, *_items(data.get("@graph", []), depth + 1)]
+    return []
+
+
+def _person(value) -> str | None:
+    if isinstance(value, list):
+        names = [n for n in (_person(v) for v in value[:5]) if n]
+        return ", ".join(names) or None
+    if isinstance(value, dict):
+        kind = value.get("@type")
+        if kind == "Organization" or (isinstance(kind, list) and "Organization" in kind):
+            return None
+        value = value.get("name")
+    return " ".join(value.split()) or None if isinstance(value, str) else None
 
 
 _TITLE_SEPARATORS = re.compile(r"\s+[-|•–—:·»]\s+")

@@ -59,6 +59,31 @@ def test_html_metadata_and_url():
     assert doc.url
 
 
+_ARTICLE = "<p>" + "The council met on Tuesday and agreed on the budget for the coming year. " * 4 + "</p>"
+
+
+@pytest.mark.parametrize(
+    ("head", "author"),
+    [
+        ('<meta name="author" content="Genevieve Carlton, Ph.D.">', "Genevieve Carlton, Ph.D."),
+        (
+            '<script type="application/ld+json">{"@type": "NewsArticle", "author": '
+            '[{"@type": "Person", "name": "Ana  Lima"}, {"@type": "Person", "name": "Bo Chen"}]}</script>',
+            "Ana Lima, Bo Chen",
+        ),
+        (
+            '<script type="application/ld+json">{"@type": "Article", '
+            '"author": {"@type": "Organization", "name": "Example Media"}}</script>',
+            None,
+        ),
+    ],
+)
+def test_the_author_the_page_declares_comes_as_written_and_never_a_publisher(head, author):
+    html = f"<html><head><title>Budget agreed</title>{head}</head><body><article>{_ARTICLE}</article></body></html>"
+    for preset in ("default", "fast"):
+        assert clean(html, preset=preset).author == author, preset
+
+
 @pytest.mark.parametrize(
     ("content", "error"),
     [
