@@ -82,13 +82,14 @@ SECTIONS = (
         speed_changes.markdown,
         "The commit before each change and the change itself, each checked out in a git worktree and run in a "
         "fresh process on the same pages, rounds alternating; the fastest round of each counts. `clean()` "
-        "changes: CPU time of the `clean()` calls alone (default preset, fast preset, or one 5 MB page of "
-        "numbered gold paragraphs for a change aimed at large pages). Corpus changes: the whole `cleaner clean "
-        "FOLDER --jobs 1` command (start-up, both passes); on 170 pages the corpus state is small, and the "
-        "memory effect of the numpy corpus shows on the 1 GB WARC below (main process 385 MB at commit "
-        "3441117, 267 MB now). Same output: the texts (and `duplicate_of`) hash the same. The last row was "
-        "measured again by itself (`--changes fffd98a`) after the first run had cleaned the 5 MB page under "
-        "the 30 s time limit, which the older version hit; the seconds in the header are that second run's.",
+        "changes: CPU time of the `clean()` calls alone (default preset, fast preset, the pages' visible text "
+        "in text mode, or one 5 MB page of numbered gold paragraphs for a change aimed at large pages). Corpus "
+        "changes: the whole `cleaner clean FOLDER --jobs 1` command (start-up, both passes); on 170 pages the "
+        "corpus state is small, and the memory effect of the numpy corpus shows on the 1 GB WARC below (main "
+        "process 385 MB at commit 3441117, 267 MB now). Same output: the texts (and `duplicate_of`) hash the "
+        "same. The last two rows were measured by themselves (`--changes fffd98a`, after the first run had "
+        "cleaned the 5 MB page under the 30 s time limit, which the older version hit; `--changes f36ea67`, "
+        "a later change); the seconds in the header are the last run's.",
     ),
     (
         "batch-1gb.json",
