@@ -33,6 +33,7 @@ its documents; ``--no-site-template`` and ``--no-dedup`` turn them off.
 from __future__ import annotations
 
 import hashlib
+import operator
 import re
 from array import array
 from collections import Counter
@@ -171,10 +172,12 @@ def remove_templates(
 
 
 def shingles(text: str, size: int = SHINGLE_WORDS) -> set[bytes]:
+    """The text's distinct runs of ``size`` words (lower case), UTF-8 encoded; built by C-level maps."""
     words = _WORD.findall(text.lower())
     if len(words) <= size:
         return {" ".join(words).encode("utf-8")} if words else set()
-    return {" ".join(words[i : i + size]).encode("utf-8") for i in range(len(words) - size + 1)}
+    runs = zip(*(words[i : len(words) - size + 1 + i] for i in range(size)), strict=True)
+    return set(map(str.encode, map(" ".join, runs)))
 
 
 @dataclass(frozen=True)
@@ -197,9 +200,13 @@ def _permutations(num_perm: int, seed: int = SEED) -> tuple[np.ndarray, np.ndarr
     return a, b
 
 
+_DIGEST = operator.methodcaller("digest")
+
+
 def _shingle_hashes(grams: Iterable[bytes]) -> np.ndarray:
     """32-bit hashes of the shingles (SHA-1's first 4 bytes, little endian), avalanched by MurmurHash3's finalizer."""
-    hv = np.frombuffer(b"".join(hashlib.sha1(gram).digest()[:4] for gram in grams), dtype="<u4").astype(np.uint32)
+    digests = b"".join(map(_DIGEST, map(hashlib.sha1, grams)))  # 20 bytes each
+    hv = np.frombuffer(digests, dtype=np.uint8).reshape(-1, 20)[:, :4].copy().view("<u4").ravel().astype(np.uint32)
     s1, m1, s2, m2, s3 = _FMIX32
     hv = hv ^ (hv >> s1)
     hv = hv * m1
