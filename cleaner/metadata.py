@@ -106,7 +106,7 @@ def json_ld_facts(scripts: Iterable[str], found: dict[str, str]) -> None:
             return
         try:
             data = json.loads(text)
-        except ValueError:
+        except (ValueError, RecursionError):  # malformed, or nested past what the parser can follow
             continue
         for item in _items(data):
             author = _person(item.get("author"))
@@ -127,9 +127,9 @@ def _items(data, depth: int = 0) -> list[dict]:
     return []
 
 
-def _person(value) -> str | None:
+def _person(value, depth: int = 0) -> str | None:
     if isinstance(value, list):
-        names = [n for n in (_person(v) for v in value[:5]) if n]
+        names = [n for n in (_person(v, depth + 1) for v in value[:5]) if n] if depth < 3 else []
         return ", ".join(names) or None
     if isinstance(value, dict):
         kind = value.get("@type")

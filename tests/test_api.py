@@ -84,6 +84,18 @@ def test_the_author_the_page_declares_comes_as_written_and_never_a_publisher(hea
         assert clean(html, preset=preset).author == author, preset
 
 
+def test_a_json_ld_block_nested_past_the_parser_does_not_fail_the_page():
+    nested = "[" * 100_000 + "]" * 100_000
+    people = "[" * 50 + '{"@type": "Person", "name": "Ana Lima"}' + "]" * 50
+    head = f'<script type="application/ld+json">{nested}</script>'
+    head += f'<script type="application/ld+json">{{"author": {people}}}</script>'
+    html = f"<html><head><title>Budget agreed</title>{head}</head><body><article>{_ARTICLE}</article></body></html>"
+    for preset in ("default", "fast"):
+        doc = clean(html, preset=preset)
+        assert doc.error is None and "budget" in doc.text, preset
+        assert doc.author is None, preset  # a name buried 50 lists deep is not a byline
+
+
 @pytest.mark.parametrize(
     ("content", "error"),
     [
