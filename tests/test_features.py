@@ -42,6 +42,11 @@ def _own(block, n_counted: int) -> list[float]:
     ]
 
 
+def _word_count(text: str) -> int:
+    cjk = len(F._CJK.findall(text))
+    return len(text.split()) + cjk // 2
+
+
 def _one_hot(decision) -> list[float]:
     block = decision.block
     names = [f"kind_{block.kind}"]
@@ -58,7 +63,7 @@ def reference(decisions) -> list[list[float]]:
     total = max(1, decisions[-1].block.end)
     verdicts = [{True: 1.0, False: 0.0, None: 0.5}[d.block.main_content] for d in decisions]
     kept = [0.0 if F.rule_removed(d) else 1.0 for d in decisions]
-    counts = [F.word_count(d.block.text) for d in decisions]
+    counts = [_word_count(d.block.text) for d in decisions]
     own = [_own(d.block, c) for d, c in zip(decisions, counts, strict=True)]
     page = F._page(counts, verdicts, kept)
     nearest = F._distance_to_kept_by_trafilatura(verdicts)
@@ -93,6 +98,15 @@ def test_page_at_once_features_equal_the_block_by_block_definition(document):
     rows = F.features(decisions)
     assert rows.shape == (len(decisions), len(F.NAMES))
     assert numpy.array_equal(rows, numpy.array(reference(decisions)))
+
+
+@pytest.mark.parametrize(
+    ("text", "words"),
+    [("Three plain words", 3), ("Überschrift für alle", 3), ("東京の天気は晴れです", 6), ("Tokyo 東京の天気", 4)],
+)
+def test_word_count_counts_two_cjk_characters_as_a_word(text, words):
+    assert F.word_count(text) == words == _word_count(text)
+    assert F.word_count(text, text.split()) == words
 
 
 def test_no_blocks_no_rows():

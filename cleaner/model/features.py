@@ -51,11 +51,14 @@ _TERMINAL = re.compile(r"[.!?\"”’»)]$")
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
 
 
-def word_count(text: str) -> int:
-    """Words, where Chinese, Japanese and Korean text (no spaces) counts two characters as a word."""
-    words = len(text.split())
-    cjk = len(_CJK.findall(text))
-    return words + cjk // 2 if cjk else words
+def word_count(text: str, words: Sequence[str] | None = None) -> int:
+    """Words, where Chinese, Japanese and Korean text (no spaces) counts two characters as a word.
+
+    ``words`` is ``text.split()`` when the caller has it already.
+    """
+    n_words = len(text.split() if words is None else words)
+    cjk = 0 if text.isascii() else len(_CJK.findall(text))
+    return n_words + cjk // 2 if cjk else n_words
 
 
 NAMES: tuple[str, ...] = (
@@ -162,8 +165,7 @@ def features(decisions: Sequence[Decision]) -> numpy.ndarray:
     counts, own, ones, markup = [], [], [], {}
     for i, (decision, block) in enumerate(zip(decisions, blocks, strict=True)):
         words = block.text.split()
-        cjk = 0 if block.text.isascii() else len(_CJK.findall(block.text))
-        counts.append(len(words) + cjk // 2 if cjk else len(words))
+        counts.append(word_count(block.text, words))
         own.append(_own(block, words, counts[-1]))
         ones += [(i, column) for column in _one_hot(decision, markup)]
     out[:, : len(own[0])] = own
