@@ -23,7 +23,15 @@ from collections.abc import Sequence
 
 from cleaner.decide import TopOfDocument, decide
 from cleaner.decode import InputError
-from cleaner.metadata import META_KEYS, Metadata, _lang_code, best_title, detect_language, json_ld_facts
+from cleaner.metadata import (
+    _ISO_DATE,
+    META_KEYS,
+    Metadata,
+    _lang_code,
+    best_title,
+    detect_language,
+    json_ld_facts,
+)
 from cleaner.normalize import normalize_line, normalize_text
 from cleaner.records import Decision
 from cleaner.rules import RuleSet
@@ -32,7 +40,6 @@ from cleaner.segment import segment_text
 PRESETS = ("default", "fast")
 MIN_MAIN_WORDS = 50  # a main content shorter than this is taken for a miss
 LANGUAGE_CHARS = 600  # the language is told from this much of the text (the default: metadata.LANGUAGE_CHARS)
-_ISO_DATE = re.compile(r"^\d{4}-\d{2}(-\d{2})?")
 
 # --- HTML: resiliparse's main content as blocks ----------------------------------------------------
 
