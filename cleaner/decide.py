@@ -19,6 +19,7 @@ from cleaner.rules import Hit, Rule, RuleSet
 _TERMINAL = re.compile(r"[.!?\"”’»)]$")
 _ELLIPSIS = re.compile(r"(…|\.\.\.)$")
 _WORD = re.compile(r"\w+")
+_SENTENCE_BREAK = re.compile(r"[.!?][\"”’)]?\s+[\"“‘(]?[A-Z0-9]")
 _HEAD_ZONE = {False: 8, True: 40}  # blocks looked at for a headline before the first prose (text, HTML)
 _OPEN = (None, "outside_main_content", "low_content")  # decisions that only trafilatura's verdict made
 _TAIL_SHARE = 0.35  # text mode: a region opened in the last 35% of the text runs to its end
@@ -66,7 +67,7 @@ def decide(
     to_end = False
     author = None
     total = max(1, blocks[-1].end) if blocks else 1
-    for block in blocks:
+    for position, block in enumerate(blocks):
         if block.dom_reason:
             decisions.append(Decision(block, False, block.dom_reason, block.dom_rule))
             continue
@@ -78,7 +79,7 @@ def decide(
             to_end = to_end or (not html and (total - block.end) < _TAIL_SHARE * total)
             decisions.append(Decision(block, False, hit.rule.cls, hit.rule.id))
             continue
-        if region and not to_end and is_prose(block, min_words=25):
+        if region and not to_end and _prose_resumes(block, blocks[position + 1 : position + 2]):
             region = None
         if hit and not (region and hit.rule.weak):
             if hit.author and not author:
@@ -100,6 +101,18 @@ def decide(
     top = _top_of_document(decisions, title, html, ruleset)
     _author_lines(decisions, known_author or author, ruleset.structure(AUTHOR_LINE), html)
     return decisions, TopOfDocument(top.title, author, top.categories)
+
+
+def _prose_resumes(block: Block, after: Sequence[Block]) -> bool:
+    """The article's own prose is back: a long paragraph, or two sentences of some length in a row.
+
+    A long paragraph may end on a colon before a quote or a video ("Says the chef: ... Watch:"),
+    so two sentence breaks inside it count as well as a sentence end; an article of short
+    paragraphs resumes with two of them in a row.
+    """
+    if block.words >= 25 and (is_prose(block) or len(_SENTENCE_BREAK.findall(block.text)) >= 2):
+        return True
+    return is_prose(block) and bool(after) and is_prose(after[0])
 
 
 _QUOTES_OPEN = "\"“„«‘'"

@@ -29,6 +29,29 @@ def test_region_ends_where_article_prose_resumes():
     assert "Related research" in clean(f"{PROSE}\n\n{body}").text
 
 
+SHORT = (
+    "The bridge reopens to cars in May after two years of repairs.",
+    "Buses will return to the old route a week later, the council said.",
+    "Cyclists keep the new lane that was painted during the works.",
+    "The ferry that ran while the bridge was closed stops at the end of June.",
+)
+
+
+def test_region_ends_at_two_short_sentences_in_a_row():
+    """An article of short paragraphs resumes after a heading region, a lone teaser sentence does not."""
+    teaser = "A teaser that tells of an older story about the bridge and its repairs."
+    region = f"Related\n\nBridge news\n\n{teaser}\n\nRiver walks"
+    doc = clean(f"{region}\n\n" + "\n\n".join(SHORT) + f"\n\n{PROSE}")
+    assert doc.text.startswith(SHORT[0])
+    assert "teaser" not in doc.text and "River walks" not in doc.text
+
+
+def test_region_ends_at_a_long_paragraph_that_ends_on_a_colon():
+    lead_in = PROSE + " The mayor spoke at the opening. She thanked the engineers and the crews. She said:"
+    doc = clean(f"Related\n\nBridge news\n\nRiver walks\n\n{lead_in}\n\n{PROSE}\n\n{PROSE}")
+    assert doc.text.startswith(lead_in)
+
+
 def test_strong_rules_win_inside_a_region():
     doc = clean(f"{PROSE}\n\nYou may also like\n\nThis website uses cookies. By continuing you accept them.")
     assert _reasons(doc)[-1][0] == "cookie_banner"
