@@ -67,6 +67,7 @@ def decide(
     to_end = False
     author = None
     total = max(1, blocks[-1].end) if blocks else 1
+    prose_words = 0  # words of article prose kept so far
     for position, block in enumerate(blocks):
         if block.dom_reason:
             decisions.append(Decision(block, False, block.dom_reason, block.dom_rule))
@@ -76,7 +77,7 @@ def decide(
             hit = None
         if hit and hit.rule.target == "heading":
             region = hit
-            to_end = to_end or (not html and (total - block.end) < _TAIL_SHARE * total)
+            to_end = to_end or (not html and _runs_to_end(hit.rule, block, total, prose_words))
             decisions.append(Decision(block, False, hit.rule.cls, hit.rule.id))
             continue
         if region and not to_end and _prose_resumes(block, blocks[position + 1 : position + 2]):
@@ -95,12 +96,24 @@ def decide(
             decisions.append(Decision(block, False, "low_content", "structure.low_content"))
         else:
             decisions.append(Decision(block, True))
+            if is_prose(block, min_words=25):
+                prose_words += block.words
     _teaser_lists(decisions, ruleset.structure(TEASER_LIST))
     if not html:
         _comment_threads(decisions, ruleset.structure(COMMENT_THREAD), ruleset.structure(COMMENT_STAMP))
     top = _top_of_document(decisions, title, html, ruleset)
     _author_lines(decisions, known_author or author, ruleset.structure(AUTHOR_LINE), html)
     return decisions, TopOfDocument(top.title, author, top.categories)
+
+
+def _runs_to_end(rule: Rule, block: Block, total: int, prose_words: int) -> bool:
+    """Text mode: a region near the end, or a comments heading after the article, runs to the end.
+
+    Reader comments are prose, so the article's prose resuming cannot end their region.
+    """
+    if (total - block.end) < _TAIL_SHARE * total:
+        return True
+    return bool(rule.to_end_after) and prose_words >= rule.to_end_after
 
 
 def _prose_resumes(block: Block, after: Sequence[Block]) -> bool:

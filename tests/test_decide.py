@@ -113,6 +113,33 @@ def test_comment_region_near_the_end_runs_to_the_end_even_over_long_comments():
     assert {span.reason for span in doc.removed} == {"comment_prompt"}
 
 
+def test_comments_after_the_article_run_to_the_end_wherever_they_start():
+    """Long comments after a short article: the heading is not near the end, yet the comments go."""
+    comment = (
+        "I have lived by that bridge for thirty years and I can tell you that nobody in the council ever "
+        "listened to the residents about the cracks, which we reported again and again to the office."
+    )
+    thread = "\n\n".join(f"Reader {n}\n\n{comment}" for n in range(6))
+    article = "\n\n".join([PROSE] * 4)
+    doc = clean(f"{article}\n\n41 Comments\n\n{thread}")
+    assert doc.text == article
+    assert {span.rule for span in doc.removed} == {"comment_prompt.heading"}
+
+
+def test_a_comments_heading_before_the_article_ends_where_prose_resumes():
+    """Only after the article's prose does a comments heading take the rest of the text."""
+    body = "\n\n".join([PROSE] * 6)
+    doc = clean(f"Comments (3)\n\nShare\n\n{body}")
+    assert doc.text == body
+
+
+def test_add_a_comment_under_one_post_does_not_take_the_rest_of_the_thread():
+    answer = PROSE.replace("council", "committee")
+    doc = clean(f"{PROSE}\n\n{PROSE}\n\n{PROSE}\n\nAdd a comment\n\n{answer}\n\n{answer}\n\n{answer}\n\n{answer}")
+    assert doc.text.count("committee") == 4
+    assert [span.rule for span in doc.removed] == ["comment_prompt.add"]
+
+
 def test_quoted_boilerplate_inside_prose_is_kept():
     text = (
         "Every visitor has met the banner announcing that “this website uses cookies” and asking for a "

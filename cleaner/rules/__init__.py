@@ -60,6 +60,7 @@ class Rule:
     max_words: int
     weak: bool = False  # inside a region, the region's class wins over this rule's
     similarity: float = 0.0  # structure rules that compare blocks (repeated headlines)
+    to_end_after: int = 0  # heading, text mode: after this many words of article prose, the region runs to the end
     domains: tuple[str, ...] = ()
     origin: str = ""
 
@@ -216,6 +217,7 @@ def _compile(raw: dict, defaults: dict, origin: str) -> Rule:
             max_words=int(raw.get("max_words", DEFAULT_MAX_WORDS[target])),
             weak=bool(raw.get("weak", False)),
             similarity=float(raw.get("similarity", 0.0)),
+            to_end_after=int(raw.get("to_end_after", 0)),
             domains=tuple(d.lower().lstrip(".") for d in raw.get("domains", defaults.get("domains", ()))),
             origin=origin,
         )
