@@ -4,7 +4,8 @@
                                    [--out benchmarks/results/text_mode.json]
 
 Two dirty inputs per page: its full visible text (every block of the page, one per line) and
-trafilatura's favor_recall output. Scores as in benchmarks.quality.
+trafilatura's favor_recall output. Scores as in benchmarks.quality. cleaner runs with each
+``favor``: the default (balanced), precision and recall.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from cleaner import clean
 from cleaner.model.train import visible_text
 
 INPUTS = ("visible text", "trafilatura favor_recall")
-SYSTEMS = ("cleaner", "unchanged input", "C4-style line filter")
+SYSTEMS = ("cleaner", "cleaner (favor precision)", "cleaner (favor recall)", "unchanged input", "C4-style line filter")
 _TERMINAL = re.compile(r"[.!?\"”’]$")
 
 
@@ -51,6 +52,10 @@ def _one(record: dict) -> dict:
             continue
         out["scores"][name] = {
             "cleaner": score(clean(text, mode="text").text, record["gold"]).__dict__,
+            "cleaner (favor precision)": score(
+                clean(text, mode="text", favor="precision").text, record["gold"]
+            ).__dict__,
+            "cleaner (favor recall)": score(clean(text, mode="text", favor="recall").text, record["gold"]).__dict__,
             "unchanged input": score(text, record["gold"]).__dict__,
             "C4-style line filter": score(c4_filter(text), record["gold"]).__dict__,
         }
