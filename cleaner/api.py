@@ -184,12 +184,32 @@ def text_decisions(text: str, ruleset: RuleSet) -> tuple[list[Decision], TopOfDo
     return decide(blocks, ruleset)
 
 
+_FALLBACK_WORDS = 50  # fewer words than this outside DOM markers: the markup hid the article
+
+
+def _segment(tree, ruleset: RuleSet):
+    """Blocks of the page; read again without markup rules, <noscript> included, when they left no text.
+
+    A page-wide wrapper named "nav" or "comments", or a page drawn by script whose text for crawlers
+    sits in <noscript>, would otherwise lose its whole article.
+    """
+    segmented = segment_html(tree, ruleset)
+    if _open_words(segmented.blocks) >= _FALLBACK_WORDS:
+        return segmented
+    retry = segment_html(tree, ruleset.without_markup(), noscript=True)
+    return retry if _open_words(retry.blocks) > _open_words(segmented.blocks) else segmented
+
+
+def _open_words(blocks) -> int:
+    return sum(block.words for block in blocks if block.dom_reason is None)
+
+
 def html_decisions(
     text: str, url: str | None, ruleset: RuleSet, *, use_trafilatura: bool = True
 ) -> tuple[list[Decision], TopOfDocument, Metadata]:
     """Parse once, segment, prune never-content, ask trafilatura, decide by rules (before the model)."""
     tree = parse_html(text)
-    segmented = segment_html(tree, ruleset)
+    segmented = _segment(tree, ruleset)
     if not segmented.blocks:
         raise InputError("no text in this HTML page")
     for element in segmented.marked:

@@ -134,14 +134,15 @@ class Segmented:
     marked: list[etree._Element]  # outermost elements marked as never-content, for pruning
 
 
-def segment_html(root: etree._Element, ruleset: RuleSet) -> Segmented:
+def segment_html(root: etree._Element, ruleset: RuleSet, *, noscript: bool = False) -> Segmented:
     """Walk the page once, in document order, without recursion (deep trees are common in the wild).
 
     The walk starts at the root, not at <body>: broken pages close the body early and carry on.
+    ``noscript`` reads <noscript> as text: pages drawn by script put their text there for crawlers.
     """
     builder = _Builder()
     marked: list[etree._Element] = []
-    _walk(root, ruleset, _visible_chars(root), marked, builder)
+    _walk(root, ruleset, _visible_chars(root), marked, builder, _SKIP - {"noscript"} if noscript else _SKIP)
     builder.flush()
     return Segmented(builder.blocks, marked)
 
@@ -150,7 +151,12 @@ _CLOSE = "close"
 
 
 def _walk(
-    body: etree._Element, ruleset: RuleSet, total_chars: int, marked: list[etree._Element], builder: _Builder
+    body: etree._Element,
+    ruleset: RuleSet,
+    total_chars: int,
+    marked: list[etree._Element],
+    builder: _Builder,
+    skip: frozenset[str],
 ) -> None:
     """Give ``builder`` every text and block boundary; an element's tail is text in its parent's context.
 
@@ -169,7 +175,7 @@ def _walk(
             continue
         _, element, parent_context, parent_kind, parent_path = item
         tag = element.tag.lower() if isinstance(element.tag, str) else ""
-        if not tag or tag in _SKIP:
+        if not tag or tag in skip:
             if element.tail:
                 add(element.tail, parent_context, parent_kind, parent_path)
             continue

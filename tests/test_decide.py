@@ -146,3 +146,26 @@ def test_quoted_boilerplate_inside_prose_is_kept():
         "decision, and few people read past that first line of it."
     )
     assert clean(f"{PROSE}\n\n{text}").removed == ()
+
+
+ARTICLE_HTML = "".join(f"<p>{PROSE.replace('council', f'council {n}')}</p>" for n in range(4))
+
+
+def test_a_page_drawn_by_script_is_read_from_its_noscript_text():
+    page = f"<html><body><div id='app'></div><noscript>{ARTICLE_HTML}</noscript></body></html>"
+    doc = clean(page, mode="html")
+    assert doc.error is None
+    assert doc.text.count("budget") == 4
+
+
+def test_markup_markers_that_cover_the_whole_article_are_read_again_without_them():
+    """Two halves of the article in wrappers named like boilerplate: no marker alone holds most of the page."""
+    halves = ARTICLE_HTML.split("</p>", 2)
+    page = (
+        "<html><body><h1>Bridge budget</h1>"
+        f"<div class='sidebar'>{halves[0]}</p>{halves[1]}</p></div><div class='comments'>{halves[2]}</div>"
+        "</body></html>"
+    )
+    doc = clean(page, mode="html")
+    assert doc.error is None
+    assert doc.text.count("budget") >= 4

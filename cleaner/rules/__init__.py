@@ -125,6 +125,11 @@ class RuleSet:
         kept = tuple(rule for rule in self.rules if rule.cls not in dropped)
         return RuleSet(kept, f"{self.version}-{'-'.join(sorted(dropped))}")
 
+    def without_markup(self) -> RuleSet:
+        """The same rules minus those that match markup (class, id, tag): for a page whose markup misleads."""
+        kept = tuple(rule for rule in self.rules if rule.target not in ("attributes", "tag"))
+        return RuleSet(kept, self.version)
+
     def for_url(self, url: str | None) -> RuleSet:
         """The rules that apply to a page at ``url``: site rules only on their own domains."""
         if not any(rule.domains for rule in self.rules):
