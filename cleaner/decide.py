@@ -123,9 +123,10 @@ def _prose_resumes(block: Block, after: Sequence[Block]) -> bool:
     so two sentence breaks inside it count as well as a sentence end; an article of short
     paragraphs resumes with two of them in a row.
     """
-    if block.words >= 25 and (is_prose(block) or len(_SENTENCE_BREAK.findall(block.text)) >= 2):
+    prose = is_prose(block)
+    if block.words >= 25 and (prose or len(_SENTENCE_BREAK.findall(block.text)) >= 2):
         return True
-    return is_prose(block) and bool(after) and is_prose(after[0])
+    return prose and bool(after) and is_prose(after[0])
 
 
 _QUOTES_OPEN = "\"“„«‘'"

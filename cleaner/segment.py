@@ -56,6 +56,7 @@ _SKIP = frozenset(
     "script style noscript template svg math canvas iframe object embed head title meta link "
     "input textarea option datalist audio video source track map area".split()
 )
+_SKIP_READING_NOSCRIPT = _SKIP - {"noscript"}
 _KIND = {"h1": "h", "h2": "h", "h3": "h", "h4": "h", "h5": "h", "h6": "h", "li": "li", "dt": "li", "dd": "li"}
 _KIND |= {"blockquote": "quote", "pre": "pre", "td": "cell", "th": "cell", "figcaption": "caption"}
 _BLOCK = frozenset(_KIND) | frozenset(
@@ -142,7 +143,7 @@ def segment_html(root: etree._Element, ruleset: RuleSet, *, noscript: bool = Fal
     """
     builder = _Builder()
     marked: list[etree._Element] = []
-    _walk(root, ruleset, _visible_chars(root), marked, builder, _SKIP - {"noscript"} if noscript else _SKIP)
+    _walk(root, ruleset, _visible_chars(root), marked, builder, _SKIP_READING_NOSCRIPT if noscript else _SKIP)
     builder.flush()
     return Segmented(builder.blocks, marked)
 

@@ -96,6 +96,7 @@ class RuleSet:
     _hosts: dict = field(default=None, init=False, repr=False, compare=False)
     _seen: dict = field(default=None, init=False, repr=False, compare=False)
     _filters: dict = field(default=None, init=False, repr=False, compare=False)
+    _markup_free: RuleSet | None = field(default=None, init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         grouped = {target: tuple(r for r in self.rules if r.target == target) for target in TARGETS}
@@ -126,9 +127,14 @@ class RuleSet:
         return RuleSet(kept, f"{self.version}-{'-'.join(sorted(dropped))}")
 
     def without_markup(self) -> RuleSet:
-        """The same rules minus those that match markup (class, id, tag): for a page whose markup misleads."""
-        kept = tuple(rule for rule in self.rules if rule.target not in ("attributes", "tag"))
-        return RuleSet(kept, self.version)
+        """The same rules minus those that match markup (class, id, tag): for a page whose markup misleads.
+
+        Built once per ruleset, so its prefilters and remembered matches serve every such page.
+        """
+        if self._markup_free is None:
+            kept = tuple(rule for rule in self.rules if rule.target not in ("attributes", "tag"))
+            object.__setattr__(self, "_markup_free", RuleSet(kept, self.version))
+        return self._markup_free
 
     def for_url(self, url: str | None) -> RuleSet:
         """The rules that apply to a page at ``url``: site rules only on their own domains."""
