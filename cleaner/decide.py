@@ -23,6 +23,7 @@ _SENTENCE_BREAK = re.compile(r"[.!?][\"”’)]?\s+[\"“‘(]?[A-Z0-9]")
 _HEAD_ZONE = {False: 8, True: 40}  # blocks looked at for a headline before the first prose (text, HTML)
 _OPEN = (None, "outside_main_content", "low_content")  # decisions that only trafilatura's verdict made
 _TAIL_SHARE = 0.35  # text mode: a region opened in the last 35% of the text runs to its end
+_RUN_WORDS, _RUN_SENTENCES = 60, 4  # a run of sentences as long as this is prose whatever its last word
 _TEASER_PERIOD = 4  # at most this many blocks per teaser item (title, teaser, time line)
 
 TITLE = "title.headline"
@@ -50,6 +51,17 @@ def is_prose(block: Block, min_words: int = 12) -> bool:
     """A sentence-ending paragraph of some length: the article's own flow."""
     text = block.text
     return block.words >= min_words and bool(_TERMINAL.search(text)) and not _ELLIPSIS.search(text)
+
+
+def is_paragraph(block: Block) -> bool:
+    """Article prose the text model never removes: a long sentence-ending paragraph, or a long run of sentences.
+
+    A page whose layout table holds the article gives one line that ends on the table's last
+    cell ("... more from this section"), not on a full stop; its sentences still show.
+    """
+    if is_prose(block, min_words=25):
+        return True
+    return block.words >= _RUN_WORDS and len(_SENTENCE_BREAK.findall(block.text)) >= _RUN_SENTENCES
 
 
 def decide(

@@ -25,8 +25,12 @@ _TERMINAL = re.compile(r"[.!?:;…\"”’»)\]]$")
 
 
 def segment_text(text: str) -> list[Block]:
-    """One block per line; a hard-wrapped line that continues a sentence joins the line before it."""
-    blocks: list[tuple[int, int]] = []
+    """One block per line; a hard-wrapped line that continues a sentence joins the line before it.
+
+    A Markdown table row ("| Capital | Wellington |", as extractors write tables) is a "cell" block
+    without its outer pipes, so a paragraph that a layout table holds reads as the prose it is.
+    """
+    blocks: list[tuple[int, int, str]] = []
     offset = 0
     previous_blank = True
     for line in text.split("\n"):
@@ -35,15 +39,25 @@ def segment_text(text: str) -> list[Block]:
         if not line:
             previous_blank = True
             continue
+        if _TABLE_ROW.match(line):
+            inner = line.strip("| ")
+            if inner.strip("-:| "):  # not an empty row, nor the rule under a header row
+                first = start + line.index(inner)
+                blocks.append((first, first + len(inner), "cell"))
+            previous_blank = False
+            continue
         if blocks and not previous_blank and _continues(text[blocks[-1][0] : blocks[-1][1]], line):
-            blocks[-1] = (blocks[-1][0], end)
+            blocks[-1] = (blocks[-1][0], end, blocks[-1][2])
         else:
-            blocks.append((start, end))
+            blocks.append((start, end, "line"))
         previous_blank = False
     return [
-        Block(index=i, text=collapse(text[start:end]), start=start, end=end, kind="line")
-        for i, (start, end) in enumerate(blocks)
+        Block(index=i, text=collapse(text[start:end]), start=start, end=end, kind=kind)
+        for i, (start, end, kind) in enumerate(blocks)
     ]
+
+
+_TABLE_ROW = re.compile(r"^\|.*\|$")
 
 
 def _continues(previous: str, line: str) -> bool:

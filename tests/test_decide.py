@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from cleaner import clean
+from cleaner.decide import is_paragraph
+from cleaner.records import Block
 
 
 def _reasons(doc):
@@ -169,3 +171,9 @@ def test_markup_markers_that_cover_the_whole_article_are_read_again_without_them
     doc = clean(page, mode="html")
     assert doc.error is None
     assert doc.text.count("budget") >= 4
+
+
+def test_a_long_run_of_sentences_is_a_paragraph_whatever_its_last_word():
+    story = " ".join(f"Sentence number {i} tells the reader what happened at the mill that night." for i in range(8))
+    assert is_paragraph(Block(0, story + " more from this section", 0, 1, kind="line"))
+    assert not is_paragraph(Block(0, "Home News Sport Weather About us Contact " * 10, 0, 1, kind="line"))

@@ -80,6 +80,9 @@ def reference(decisions) -> list[list[float]]:
             row.append(0.5 if same else kept[j])
         window = range(max(0, i - 3), min(n, i + 4))
         row += [sum(verdicts[j] for j in window) / len(window), sum(kept[j] for j in window) / len(window)]
+        for j in (i - 1, i + 1):
+            row += [own[j][7], own[j][5]] if 0 <= j < n else [0.0, 0.0]
+        row += [sum(own[j][column] for j in window) / len(window) for column in (0, 7, 5)]
         row += [*page[:3], 1.0 if page[3] <= i <= page[4] else 0.0, float(min(20, nearest[i]))]
         row += [1.0 if first <= i <= last else 0.0, float(min(20, max(first - i, i - last, 0)))]
         row.append(sum(counts[first : last + 1]) / max(1, sum(counts)))

@@ -117,3 +117,14 @@ def test_the_size_bound_never_changes_what_counts_as_most_of_the_page():
             for total in {500, 2 * chars - 2, 2 * chars - 1, 2 * chars, 2 * chars + 1, 4 * chars, 4 * chars + 2}:
                 if total >= 0:
                     assert _too_big(element, total) == (total >= 500 and chars > total * 0.5)
+
+
+def test_markdown_table_rows_are_cells_without_their_frame():
+    text = "Figures\n| Capital | Wellington |\n|---|---|\n| |\n| The article, in one layout cell. It goes on. |"
+    blocks = segment_text(text)
+    assert [(b.kind, b.text) for b in blocks] == [
+        ("line", "Figures"),
+        ("cell", "Capital | Wellington"),
+        ("cell", "The article, in one layout cell. It goes on."),
+    ]
+    assert all(text[b.start : b.end] == b.text for b in blocks)

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import numpy
 
-from cleaner.decide import is_prose
+from cleaner.decide import is_paragraph
 from cleaner.model.features import NAMES, features, rule_removed, word_count
 from cleaner.model.trees import Forest, parse
 from cleaner.records import Decision
@@ -90,7 +90,7 @@ def refine(decisions: list[Decision], kind: str, favor: str = "balanced") -> lis
             if probabilities[i - 1] >= _CONFIDENT and probabilities[i + 1] >= _CONFIDENT:
                 keep[i] = True
     for i, decision in enumerate(decisions):
-        if open_[i] and not keep[i] and kind == "text" and is_prose(decision.block, min_words=25):
+        if open_[i] and not keep[i] and kind == "text" and is_paragraph(decision.block):
             keep[i] = True
     removed = [i for i in range(len(decisions)) if open_[i] and not keep[i]]
     reasons = dict(zip(removed, model.name_classes(rows[removed]), strict=True))

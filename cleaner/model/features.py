@@ -88,6 +88,10 @@ NAMES: tuple[str, ...] = (
     *(f"{side}_{name}" for side in ("prev", "next") for name in ("log_words", "trafilatura", "link_density", "kept")),
     "window_trafilatura",
     "window_kept",
+    *(f"{side}_{name}" for side in ("prev", "next") for name in ("terminal", "stopword_ratio")),
+    "window_log_words",
+    "window_terminal",
+    "window_stopword_ratio",
     "page_log_words",
     "page_trafilatura_log_words",
     "page_trafilatura_share",
@@ -193,10 +197,11 @@ def features(decisions: Sequence[Decision]) -> numpy.ndarray:
 
 
 def _neighbours(out: numpy.ndarray, verdicts: numpy.ndarray, kept: numpy.ndarray) -> None:
-    """The previous and next block's words, verdict, link density and keep, and the 7-block window's means.
+    """The previous and next block's words, verdict, link density, keep, sentence end and stop words,
+    and the 7-block window's means.
 
     The first block has no previous one and the last no next one: their columns hold the
-    neutral values (0 words, verdict and keep 0.5, no links).
+    neutral values (0 words, verdict and keep 0.5, no links, no sentence end, no stop words).
     """
     n = len(out)
     own = {"log_words": out[:, 0], "trafilatura": verdicts, "link_density": out[:, 10], "kept": kept}
@@ -209,11 +214,27 @@ def _neighbours(out: numpy.ndarray, verdicts: numpy.ndarray, kept: numpy.ndarray
             else:
                 column[:-1] = values[1:]
             out[:, NAMES.index(f"{side}_{name}")] = column
+    for side, shift in (("prev", 1), ("next", -1)):
+        for name, values in (("terminal", out[:, 7]), ("stopword_ratio", out[:, 5])):
+            column = numpy.zeros(n)
+            if shift == 1:
+                column[1:] = values[:-1]
+            else:
+                column[:-1] = values[1:]
+            out[:, NAMES.index(f"{side}_{name}")] = column
     low = numpy.maximum(0, numpy.arange(n) - 3)
     high = numpy.minimum(n, numpy.arange(n) + 4)
-    for name, values in (("window_trafilatura", verdicts), ("window_kept", kept)):
-        sums = numpy.concatenate(([0.0], numpy.cumsum(values)))  # exact: the values are halves
-        out[:, NAMES.index(name)] = (sums[high] - sums[low]) / (high - low)
+    windows = (
+        ("window_trafilatura", verdicts),
+        ("window_kept", kept),
+        ("window_log_words", out[:, 0]),
+        ("window_terminal", out[:, 7]),
+        ("window_stopword_ratio", out[:, 5]),
+    )
+    for name, values in windows:  # summed in order, window by window: no running-sum rounding
+        padded = numpy.concatenate((numpy.zeros(3), values, numpy.zeros(3)))
+        sums = numpy.lib.stride_tricks.sliding_window_view(padded, 7).sum(axis=1)
+        out[:, NAMES.index(name)] = sums / (high - low)
 
 
 def _one_hot(decision: Decision, markup: dict) -> list[int]:
