@@ -68,6 +68,7 @@ def reference(decisions) -> list[list[float]]:
     page = F._page(counts, verdicts, kept)
     nearest = F._distance_to_kept_by_trafilatura(verdicts)
     first, last = F._dense_region(counts, kept)
+    stamps = [c <= 14 and bool(F._STAMP.search(d.block.text)) for d, c in zip(decisions, counts, strict=True)]
     rows, last_heading = [], -100
     for i, decision in enumerate(decisions):
         if decision.block.kind == "h":
@@ -83,6 +84,7 @@ def reference(decisions) -> list[list[float]]:
         for j in (i - 1, i + 1):
             row += [own[j][7], own[j][5]] if 0 <= j < n else [0.0, 0.0]
         row += [sum(own[j][column] for j in window) / len(window) for column in (0, 7, 5)]
+        row += [float(sum(stamps[max(0, i - 4) : i + 5])), math.log1p(sum(stamps))]
         row += [*page[:3], 1.0 if page[3] <= i <= page[4] else 0.0, float(min(20, nearest[i]))]
         row += [1.0 if first <= i <= last else 0.0, float(min(20, max(first - i, i - last, 0)))]
         row.append(sum(counts[first : last + 1]) / max(1, sum(counts)))

@@ -48,6 +48,9 @@ OPEN_REASONS = ("outside_main_content", "low_content")  # trafilatura's verdict 
 _PUNCT = re.compile(r"[^\w\s]")
 _DIGIT = re.compile(r"\d")
 _TERMINAL = re.compile(r"[.!?\"”’»)]$")
+# a short line with a clock time or an age ("Peter 07.08.12 at 13:24", "5 days ago"): a comment's or a teaser's header
+_STAMP = re.compile(r"\b\d{1,2}:\d{2}\b|\b\d+ (minutes?|hours?|days?|weeks?|months?|years?) ago\b", re.I)
+_STAMP_WORDS = 14
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
 
 
@@ -92,6 +95,8 @@ NAMES: tuple[str, ...] = (
     "window_log_words",
     "window_terminal",
     "window_stopword_ratio",
+    "window_stamps",
+    "page_log_stamps",
     "page_log_words",
     "page_trafilatura_log_words",
     "page_trafilatura_share",
@@ -185,6 +190,7 @@ def features(decisions: Sequence[Decision]) -> numpy.ndarray:
     headings = numpy.where([b.kind == "h" for b in blocks], index, -100)
     out[:, _POSITION + 6] = numpy.minimum(20, index - numpy.maximum.accumulate(headings))
     _neighbours(out, verdicts, kept)
+    out[:, _STAMPS : _STAMPS + 2] = _stamps(blocks, counts)
     page = _page(counts, verdicts.tolist(), kept.tolist())
     first, last = _dense_region(counts, kept.tolist())
     out[:, _PAGE : _PAGE + 3] = page[:3]
@@ -267,6 +273,19 @@ def _page(counts: list[int], verdicts: list[float], kept: list[float]) -> tuple[
     return math.log1p(total), math.log1p(by_trafilatura), by_trafilatura / max(1, total), first, last
 
 
+def _stamps(blocks: Sequence[Block], counts: list[int]) -> numpy.ndarray:
+    """Stamp lines within four blocks either side, and on the whole page (log): comment threads and teaser lists.
+
+    Comments are prose like the article; the "Name 07.08.12 at 13:24" lines between them are not.
+    """
+    stamps = numpy.array(
+        [float(c <= _STAMP_WORDS and bool(_STAMP.search(b.text))) for b, c in zip(blocks, counts, strict=True)]
+    )
+    padded = numpy.concatenate((numpy.zeros(4), stamps, numpy.zeros(4)))
+    around = numpy.lib.stride_tricks.sliding_window_view(padded, 9).sum(axis=1)
+    return numpy.column_stack((around, numpy.full(len(stamps), math.log1p(stamps.sum()))))
+
+
 _DENSE_WORDS = 10  # a block longer than this adds to a dense region, a shorter one takes away
 
 
@@ -311,6 +330,7 @@ _REMOVED_BY_RULES = NAMES.index("removed_by_rules")
 _REASON_COLUMNS = [NAMES.index(f"reason_{r}") for r in REASONS]
 _POSITION = NAMES.index("position")
 _PAGE = NAMES.index("page_log_words")
+_STAMPS = NAMES.index("window_stamps")
 _KIND_COLUMN = {k: NAMES.index(f"kind_{k}") for k in KINDS}
 _REASON_COLUMN = {r: NAMES.index(f"reason_{r}") for r in REASONS}
 _ATTR_COLUMN = {t: NAMES.index(f"attr_{t}") for t in ATTR_TOKENS}

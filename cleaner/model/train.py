@@ -16,7 +16,6 @@ from collections.abc import Iterable, Iterator, Sequence
 from multiprocessing import Pool
 from pathlib import Path
 
-from cleaner.decide import is_paragraph
 from cleaner.model.features import CLASSES, NAMES, as_if_open, features, rule_removed
 from cleaner.normalize import collapse
 from cleaner.records import Decision
@@ -123,23 +122,21 @@ def rows_of(record: dict) -> dict[str, Rows]:
     out: dict[str, Rows] = {"html": ([], [], [], []), "text": ([], [], [], [])}
     try:
         decisions = html_decisions(record["html"], record.get("url"), ruleset)[0]
-        _add(out["html"], decisions, record["gold"], guard_prose=False)
+        _add(out["html"], decisions, record["gold"])
         for text in text_inputs(record["html"]):
-            _add(out["text"], text_decisions(text, ruleset)[0], record["gold"], guard_prose=True)
+            _add(out["text"], text_decisions(text, ruleset)[0], record["gold"])
     except InputError:
         pass
     return out
 
 
-def _add(target, decisions: list[Decision], gold: str, *, guard_prose: bool) -> None:
+def _add(target, decisions: list[Decision], gold: str) -> None:
     rows, marks = features(decisions), labels(decisions, gold)
     for decision, row, mark in zip(decisions, rows, marks, strict=True):
         if rule_removed(decision):
             if decision.reason in CLASSES:
                 target[2].append(as_if_open(row))
                 target[3].append(CLASSES.index(decision.reason))
-            continue
-        if guard_prose and is_paragraph(decision.block):
             continue
         target[0].append(row)
         target[1].append(mark)
