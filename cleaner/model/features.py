@@ -210,37 +210,32 @@ def _neighbours(out: numpy.ndarray, verdicts: numpy.ndarray, kept: numpy.ndarray
     neutral values (0 words, verdict and keep 0.5, no links, no sentence end, no stop words).
     """
     n = len(out)
-    own = {"log_words": out[:, 0], "trafilatura": verdicts, "link_density": out[:, 10], "kept": kept}
-    empty = {"log_words": 0.0, "trafilatura": 0.5, "link_density": 0.0, "kept": 0.5}
+    own = {
+        "log_words": out[:, 0],
+        "trafilatura": verdicts,
+        "link_density": out[:, 10],
+        "kept": kept,
+        "terminal": out[:, 7],
+        "stopword_ratio": out[:, 5],
+    }
+    empty = {"log_words": 0.0, "trafilatura": 0.5, "link_density": 0.0, "kept": 0.5, "terminal": 0.0}
     for side, shift in (("prev", 1), ("next", -1)):
         for name, values in own.items():
-            column = numpy.full(n, empty[name])
+            column = numpy.full(n, empty.get(name, 0.0))
             if shift == 1:
                 column[1:] = values[:-1]
             else:
                 column[:-1] = values[1:]
             out[:, NAMES.index(f"{side}_{name}")] = column
-    for side, shift in (("prev", 1), ("next", -1)):
-        for name, values in (("terminal", out[:, 7]), ("stopword_ratio", out[:, 5])):
-            column = numpy.zeros(n)
-            if shift == 1:
-                column[1:] = values[:-1]
-            else:
-                column[:-1] = values[1:]
-            out[:, NAMES.index(f"{side}_{name}")] = column
-    low = numpy.maximum(0, numpy.arange(n) - 3)
-    high = numpy.minimum(n, numpy.arange(n) + 4)
-    windows = (
-        ("window_trafilatura", verdicts),
-        ("window_kept", kept),
-        ("window_log_words", out[:, 0]),
-        ("window_terminal", out[:, 7]),
-        ("window_stopword_ratio", out[:, 5]),
-    )
-    for name, values in windows:  # summed in order, window by window: no running-sum rounding
-        padded = numpy.concatenate((numpy.zeros(3), values, numpy.zeros(3)))
-        sums = numpy.lib.stride_tricks.sliding_window_view(padded, 7).sum(axis=1)
-        out[:, NAMES.index(name)] = sums / (high - low)
+    counted = numpy.minimum(n, numpy.arange(n) + 4) - numpy.maximum(0, numpy.arange(n) - 3)
+    for name in ("trafilatura", "kept", "log_words", "terminal", "stopword_ratio"):
+        out[:, NAMES.index(f"window_{name}")] = _window_sums(own[name], 3) / counted
+
+
+def _window_sums(values: numpy.ndarray, half: int) -> numpy.ndarray:
+    """Each value's sum with its ``half`` neighbours either side, added in order (no running-sum rounding)."""
+    padded = numpy.concatenate((numpy.zeros(half), values, numpy.zeros(half)))
+    return numpy.lib.stride_tricks.sliding_window_view(padded, 2 * half + 1).sum(axis=1)
 
 
 def _one_hot(decision: Decision, markup: dict) -> list[int]:
@@ -281,9 +276,7 @@ def _stamps(blocks: Sequence[Block], counts: list[int]) -> numpy.ndarray:
     stamps = numpy.array(
         [float(c <= _STAMP_WORDS and bool(_STAMP.search(b.text))) for b, c in zip(blocks, counts, strict=True)]
     )
-    padded = numpy.concatenate((numpy.zeros(4), stamps, numpy.zeros(4)))
-    around = numpy.lib.stride_tricks.sliding_window_view(padded, 9).sum(axis=1)
-    return numpy.column_stack((around, numpy.full(len(stamps), math.log1p(stamps.sum()))))
+    return numpy.column_stack((_window_sums(stamps, 4), numpy.full(len(stamps), math.log1p(stamps.sum()))))
 
 
 _DENSE_WORDS = 10  # a block longer than this adds to a dense region, a shorter one takes away
