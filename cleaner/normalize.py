@@ -18,9 +18,14 @@ def normalize_line(line: str) -> str:
 
 
 def normalize_text(text: str) -> str:
-    """NFC, LF line ends, one space between words, trimmed lines; blank lines are kept."""
+    """NFC, LF line ends, one space between words, trimmed lines; blank lines are kept.
+
+    :func:`normalize_line` on every line, done on the whole text at once: neither pattern matches
+    a line end, so the result is the same, with two regex passes per text instead of two per line.
+    """
     text = unicodedata.normalize("NFC", _NEWLINES.sub("\n", text))
-    return "\n".join(normalize_line(line) for line in text.split("\n")).strip("\n")
+    text = _SPACES.sub(" ", _INVISIBLE.sub("", text))
+    return "\n".join([line.strip() for line in text.split("\n")]).strip("\n")
 
 
 def collapse(text: str) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 
@@ -26,8 +27,9 @@ class Block:
     main_content: bool | None = None  # trafilatura's verdict; None when it was not asked
     attrs: tuple[str, ...] = ()  # HTML: class and id tokens of the enclosing elements, nearest last
 
-    @property
+    @cached_property
     def words(self) -> int:
+        """Whitespace-separated words; asked for many times per block by the decision steps."""
         return len(self.text.split())
 
 

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import codecs
 import gzip
+import re
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from cleaner.decode import InputError, declared_charset, decode
 from cleaner.detect import detect_kind
-from cleaner.normalize import normalize_text
+from cleaner.normalize import normalize_line, normalize_text
 
 ARTICLE = "Le marché de Vernay a rouvert ses portes ; l’été s’annonce chargé, à en croire les élus."
 
@@ -91,3 +94,16 @@ def test_text_is_detected(text):
 def test_normalize_text_collapses_spaces_and_keeps_paragraphs():
     raw = "Title\u00a0 here \r\n\r\n\tBody\u200b text\u2028next  \n"
     assert normalize_text(raw) == "Title here\n\nBody text\nnext"
+
+
+_AWKWARD = st.sampled_from(list(" \t\n\r\x0b\x0c\x1c\x85\x00\u00a0\u00ad\u2009\u200b\u2028\u3000\ufeffaZ.é"))
+
+
+@given(st.text(_AWKWARD, max_size=40) | st.text(max_size=40))
+def test_normalize_text_is_normalize_line_on_every_line(raw):
+    """The whole-text passes give what the line-by-line definition gives, on any text."""
+    import unicodedata
+
+    lines = unicodedata.normalize("NFC", raw.replace("\r\n", "\n").replace("\r", "\n")).split("\n")
+    lines = [part for line in lines for part in re.split("[\u2028\u2029\x85]", line)]
+    assert normalize_text(raw) == "\n".join(normalize_line(line) for line in lines).strip("\n")

@@ -8,7 +8,7 @@ import pytest
 from conftest import HTML_FIXTURES, SEED_FILES, SEEDS, load_expected, run_cli
 
 from cleaner import clean, clean_file, model
-from cleaner.fast import main_lines
+from cleaner.fast import main_lines, page_metadata
 from cleaner.rules import builtin_ruleset
 
 
@@ -123,3 +123,26 @@ def test_cli_preset_fast_with_a_bad_file(tmp_path):
     assert [r["error"] is None for r in records] == [False, True]
     assert all(r["provenance"]["options"]["preset"] == "fast" for r in records)
     assert "Riverton city council voted 9 to 4" in records[1]["text"]
+
+
+def test_page_metadata_reads_meta_tags_but_not_comments_scripts_or_broken_attributes():
+    """The meta tags are read from the serialized <head>: what only looks like a tag is not one."""
+    from resiliparse.parse.html import HTMLTree
+
+    page = (
+        "<html lang='en-GB'><head><title>Site | Fallback title</title>"
+        "<!--[if IE]><meta name='author' content='From a comment'><![endif]-->"
+        '<script>var s = \'<meta name="author" content="From a script">\';</script>'
+        '<meta property="og:title" content="Broken "quotes" here">'
+        "<meta property='og:title' content='Rock &amp; Roll &quot;Live&quot;'>"
+        "<meta name=author content='Jane Doe'><meta name='author' content='Second Author'>"
+        "<meta property='article:published_time' content='2024-03-05T10:00:00Z'>"
+        "<meta name='description'></head><body><p>x</p></body></html>"
+    )
+    meta = page_metadata(HTMLTree.parse(page), "https://example.org/a")
+    assert meta.title == "Broken"
+    assert meta.author == "Jane Doe"
+    assert meta.date == "2024-03-05"
+    assert meta.html_lang == "en"
+    single = "<html><head><meta property='og:title' content='Rock &amp; Roll &quot;Live&quot;'></head></html>"
+    assert page_metadata(HTMLTree.parse(single), None).title == 'Rock & Roll "Live"'
