@@ -167,7 +167,7 @@ def page_metadata(tree, url: str | None) -> Metadata:
     return Metadata(
         title=title,
         author=found.get("author"),
-        date=date[:10] if date and _ISO_DATE.match(date) else None,
+        date=date[:10] if date and _ISO_DATE.match(date) else _markup_date(tree),
         url=found.get("url") or url,
         sitename=found.get("sitename"),
         categories=(found["category"],) if found.get("category") else (),
@@ -195,6 +195,16 @@ def _meta_tags(head_html: str) -> list[dict[str, str]]:
         if "content" in attrs:
             tags.append(attrs)
     return tags
+
+
+def _markup_date(tree) -> str | None:
+    """The date the markup marks as the publication date, as :func:`cleaner.metadata.declared_date` reads it."""
+    for selector, names in (('[itemprop="datePublished"]', ("content", "datetime")), ("time[datetime]", ("datetime",))):
+        for node in tree.document.query_selector_all(selector):
+            value = next((v for v in (node.getattr(n) for n in names) if v), "").strip()
+            if _ISO_DATE.match(value):
+                return value[:10]
+    return None
 
 
 def _json_ld(tree, found: dict[str, str]) -> None:

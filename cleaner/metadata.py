@@ -29,24 +29,29 @@ class Metadata:
 
 
 def html_metadata(tree: etree._Element, url: str | None) -> Metadata:
-    """Title, author, date, site name and categories as trafilatura reads them (meta tags, JSON-LD, markup).
+    """Title, site name and categories as trafilatura reads them (meta tags, JSON-LD, markup); author and date
+    as the page declares them first.
 
-    Run on the pruned tree, so that a comment form's "Name" field is not taken for the author; dates
-    are only those the page states (no guessing from copyright lines).
+    Run on the pruned tree, so that a comment form's "Name" field is not taken for the author. The
+    declared author is preferred to trafilatura's, which also reads bylines in the markup but splits
+    and re-cases what it finds ("Genevieve Carlton; Ph D"): on wcxb train the declared author first,
+    then trafilatura's, matched the gold on 0.767 of pages against 0.735. The date is the declared
+    one (:func:`declared_date`): on wcxb train trafilatura's date (ISO dates only) matched on 0.670
+    of pages, and it adds nothing where the page declares none, as its guesses there are mostly wrong.
     """
     try:
         found = extract_metadata(tree, default_url=url, extensive=False)
     except Exception:  # metadata is best effort: a malformed JSON-LD block must not fail the document
         found = None
     lang = tree.get("lang") or tree.get("xml:lang")
+    own = declared(tree)
     if found is None:
-        return Metadata(url=url, html_lang=_lang_code(lang))
-    date = found.date if found.date and _ISO_DATE.match(found.date) else None
+        return Metadata(url=url, date=declared_date(own, tree), html_lang=_lang_code(lang))
     categories = tuple(c for c in (found.categories or []) if c)
     return Metadata(
         title=found.title or None,
-        author=declared_author(tree) or found.author or None,
-        date=date,
+        author=own.get("author") or found.author or None,
+        date=declared_date(own, tree),
         url=found.url or url,
         sitename=found.sitename or None,
         categories=categories,
@@ -74,24 +79,48 @@ META_KEYS = {
 JSON_LD_LIMIT = 200_000  # characters of JSON-LD read per page
 
 
-def declared_author(tree: etree._Element) -> str | None:
-    """The author that the page's meta tags or JSON-LD name, as written there.
+def declared(tree: etree._Element) -> dict[str, str]:
+    """What the page's own meta tags say (the first tag of each field), with JSON-LD filling in author and date.
 
-    Preferred to trafilatura's author, which also reads bylines in the markup but splits and
-    re-cases what it finds ("Genevieve Carlton; Ph D"): on wcxb train the declared author first,
-    then trafilatura's, matched the gold on 0.767 of pages against 0.735.
+    Read the way the fast preset reads them from resiliparse's tree (:func:`cleaner.fast.page_metadata`).
     """
+    found: dict[str, str] = {}
     head = tree.find("head")
     if head is not None:
         for node in head.iter("meta"):
             key = (node.get("property") or node.get("name") or node.get("itemprop") or "").lower()
+            field = META_KEYS.get(key)
             content = " ".join((node.get("content") or "").split())
-            if META_KEYS.get(key) == "author" and content and not content.startswith("http"):
-                return content
-    found: dict[str, str] = {}
-    scripts = (node.text or "" for node in tree.iter("script") if node.get("type") == "application/ld+json")
-    json_ld_facts(scripts, found)
-    return found.get("author")
+            if field and content and (field == "url" or not content.startswith("http")):
+                found.setdefault(field, content)
+    if "author" not in found or "date" not in found:
+        scripts = (node.text or "" for node in tree.iter("script") if node.get("type") == "application/ld+json")
+        json_ld_facts(scripts, found)
+    return found
+
+
+def declared_date(found: dict[str, str], tree: etree._Element | None = None) -> str | None:
+    """The publication date the page declares, as YYYY-MM-DD; None when it declares none in ISO form.
+
+    The meta tags' or JSON-LD's date, else (given the tree) the markup's: an element marked
+    ``itemprop="datePublished"``, else the first ``<time datetime>``. On wcxb train, ``clean()``'s date
+    matched the gold on 0.743 of pages this way (the fast preset's on 0.745), on 0.670 with
+    trafilatura's date; the meta tags and JSON-LD alone gave 0.705.
+    """
+    date = found.get("date")
+    if date and _ISO_DATE.match(date):
+        return date[:10]
+    if tree is None:
+        return None
+    for node in tree.xpath('//*[@itemprop="datePublished"]'):
+        value = (node.get("content") or node.get("datetime") or "").strip()
+        if _ISO_DATE.match(value):
+            return value[:10]
+    for node in tree.iter("time"):
+        value = (node.get("datetime") or "").strip()
+        if _ISO_DATE.match(value):
+            return value[:10]
+    return None
 
 
 def json_ld_facts(scripts: Iterable[str], found: dict[str, str]) -> None:

@@ -84,6 +84,30 @@ def test_the_author_the_page_declares_comes_as_written_and_never_a_publisher(hea
         assert clean(html, preset=preset).author == author, preset
 
 
+@pytest.mark.parametrize(
+    ("head", "body", "date"),
+    [
+        # meta tags first, then JSON-LD, then the markup's datePublished, then the first <time datetime>
+        (
+            '<meta property="article:published_time" content="2024-03-05T10:00:00Z">',
+            '<time datetime="2020-01-01">',
+            "2024-03-05",
+        ),
+        ('<script type="application/ld+json">{"datePublished": "2023-07-09"}</script>', "", "2023-07-09"),
+        ("", '<span itemprop="datePublished" content="2022-11-30"></span><time datetime="2020-01-01">', "2022-11-30"),
+        ('<meta name="date" content="05/03/2024">', '<time datetime="2021-06-15T08:00">June 15</time>', "2021-06-15"),
+        # a date only in the words of the page, or one in no ISO form, is not a declared date
+        ("", "<p>Published on 5 March 2024.</p><time datetime='March 5'>March 5</time>", None),
+    ],
+)
+def test_the_date_is_the_one_the_page_declares(head, body, date):
+    html = (
+        f"<html><head><title>Budget agreed</title>{head}</head><body><article>{body}{_ARTICLE}</article></body></html>"
+    )
+    for preset in ("default", "fast"):
+        assert clean(html, preset=preset).date == date, preset
+
+
 def test_a_json_ld_block_nested_past_the_parser_does_not_fail_the_page():
     nested = "[" * 100_000 + "]" * 100_000
     people = "[" * 50 + '{"@type": "Person", "name": "Ana Lima"}' + "]" * 50
