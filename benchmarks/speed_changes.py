@@ -50,6 +50,7 @@ CHANGES = (
     ("fffd98a", "label: search from the last match; word-triple index on long outputs", "big"),
     ("f36ea67", "features: computed over the whole page, per-word statistics in C-level loops", "text"),
     ("6e4e091", "model: retrained; text trees of 15 leaves instead of 31 (the output changes)", "text"),
+    ("9f1844a", "fast preset: <meta> tags read from the serialized <head>; normalize over the whole text", "fast"),
 )
 BIG_MB = 5
 

@@ -8,11 +8,11 @@ from pathlib import Path
 from typing import Any
 
 from cleaner import assemble, fast, limits, model
-from cleaner.decide import TopOfDocument, decide
+from cleaner.decide import TopOfDocument, decide, is_prose
 from cleaner.decode import InputError, decode
 from cleaner.detect import detect_kind, is_json
 from cleaner.label import label_main_content, main_content_text
-from cleaner.metadata import Metadata, best_title, detect_language, html_metadata
+from cleaner.metadata import Metadata, best_title, detect_language, html_metadata, is_headline, names_site
 from cleaner.normalize import normalize_text
 from cleaner.parse import parse_html
 from cleaner.records import CleanDocument, Decision
@@ -216,13 +216,27 @@ def html_decisions(
         if element.getparent() is not None:
             element.drop_tree()
     meta = html_metadata(tree, url)
-    headline = next((b.text for b in segmented.blocks if b.tag_path.endswith("/h1") and b.dom_reason is None), None)
-    meta = dataclasses.replace(meta, title=best_title(meta.title, headline, meta.sitename))
     blocks = segmented.blocks
     if use_trafilatura:
         blocks = label_main_content(blocks, main_content_text(tree, url))
+    meta = dataclasses.replace(meta, title=_title(meta, blocks))
     decisions, top = decide(blocks, ruleset, title=meta.title, author=meta.author, html=True)
     return decisions, top, meta
+
+
+def _title(meta: Metadata, blocks) -> str | None:
+    """The <h1> just above the article's first paragraph (as trafilatura kept it), else the metadata's
+    title, preferring the page's first <h1> where that title contains it.
+
+    Pages give og:title and <title> their SEO wording ("Top 10 ... | Site"); the headline the reader
+    sees is the article's own. On wcxb train, title exact match: 0.723 -> 0.737.
+    """
+    headings = [b for b in blocks if b.tag_path.endswith("/h1") and b.dom_reason is None]
+    first_prose = next((b.index for b in blocks if b.main_content and is_prose(b)), None)
+    above = [b for b in headings if first_prose is not None and b.index < first_prose]
+    if above and is_headline(above[-1].text) and not names_site(above[-1].text, meta.title, meta.sitename):
+        return above[-1].text
+    return best_title(meta.title, headings[0].text if headings else None, meta.sitename)
 
 
 def _clean_text(text, data, *, url, source, options, ruleset, encoding, favor) -> CleanDocument:

@@ -30,7 +30,9 @@ from cleaner.metadata import (
     _lang_code,
     best_title,
     detect_language,
+    is_headline,
     json_ld_facts,
+    names_site,
 )
 from cleaner.normalize import normalize_line, normalize_text
 from cleaner.records import Decision
@@ -108,8 +110,11 @@ def html_decisions(
     if not lines:
         raise InputError("no text in this HTML page")
     meta = page_metadata(tree, url)
+    # the main content's headline before the metadata's title, as in the default preset (api._title);
+    # on wcxb train, title exact match 0.704 -> 0.718
+    own_headline = headline and is_headline(headline) and not names_site(headline, meta.title, meta.sitename)
     meta = Metadata(
-        title=best_title(meta.title, headline, meta.sitename),
+        title=headline if own_headline else best_title(meta.title, headline, meta.sitename),
         author=meta.author,
         date=meta.date,
         url=meta.url,

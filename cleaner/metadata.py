@@ -178,10 +178,10 @@ def best_title(title: str | None, headline: str | None, sitename: str | None) ->
     a trailing " - Site Name" or " | Site Name" is cut when it names the site or is short.
     """
     if headline and title:
-        if _fold(headline) in _fold(title) and len(headline.split()) >= 2:
+        if _fold(headline) in _fold(title) and len(headline.split()) >= 2 and not names_site(headline, title, sitename):
             return headline
     if not title:
-        return headline if headline and 2 <= len(headline.split()) <= 30 else None
+        return headline if headline and is_headline(headline) else None
     parts = _TITLE_SEPARATORS.split(title)
     if len(parts) > 1:
         last = parts[-1]
@@ -191,6 +191,20 @@ def best_title(title: str | None, headline: str | None, sitename: str | None) ->
         ):
             return title[: title.rfind(last)].rstrip(" -|•–—:·»")
     return title
+
+
+def is_headline(text: str) -> bool:
+    """Long enough to name an article, short enough not to be a paragraph."""
+    return 2 <= len(text.split()) <= 30
+
+
+def names_site(text: str, title: str | None, sitename: str | None) -> bool:
+    """The site's name: its declared name, or what follows the last separator of the <title>."""
+    folded = _fold(text)
+    if sitename and folded == _fold(sitename):
+        return True
+    parts = _TITLE_SEPARATORS.split(title) if title else []
+    return len(parts) > 1 and folded == _fold(parts[-1])
 
 
 def _fold(text: str) -> str:

@@ -108,6 +108,18 @@ def test_the_date_is_the_one_the_page_declares(head, body, date):
         assert clean(html, preset=preset).date == date, preset
 
 
+def test_the_title_is_the_headline_above_the_article_not_the_seo_title():
+    html = (
+        "<html><head><title>Top 10 Garden Tips (2026) | Green Site</title>"
+        '<meta property="og:title" content="Top 10 Garden Tips (2026) | Green Site"></head><body>'
+        "<header><h1>Green Site</h1></header>"
+        f"<article><h1>Ten ways to a better garden this spring</h1>{_ARTICLE}</article></body></html>"
+    )
+    assert clean(html).title == "Ten ways to a better garden this spring"
+    without_headline = html.replace("<h1>Ten ways to a better garden this spring</h1>", "")
+    assert clean(without_headline).title == "Top 10 Garden Tips (2026)"
+
+
 def test_a_json_ld_block_nested_past_the_parser_does_not_fail_the_page():
     nested = "[" * 100_000 + "]" * 100_000
     people = "[" * 50 + '{"@type": "Person", "name": "Ana Lima"}' + "]" * 50
