@@ -36,7 +36,7 @@ STAGES: tuple[tuple[str, str, str], ...] = (
     ("segment: visible text", "cleaner.segment", "_visible_chars"),
     ("rules: elements", "cleaner.rules", "RuleSet.match_element"),
     ("metadata: trafilatura", "cleaner.api", "html_metadata"),
-    ("metadata: title", "cleaner.api", "best_title"),
+    ("metadata: title", "cleaner.api", "_title"),
     ("trafilatura", "cleaner.api", "main_content_text"),
     ("label", "cleaner.api", "label_main_content"),
     ("decide", "cleaner.api", "decide"),
