@@ -182,9 +182,8 @@ def page_metadata(tree, url: str | None) -> Metadata:
 
 # <meta> tags as resiliparse serializes them: lower-case names, values in double quotes with '"' and
 # '&' escaped; comments and the text of script, style and title are not markup. Read from the
-# serialized <head> with a few patterns: each node object that resiliparse
-# hands to Python costs about 70 us, so walking a dozen meta nodes took most of this preset's
-# metadata time.
+# serialized <head> with a few patterns: each node object that resiliparse hands to Python costs
+# about 70 us, so walking a dozen meta nodes took most of this preset's metadata time.
 _META_TAG = re.compile(r"<meta((?:\s+[^\s=>]+(?:=\"[^\"]*\")?)*)>")
 _NOT_MARKUP = re.compile(r"<!--.*?-->|<(script|style|title|textarea)\b[^>]*>.*?</\1>", re.S)
 _ATTRIBUTE = re.compile(r"([^\s=>]+)(?:=\"([^\"]*)\")?")
