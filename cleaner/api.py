@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from cleaner import assemble, fast, limits, model
-from cleaner.decide import TopOfDocument, decide, is_prose
+from cleaner.decide import TopOfDocument, decide, is_prose, keep_headline
 from cleaner.decode import InputError, decode
 from cleaner.detect import detect_kind, is_json
 from cleaner.label import label_main_content, main_content_text
@@ -241,7 +241,7 @@ def _title(meta: Metadata, blocks) -> str | None:
 
 def _clean_text(text, data, *, url, source, options, ruleset, encoding, favor) -> CleanDocument:
     decisions, top = text_decisions(text, ruleset)
-    decisions = model.refine(decisions, "text", favor)
+    decisions = _favored(model.refine(decisions, "text", favor), favor)
     body = assemble.body_text(decisions)
     facts = {"title": top.title, "author": top.author, "url": url, "categories": top.categories}
     return _document(body, decisions, facts, "text", data, source, options, ruleset, encoding, detect_language(body))
@@ -249,11 +249,20 @@ def _clean_text(text, data, *, url, source, options, ruleset, encoding, favor) -
 
 def _clean_html(text, data, *, url, source, options, ruleset, encoding, favor) -> CleanDocument:
     decisions, top, meta = html_decisions(text, url, ruleset)
-    decisions = model.refine(decisions, "html", favor)
+    decisions = _favored(model.refine(decisions, "html", favor), favor)
     body = assemble.body_text(decisions)
     facts = _page_facts(meta, top, url)
     language = detect_language(body, fallback=meta.html_lang)
     return _document(body, decisions, facts, "html", data, source, options, ruleset, encoding, language)
+
+
+def _favored(decisions: list[Decision], favor: str) -> list[Decision]:
+    """What ``favor`` changes beyond the model's threshold: "recall" keeps the headline in the text.
+
+    trafilatura's favor_recall outputs of the train pages in text mode with favor recall: recall
+    0.898 -> 0.905 (the input's: 0.914), F1 0.862 -> 0.865.
+    """
+    return keep_headline(decisions) if favor == "recall" else decisions
 
 
 def _page_facts(meta: Metadata, top: TopOfDocument, url: str | None) -> dict:
@@ -270,6 +279,7 @@ def _page_facts(meta: Metadata, top: TopOfDocument, url: str | None) -> dict:
 
 def _clean_text_fast(text, data, *, url, source, options, ruleset, encoding, favor) -> CleanDocument:
     decisions, top, language = fast.text_decisions(text, ruleset)
+    decisions = _favored(decisions, favor)
     body = assemble.body_text(decisions)
     facts = {"title": top.title, "author": top.author, "url": url, "categories": top.categories}
     return _document(body, decisions, facts, "text", data, source, options, ruleset, encoding, language, "none")
@@ -277,7 +287,7 @@ def _clean_text_fast(text, data, *, url, source, options, ruleset, encoding, fav
 
 def _clean_html_fast(text, data, *, url, source, options, ruleset, encoding, favor) -> CleanDocument:
     decisions, top, meta, language = fast.html_decisions(text, url, ruleset)
-    decisions = model.refine(decisions, "text", favor)
+    decisions = _favored(model.refine(decisions, "text", favor), favor)
     body = assemble.body_text(decisions)
     facts = _page_facts(meta, top, url)
     version = model.version("text")

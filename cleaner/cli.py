@@ -39,7 +39,7 @@ FAVOR_OPTION = click.option(
     type=click.Choice(FAVORS),
     default="balanced",
     show_default=True,
-    help="precision removes more, recall keeps more.",
+    help="precision removes more, recall keeps more (the headline stays in the text).",
 )
 
 

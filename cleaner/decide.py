@@ -275,6 +275,20 @@ def _top_of_document(decisions: list[Decision], known_title: str | None, html: b
     return TopOfDocument(title=title, categories=categories)
 
 
+def keep_headline(decisions: Sequence[Decision]) -> list[Decision]:
+    """``favor="recall"``: the headline's first occurrence stays in the text as well as in the title.
+
+    Many readers (and many gold texts) count the headline as part of the article; a caller who asks
+    for recall wants it. The repeats of the headline stay removed.
+    """
+    out = list(decisions)
+    for position, decision in enumerate(out):
+        if decision.rule in (TITLE, DUPLICATE_TITLE):
+            out[position] = Decision(decision.block, True, None, None, decision.score)
+            break
+    return out
+
+
 def _head_zone(decisions: Sequence[Decision], html: bool) -> list[int]:
     """Positions of the open blocks (kept, or dropped only by trafilatura) before the first kept prose."""
     head: list[int] = []

@@ -68,6 +68,27 @@ def test_headline_section_label_and_byline_at_the_top():
     assert [r for r, _ in _reasons(doc)] == ["section_label", "title", "byline", "duplicate_title"]
 
 
+def test_favor_recall_keeps_the_headline_once_in_the_text():
+    page = f"Europe\n\nBridge to reopen in May\n\nBy Mary Major\n\nBridge to reopen in May\n\n{PROSE}"
+    for preset in ("default", "fast"):
+        doc = clean(page, favor="recall", preset=preset)
+        assert doc.title == "Bridge to reopen in May"
+        assert doc.text == f"Bridge to reopen in May\n\n{PROSE}"
+        assert [r for r, _ in _reasons(doc)] == ["section_label", "byline", "duplicate_title"]
+
+
+def test_favor_recall_keeps_the_h1_of_an_html_page_once():
+    html = (
+        "<html><head><title>Bridge to reopen in May | Daily</title></head><body><article>"
+        f"<h1>Bridge to reopen in May</h1><p>{PROSE}</p><p>{PROSE}</p></article></body></html>"
+    )
+    assert not clean(html).text.startswith("Bridge to reopen")
+    doc = clean(html, favor="recall")
+    assert doc.title == "Bridge to reopen in May"
+    assert doc.text.split("\n\n")[0] == "Bridge to reopen in May"
+    assert doc.text.count("Bridge to reopen in May") == 1
+
+
 def test_article_that_starts_with_prose_has_no_title():
     doc = clean(f"{PROSE}\n\nA short line in the article.\n\n{PROSE}")
     assert doc.title is None and doc.removed == ()
