@@ -58,8 +58,9 @@ class Forest:
 
         Every split of every tree is tested at once; a split that sends a row right rules out
         the leaves of its left subtree (``mask``), and the row's leaf in each tree is the first
-        one left standing. No Python loop over trees, nodes or rows. The arrays are laid out
-        node-major (nodes, trees, rows), so that ruling out is an elementwise AND of whole slabs.
+        one left standing. The arrays are laid out node-major (nodes, trees, rows): the leaves
+        ruled out are OR-ed one node layer at a time (a loop of at most 63 steps, none over trees
+        or rows), in the narrowest word that holds every leaf, which keeps the working set in cache.
         """
         rows = numpy.asarray(rows, dtype=numpy.float64)
         if rows.ndim != 2 or rows.shape[1] != self.n_features:
@@ -71,7 +72,10 @@ class Forest:
             go_left = tests[nodes.test]
         else:
             go_left = self._go_left(rows)
-        standing = numpy.bitwise_and.reduce(numpy.where(go_left, nodes.every, nodes.mask), axis=0)  # (trees, rows)
+        ruled_out = numpy.zeros(go_left.shape[1:], dtype=nodes.left_bits.dtype)  # (trees, rows)
+        for goes_right, left_bits in zip(~go_left, nodes.left_bits, strict=True):
+            ruled_out |= goes_right * left_bits
+        standing = ~ruled_out
         first = numpy.log2(standing & -standing).astype(numpy.int64)  # lowest set bit
         return self.leaf[numpy.arange(self.leaf.shape[0])[:, None], first]
 
@@ -181,8 +185,7 @@ class _Nodes(NamedTuple):
     threshold: numpy.ndarray
     default_left: numpy.ndarray
     missing: numpy.ndarray
-    mask: numpy.ndarray  # in the narrowest word that holds every leaf's bit
-    every: numpy.generic  # that word with all bits set
+    left_bits: numpy.ndarray  # the leaves of each node's left subtree (~mask), in the narrowest word that holds them
     plain: bool  # no split treats a value as missing
     test_feature: numpy.ndarray  # the distinct (feature, threshold) tests...
     test_threshold: numpy.ndarray
@@ -190,13 +193,12 @@ class _Nodes(NamedTuple):
 
 
 def _by_node(forest: Forest) -> _Nodes:
-    narrow = forest.leaf.shape[1] <= 32
-    word = numpy.uint32 if narrow else numpy.uint64
+    word = next(w for w in (numpy.uint16, numpy.uint32, numpy.uint64) if forest.leaf.shape[1] <= numpy.iinfo(w).bits)
     feature = numpy.ascontiguousarray(forest.feature.T)
     threshold, default_left, missing = (
         numpy.ascontiguousarray(a.T)[:, :, None] for a in (forest.threshold, forest.default_left, forest.missing)
     )
-    mask = numpy.ascontiguousarray(forest.mask.T).astype(word)[:, :, None]  # a narrow word keeps the low bits
+    left_bits = (~numpy.ascontiguousarray(forest.mask.T)).astype(word)[:, :, None]  # a narrow word keeps the low bits
     pairs = numpy.stack([feature.ravel().astype(numpy.float64), threshold.ravel()])
     tests, test = numpy.unique(pairs, axis=1, return_inverse=True)
     return _Nodes(
@@ -204,8 +206,7 @@ def _by_node(forest: Forest) -> _Nodes:
         threshold,
         default_left,
         missing,
-        mask,
-        word(2**32 - 1) if narrow else _ALL,
+        left_bits,
         not forest.special.any(),
         tests[0].astype(numpy.int64),
         tests[1],
