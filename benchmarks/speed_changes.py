@@ -51,6 +51,8 @@ CHANGES = (
     ("f36ea67", "features: computed over the whole page, per-word statistics in C-level loops", "text"),
     ("6e4e091", "model: retrained; text trees of 15 leaves instead of 31 (the output changes)", "text"),
     ("9f1844a", "fast preset: <meta> tags read from the serialized <head>; normalize over the whole text", "fast"),
+    ("3a20a78", "model: leaves ruled out one node layer at a time, in uint16 for trees of 15 leaves", "text"),
+    ("2bc0720", "features: per-word statistics over all of a page's words at once", "text"),
 )
 BIG_MB = 5
 
