@@ -217,7 +217,12 @@ class Prefilter:
         bits = self.candidates(text)
         if bits == self.everything:
             return list(self.rules)
-        return [rule for i, rule in enumerate(self.rules) if bits >> i & 1]
+        selected = []
+        while bits:  # one step per candidate, lowest position first, not one per rule
+            lowest = bits & -bits
+            selected.append(self.rules[lowest.bit_length() - 1])
+            bits ^= lowest
+        return selected
 
 
 def _automaton(words: dict[str, int]):
