@@ -87,9 +87,10 @@ SECTIONS = (
         "changes: the whole `cleaner clean FOLDER --jobs 1` command (start-up, both passes); on 170 pages the "
         "corpus state is small, and the memory effect of the numpy corpus shows on the 1 GB WARC below (main "
         "process 385 MB at commit 3441117, 267 MB now). Same output: the texts (and `duplicate_of`) hash the "
-        "same. The last three rows were measured by themselves (`--changes fffd98a`, after the first run had "
-        "cleaned the 5 MB page under the 30 s time limit, which the older version hit; `--changes f36ea67` "
-        "and `--changes 6e4e091`, later changes); the seconds in the header are the last run's.",
+        "same. The rows from fffd98a on were measured by themselves, with `--changes` (fffd98a after the first "
+        "run had cleaned the 5 MB page under the 30 s time limit, which the older version hit; the others as "
+        "they were made), so the before and after times of different rows come from different runs and "
+        "differ with the machine's load; the seconds in the header are the last run's.",
     ),
     (
         "batch-1gb.json",

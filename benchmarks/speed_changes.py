@@ -53,6 +53,7 @@ CHANGES = (
     ("9f1844a", "fast preset: <meta> tags read from the serialized <head>; normalize over the whole text", "fast"),
     ("3a20a78", "model: leaves ruled out one node layer at a time, in uint16 for trees of 15 leaves", "text"),
     ("2bc0720", "features: per-word statistics over all of a page's words at once", "text"),
+    ("296aecc", "rules: the prefilter walks the set bits of its candidates, not every rule", "text"),
 )
 BIG_MB = 5
 
