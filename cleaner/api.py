@@ -12,7 +12,7 @@ from cleaner.decide import TopOfDocument, decide, is_prose, keep_headline
 from cleaner.decode import InputError, decode
 from cleaner.detect import detect_kind, is_json
 from cleaner.label import label_main_content, main_content_text
-from cleaner.metadata import Metadata, best_title, detect_language, html_metadata, is_headline, names_site
+from cleaner.metadata import Metadata, best_title, detect_language, html_metadata, is_article_headline
 from cleaner.normalize import normalize_text
 from cleaner.parse import parse_html
 from cleaner.records import CleanDocument, Decision
@@ -234,7 +234,7 @@ def _title(meta: Metadata, blocks) -> str | None:
     headings = [b for b in blocks if b.tag_path.endswith("/h1") and b.dom_reason is None]
     first_prose = next((b.index for b in blocks if b.main_content and is_prose(b)), None)
     above = [b for b in headings if first_prose is not None and b.index < first_prose]
-    if above and is_headline(above[-1].text) and not names_site(above[-1].text, meta.title, meta.sitename):
+    if above and is_article_headline(above[-1].text, meta):
         return above[-1].text
     return best_title(meta.title, headings[0].text if headings else None, meta.sitename)
 

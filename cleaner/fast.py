@@ -17,6 +17,7 @@ second extraction and an alignment); ``provenance.options`` records ``preset: fa
 
 from __future__ import annotations
 
+import dataclasses
 import html as htmlmod
 import re
 from collections.abc import Sequence
@@ -30,9 +31,8 @@ from cleaner.metadata import (
     _lang_code,
     best_title,
     detect_language,
-    is_headline,
+    is_article_headline,
     json_ld_facts,
-    names_site,
 )
 from cleaner.normalize import normalize_line, normalize_text
 from cleaner.records import Decision
@@ -112,16 +112,8 @@ def html_decisions(
     meta = page_metadata(tree, url)
     # the main content's headline before the metadata's title, as in the default preset (api._title);
     # on wcxb train, title exact match 0.704 -> 0.718
-    own_headline = headline and is_headline(headline) and not names_site(headline, meta.title, meta.sitename)
-    meta = Metadata(
-        title=headline if own_headline else best_title(meta.title, headline, meta.sitename),
-        author=meta.author,
-        date=meta.date,
-        url=meta.url,
-        sitename=meta.sitename,
-        categories=meta.categories,
-        html_lang=meta.html_lang,
-    )
+    title = headline if is_article_headline(headline, meta) else best_title(meta.title, headline, meta.sitename)
+    meta = dataclasses.replace(meta, title=title)
     decisions, top = decide(segment_text("\n".join(lines)), ruleset)
     return decisions, top, meta, _language(lines, meta.html_lang)
 

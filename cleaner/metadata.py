@@ -207,6 +207,11 @@ def names_site(text: str, title: str | None, sitename: str | None) -> bool:
     return len(parts) > 1 and folded == _fold(parts[-1])
 
 
+def is_article_headline(text: str | None, meta: Metadata) -> bool:
+    """A headline of the page's own (not its site's name) that may be its title ahead of ``meta.title``."""
+    return bool(text) and is_headline(text) and not names_site(text, meta.title, meta.sitename)
+
+
 def _fold(text: str) -> str:
     return " ".join(re.sub(r"[^\w\s]", " ", text.casefold()).split())
 
