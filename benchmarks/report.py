@@ -129,6 +129,7 @@ def _header(report: dict, command: str) -> str:
         return f"Run on {report.get('date', 'an unrecorded date')}, {env.get('machine', '2 cores')}. {versions}"
     env = report["environment"]
     packages = ", ".join(f"{name} {ver}" for name, ver in env["packages"].items())
+    command = report.get("command") or command  # the command line the run recorded, where it records one
     return (
         f"Command: `{command}`. Run on {report['date']}, {env['machine']}, Python {env['python']}; "
         f"{report['documents']} {report['split']} documents in {report['seconds']} s. Versions: {packages}."
