@@ -26,6 +26,7 @@ class Block:
     link_density: float = 0.0
     main_content: bool | None = None  # trafilatura's verdict; None when it was not asked
     attrs: tuple[str, ...] = ()  # HTML: class and id tokens of the enclosing elements, nearest last
+    collapsed: bool = False  # HTML: inside an element with the ``hidden`` attribute (a closed panel or tab)
 
     @cached_property
     def words(self) -> int:

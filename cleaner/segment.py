@@ -89,6 +89,7 @@ class _Context:
     rule: str | None = None
     in_link: bool = False
     attrs: tuple[str, ...] = ()  # class and id tokens of the element and its ancestors, nearest last
+    collapsed: bool = False  # the element or an ancestor has the hidden attribute
 
 
 @dataclass
@@ -106,7 +107,11 @@ class _Builder:
     def add(self, text: str | None, context: _Context, kind: str, path: str) -> None:
         if not text:
             return
-        if self.pieces and (context.reason, context.rule) != (self.context.reason, self.context.rule):
+        if self.pieces and (context.reason, context.rule, context.collapsed) != (
+            self.context.reason,
+            self.context.rule,
+            self.context.collapsed,
+        ):
             self.flush()
         if not self.pieces:
             self.kind, self.path, self.context = kind, path, context
@@ -139,6 +144,7 @@ class _Builder:
                 dom_rule=self.context.rule,
                 link_density=min(1.0, link_chars / max(1, len(text))),
                 attrs=self.context.attrs,
+                collapsed=self.context.collapsed,
             )
         )
 
@@ -216,30 +222,40 @@ def _mark(
 ) -> _Context:
     link = parent.in_link or tag == "a"
     # most elements carry no attribute at all: no lookups for them
-    attributes, hidden = _attributes(element) if element.keys() else ("", False)
+    attributes, hidden, collapsed = _attributes(element) if element.keys() else ("", False, False)
     attrs = _attr_tokens(attributes, parent.attrs)
+    # as with markers, a page-wide one (<body hidden> until a script shows it) is not a panel
+    collapsed = parent.collapsed or (collapsed and tag not in _NEVER_MARKED and not _too_big(element, total_chars))
     reason, rule_id = ("hidden", "dom.hidden") if hidden else _never_content(tag, attributes, ruleset)
     if parent.reason:
         # already pruned with an ancestor; a more specific marker inside (a recent-posts widget
         # in a sidebar) only sharpens the reason
-        return _Context(reason or parent.reason, rule_id or parent.rule, link, attrs)
+        return _Context(reason or parent.reason, rule_id or parent.rule, link, attrs, collapsed)
     if reason and tag not in _NEVER_MARKED and not _too_big(element, total_chars):
         marked.append(element)
-        return _Context(reason, rule_id, link, attrs)
-    if link == parent.in_link and attrs is parent.attrs:
+        return _Context(reason, rule_id, link, attrs, collapsed)
+    if link == parent.in_link and attrs is parent.attrs and collapsed == parent.collapsed:
         return parent
-    return _Context(None, None, link, attrs)
+    return _Context(None, None, link, attrs, collapsed)
 
 
-def _attributes(element: etree._Element) -> tuple[str, bool]:
-    """The class, id, role and aria-label that the rules read, lower-cased; and whether the element is hidden."""
+def _attributes(element: etree._Element) -> tuple[str, bool, bool]:
+    """The class, id, role and aria-label that the rules read, lower-cased; whether the element is hidden;
+    whether it is only collapsed.
+
+    Hidden (``aria-hidden="true"``, ``display: none``, ``visibility: hidden``) is never content. The
+    ``hidden`` attribute alone marks a closed accordion panel, an inactive tab or a "read more" rest,
+    which readers open: its blocks stay open, marked ``collapsed``, and the model decides them. On
+    wcxb train, about two thirds of the words inside such elements are gold; held-out wcxb pages
+    scored F1 0.827 -> 0.834 (three seeds' mean, 2-fold) when it stopped being never-content.
+    """
     get = element.get
     identifier = get("id")
     if identifier and _HEADING_ANCHOR.match(identifier):
         identifier = None  # "sharing-with-a-single-developer" names a section, not a share bar
     attributes = " ".join([value for value in (get("class"), identifier, get("role"), get("aria-label")) if value])
-    hidden = get("hidden") is not None or get("aria-hidden") == "true" or _HIDDEN_STYLE.search(get("style") or "")
-    return attributes.lower(), bool(hidden)
+    hidden = get("aria-hidden") == "true" or bool(_HIDDEN_STYLE.search(get("style") or ""))
+    return attributes.lower(), hidden, not hidden and get("hidden") is not None
 
 
 def _attr_tokens(attributes: str, inherited: tuple[str, ...]) -> tuple[str, ...]:

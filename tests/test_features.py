@@ -88,6 +88,7 @@ def reference(decisions) -> list[list[float]]:
         row += [*page[:3], 1.0 if page[3] <= i <= page[4] else 0.0, float(min(20, nearest[i]))]
         row += [1.0 if first <= i <= last else 0.0, float(min(20, max(first - i, i - last, 0)))]
         row.append(sum(counts[first : last + 1]) / max(1, sum(counts)))
+        row.append(1.0 if decision.block.collapsed else 0.0)
         rows.append(row)
     return rows
 

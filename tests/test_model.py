@@ -7,9 +7,9 @@ import json
 import pytest
 from conftest import HTML_FIXTURES, SEED_FILES, load_expected
 
-from cleaner import clean_file, model
+from cleaner import clean, clean_file, model
 from cleaner.model.features import NAMES, features
-from cleaner.model.train import labels, train
+from cleaner.model.train import labels, train, visible_text
 
 
 def _labeled_pages(tmp_path):
@@ -59,6 +59,22 @@ def test_labels_follow_the_gold():
         if decision.block.text in kept_texts:
             assert mark == 1
     assert 0 in marks
+
+
+def test_collapsed_blocks_are_a_feature_and_not_visible_text():
+    page = (
+        "<html><body><p>Shown paragraph of the article.</p><div hidden><p>Panel text that readers open.</p></div>"
+        "<p style='display:none'>Never shown.</p></body></html>"
+    )
+    assert visible_text(page) == "Shown paragraph of the article."
+    doc = clean(page)
+    rows = features(doc.decisions)
+    column = NAMES.index("collapsed")
+    assert [(d.block.text, row[column]) for d, row in zip(doc.decisions, rows, strict=True)] == [
+        ("Shown paragraph of the article.", 0.0),
+        ("Panel text that readers open.", 1.0),
+        ("Never shown.", 0.0),
+    ]
 
 
 def test_one_feature_row_per_block_in_the_named_order():

@@ -53,7 +53,7 @@ def test_html_blocks_follow_block_elements_and_keep_inline_text_together():
 def test_never_content_is_marked_with_its_reason():
     blocks = _html_blocks(
         "<body><nav><a href='/'>Home</a></nav><div class='cookie-banner'>We use cookies.</div>"
-        "<p style='display: none'>secret</p><p hidden>also secret</p><script>var x = 1;</script>"
+        "<p style='display: none'>secret</p><p aria-hidden='true'>also secret</p><script>var x = 1;</script>"
         "<p>Article text.</p></body>"
     )
     assert [(b.text, b.dom_reason) for b in blocks] == [
@@ -63,6 +63,30 @@ def test_never_content_is_marked_with_its_reason():
         ("also secret", "hidden"),
         ("Article text.", None),
     ]
+
+
+def test_a_collapsed_panel_stays_open_and_says_so():
+    """The hidden attribute closes a panel or tab that readers open: the model decides its blocks."""
+    blocks = _html_blocks(
+        "<body><p>Article text.</p><div hidden><h3>Specifications</h3><p>Weight: 2 kg.</p>"
+        "<div class='share-buttons'>Share</div></div><p>More article text.</p>"
+        "<div hidden aria-hidden='true'>Decoration</div><p hidden style='display:none'>Gone</p></body>"
+    )
+    assert [(b.text, b.dom_reason, b.collapsed) for b in blocks] == [
+        ("Article text.", None, False),
+        ("Specifications", None, True),
+        ("Weight: 2 kg.", None, True),
+        ("Share", "share_prompt", True),
+        ("More article text.", None, False),
+        ("Decoration", "hidden", False),
+        ("Gone", "hidden", False),
+    ]
+
+
+def test_a_page_hidden_until_a_script_shows_it_is_not_collapsed():
+    prose = "<p>" + "A long article sentence that carries the story forward. " * 20 + "</p>"
+    for page in (f"<body hidden>{prose}</body>", f"<body><div hidden>{prose}</div><p>Footer.</p></body>"):
+        assert not any(block.collapsed for block in _html_blocks(page))
 
 
 def test_a_marker_on_most_of_the_page_is_ignored():

@@ -106,6 +106,7 @@ NAMES: tuple[str, ...] = (
     "inside_dense_region",
     "dense_region_distance",
     "dense_region_share",
+    "collapsed",
 )
 
 
@@ -209,6 +210,7 @@ def features(decisions: Sequence[Decision]) -> numpy.ndarray:
     out[:, _PAGE + 5] = (index >= first) & (index <= last)
     out[:, _PAGE + 6] = numpy.minimum(20, numpy.maximum(numpy.maximum(first - index, index - last), 0))
     out[:, _PAGE + 7] = sum(counts[first : last + 1]) / max(1, sum(counts))
+    out[:, _COLLAPSED] = [b.collapsed for b in blocks]
     return out
 
 
@@ -334,6 +336,7 @@ _REASON_COLUMNS = [NAMES.index(f"reason_{r}") for r in REASONS]
 _POSITION = NAMES.index("position")
 _PAGE = NAMES.index("page_log_words")
 _STAMPS = NAMES.index("window_stamps")
+_COLLAPSED = NAMES.index("collapsed")
 _KIND_COLUMN = {k: NAMES.index(f"kind_{k}") for k in KINDS}
 _REASON_COLUMN = {r: NAMES.index(f"reason_{r}") for r in REASONS}
 _ATTR_COLUMN = {t: NAMES.index(f"attr_{t}") for t in ATTR_TOKENS}

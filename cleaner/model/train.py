@@ -97,7 +97,7 @@ def visible_text(html: str) -> str:
     from cleaner.segment import segment_html
 
     blocks = segment_html(parse_html(html), builtin_ruleset()).blocks
-    return "\n".join(block.text for block in blocks if block.dom_reason != "hidden")
+    return "\n".join(block.text for block in blocks if block.dom_reason != "hidden" and not block.collapsed)
 
 
 def text_inputs(html: str) -> list[str]:
