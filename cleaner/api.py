@@ -231,7 +231,8 @@ def _title(meta: Metadata, blocks) -> str | None:
     Pages give og:title and <title> their SEO wording ("Top 10 ... | Site"); the headline the reader
     sees is the article's own. On wcxb train, title exact match: 0.723 -> 0.737.
     """
-    headings = [b for b in blocks if b.tag_path.endswith("/h1") and b.dom_reason is None]
+    # a collapsed <h1> (a closed dialog's, a template's "{{ title }}") is not what the reader sees
+    headings = [b for b in blocks if b.tag_path.endswith("/h1") and b.dom_reason is None and not b.collapsed]
     first_prose = next((b.index for b in blocks if b.main_content and is_prose(b)), None)
     above = [b for b in headings if first_prose is not None and b.index < first_prose]
     if above and is_article_headline(above[-1].text, meta):

@@ -74,6 +74,8 @@ def _text(markup: str) -> str:
 def _main_content(tree) -> tuple[list[str], str | None]:
     from resiliparse.extract.html2text import extract_plain_text
 
+    _open_collapsed(tree)
+
     def extract(main: bool) -> tuple[list[str], str | None]:
         markup = extract_plain_text(tree, main_content=main, preserve_formatting="minimal_html", links=True)
         return main_lines(markup)
@@ -85,6 +87,21 @@ def _main_content(tree) -> tuple[list[str], str | None]:
         whole = extract(False)
         return whole if whole[0] else main
     return main
+
+
+# a selector for the elements that the default preset also treats as hidden, not as collapsed
+_HIDDEN = '[aria-hidden="true"], [style*="display:none" i], [style*="display: none" i], [style*="visibility:hidden" i]'
+
+
+def _open_collapsed(tree) -> None:
+    """Take the ``hidden`` attribute off collapsed panels and tabs, so that resiliparse reads them.
+
+    As in the default preset (:func:`cleaner.segment._attributes`), an element with the ``hidden``
+    attribute alone is content that readers open; resiliparse's main content would leave it out.
+    """
+    for node in tree.document.query_selector_all("[hidden]"):
+        if not node.matches(_HIDDEN):
+            node.delattr("hidden")
 
 
 def _parse(text: str):

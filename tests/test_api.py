@@ -120,6 +120,15 @@ def test_the_title_is_the_headline_above_the_article_not_the_seo_title():
     assert clean(without_headline).title == "Top 10 Garden Tips (2026)"
 
 
+def test_a_collapsed_h1_is_not_the_title():
+    html = (
+        "<html><head><title>Budget agreed after late talks | Daily Post</title>"
+        '<meta property="og:title" content="Budget agreed after late talks"></head><body>'
+        f'<div class="dialog" hidden><h1>Your basket is empty</h1></div><article>{_ARTICLE}</article></body></html>'
+    )
+    assert clean(html).title == "Budget agreed after late talks"
+
+
 def test_a_json_ld_block_nested_past_the_parser_does_not_fail_the_page():
     nested = "[" * 100_000 + "]" * 100_000
     people = "[" * 50 + '{"@type": "Person", "name": "Ana Lima"}' + "]" * 50
