@@ -8,7 +8,7 @@ import pytest
 from conftest import HTML_FIXTURES, SEED_FILES, SEEDS, load_expected, run_cli
 
 from cleaner import clean, clean_file, model
-from cleaner.fast import main_lines, page_metadata
+from cleaner.fast import _open_collapsed, main_lines, page_metadata
 from cleaner.rules import builtin_ruleset
 
 
@@ -146,3 +146,15 @@ def test_page_metadata_reads_meta_tags_but_not_comments_scripts_or_broken_attrib
     assert meta.html_lang == "en"
     single = "<html><head><meta property='og:title' content='Rock &amp; Roll &quot;Live&quot;'></head></html>"
     assert page_metadata(HTMLTree.parse(single), None).title == 'Rock & Roll "Live"'
+
+
+def test_only_collapsed_elements_lose_their_hidden_attribute():
+    from resiliparse.parse.html import HTMLTree
+
+    tree = HTMLTree.parse(
+        '<body><div hidden id="panel">A</div><div hidden style="visibility: hidden" id="styled">B</div>'
+        '<div hidden aria-hidden="true" id="decor">C</div><div hidden style="DISPLAY:none" id="gone">D</div></body>'
+    )
+    _open_collapsed(tree)
+    still = {node.id: node.hasattr("hidden") for node in tree.document.query_selector_all("div")}
+    assert still == {"panel": False, "styled": True, "decor": True, "gone": True}
