@@ -90,13 +90,9 @@ def _main_content(tree) -> tuple[list[str], str | None]:
 
 
 # the elements that the default preset treats as hidden, not as collapsed (the styles' usual spellings)
-_HIDDEN = ", ".join(
-    ['[aria-hidden="true"]']
-    + [
-        f'[style*="{name}:{space}{value}" i]'
-        for name, value in (("display", "none"), ("visibility", "hidden"))
-        for space in ("", " ")
-    ]
+_HIDDEN = (
+    '[aria-hidden="true"], [style*="display:none" i], [style*="display: none" i], '
+    '[style*="visibility:hidden" i], [style*="visibility: hidden" i]'
 )
 
 
