@@ -10,6 +10,8 @@ from conftest import HTML_FIXTURES, SEED_FILES, load_expected
 from cleaner import clean, clean_file, model
 from cleaner.model.features import NAMES, features
 from cleaner.model.train import labels, train, visible_text
+from cleaner.records import Decision
+from cleaner.segment import segment_text
 
 
 def _labeled_pages(tmp_path):
@@ -59,6 +61,22 @@ def test_labels_follow_the_gold():
         if decision.block.text in kept_texts:
             assert mark == 1
     assert 0 in marks
+
+
+def test_a_line_of_the_golds_words_in_another_order_is_not_content():
+    gold = (
+        "The city council approved the new budget on Tuesday after a long debate about schools and roads.\n"
+        "Mayor Lee said the plan keeps property taxes flat for another year."
+    )
+    lines = [
+        "The city council approved the new budget on Tuesday, after a long debate about schools and roads.",
+        "Schools and roads: the council budget debate, approved after a long Tuesday",
+        "Mayor Lee said the plan keeps property taxes flat for another year.",
+        "Mayor Lee said the plan keeps property taxes flat for another year, report says",
+    ]
+    decisions = [Decision(block, True) for block in segment_text("\n".join(lines))]
+    assert [d.block.text for d in decisions] == lines
+    assert labels(decisions, gold) == [1, 0, 1, 0]
 
 
 def test_collapsed_blocks_are_a_feature_and_not_visible_text():

@@ -96,6 +96,23 @@ def test_a_marker_on_most_of_the_page_is_ignored():
     assert blocks[1].dom_reason == "comments"
 
 
+def test_tab_labels_are_navigation_and_their_panels_stay():
+    """A role="tab" element is the switch between panels; the panels (role="tabpanel", class "tab") are text."""
+    blocks = _html_blocks(
+        "<body><ul role='tablist'><li><a href='#a' role='tab'>Details</a></li>"
+        "<li><button role='tab'>Reviews</button></li></ul>"
+        "<div role='tabpanel' id='a'><p>Made of oak.</p></div><div class='tab' hidden><p>Five stars.</p></div></body>"
+    )
+    assert [(b.text, b.dom_reason) for b in blocks] == [
+        ("Details", "navigation"),
+        ("Reviews", "navigation"),
+        ("Made of oak.", None),
+        ("Five stars.", None),
+    ]
+    page = "<body><div role='tab'>" + "<p>A long article sentence that carries the story forward.</p>" * 20
+    assert _html_blocks(page + "</div></body>")[0].dom_reason is None  # a page-wide one is no tab label
+
+
 def test_html_spans_index_the_joined_block_text():
     blocks = _html_blocks("<body><p>One.</p><p>Two words.</p></body>")
     joined = "\n\n".join(b.text for b in blocks)

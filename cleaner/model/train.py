@@ -59,6 +59,11 @@ THRESHOLDS = {
     "text": {"precision": 0.5, "balanced": 0.4, "recall": 0.15},
 }
 _TOKEN = re.compile(r"\w+")
+# a long block not found verbatim in the gold is content when this share of its words, and this
+# share of its word triples, are in the gold. Triples: on the train split, with the text model
+# retrained, text mode's F1 on the other datasets' visible text went 0.870 -> 0.873 (two seeds;
+# 0.5: 0.872, 0.9: 0.872)
+_COVERED, _IN_ORDER = 0.9, 0.75
 
 
 def read_records(paths: Iterable[Path]) -> Iterator[dict]:
@@ -71,10 +76,18 @@ def read_records(paths: Iterable[Path]) -> Iterator[dict]:
 
 
 def labels(decisions: Sequence[Decision], gold: str) -> list[int]:
-    """1 where a block's text is part of the gold: whole (short blocks) or nearly all its words (long ones)."""
+    """1 where a block's text is part of the gold: whole (short blocks) or nearly all of it (long ones).
+
+    A long block not found verbatim counts when nearly all its words and most of its word triples
+    are in the gold. Words alone are not enough: a teaser headline or a tagline built from the
+    article's own words ("These are the best appliances of 2025") would pass, and the models
+    learned to keep such lines (wcxb train: 1,337 of 7,880 long content lines of 150 pages came
+    through the words alone; 261 of them share under half their triples with the gold).
+    """
     lines = {collapse(line) for line in gold.split("\n")}
     flat = " ".join(collapse(line) for line in gold.split("\n"))
-    vocabulary = {t.lower() for t in _TOKEN.findall(gold)}
+    gold_words = [t.lower() for t in _TOKEN.findall(gold)]
+    vocabulary, triples = set(gold_words), set(_triples(gold_words))
     out = []
     for decision in decisions:
         text = collapse(decision.block.text)
@@ -85,9 +98,15 @@ def labels(decisions: Sequence[Decision], gold: str) -> list[int]:
             out.append(1)
             continue
         words = [t.lower() for t in _TOKEN.findall(text)]
+        own = _triples(words)
         covered = sum(1 for t in words if t in vocabulary) / max(1, len(words))
-        out.append(int(covered >= 0.9))
+        in_order = sum(1 for t in own if t in triples) / max(1, len(own))
+        out.append(int(covered >= _COVERED and in_order >= _IN_ORDER))
     return out
+
+
+def _triples(words: Sequence[str]) -> list[tuple[str, str, str]]:
+    return list(zip(words, words[1:], words[2:], strict=False))  # the shorter slices end it
 
 
 def visible_text(html: str) -> str:
