@@ -81,9 +81,6 @@ _NEVER_MARKED = frozenset({"html", "body", "main", "article"})
 _ATTR_SPLIT = re.compile(r"[\s_\-:]+")
 _MAX_ATTRS = 16
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
-# a tab's label (role="tab"): the button that switches panels, not the text of one. On wcxb train
-# 87% of the words of such elements are not in the gold (1,943 of 2,222 inside a tablist)
-_TAB_LABEL = ("navigation", "dom.tab")
 
 
 @dataclass(frozen=True)
@@ -229,9 +226,8 @@ def _mark(
     attrs = _attr_tokens(attributes, parent.attrs)
     # as with markers, a page-wide one (<body hidden> until a script shows it) is not a panel
     collapsed = parent.collapsed or (collapsed and tag not in _NEVER_MARKED and not _too_big(element, total_chars))
-    reason, rule_id = ("hidden", "dom.hidden") if hidden else _never_content(tag, attributes, ruleset)
-    if not reason and attributes and element.get("role") == "tab":
-        reason, rule_id = _TAB_LABEL
+    role = (element.get("role") or "").lower() if attributes else ""
+    reason, rule_id = ("hidden", "dom.hidden") if hidden else _never_content(tag, attributes, role, ruleset)
     if parent.reason:
         # already pruned with an ancestor; a more specific marker inside (a recent-posts widget
         # in a sidebar) only sharpens the reason
@@ -276,8 +272,8 @@ def _tokens(attributes: str) -> tuple[str, ...]:
     return tuple([t for t in _ATTR_SPLIT.split(attributes) if len(t) > 1 and not t.isdigit()])
 
 
-def _never_content(tag: str, attributes: str, ruleset: RuleSet) -> tuple[str | None, str | None]:
-    rule = ruleset.match_element(tag, attributes)
+def _never_content(tag: str, attributes: str, role: str, ruleset: RuleSet) -> tuple[str | None, str | None]:
+    rule = ruleset.match_element(tag, attributes, role)
     return (rule.cls, rule.id) if rule else (None, None)
 
 

@@ -167,3 +167,20 @@ def test_text_classes_speak_the_eight_languages(cls):
         for lang in rule.languages
     }
     assert {"en", "de", "fr", "es", "it", "pt", "nl", "id"} <= languages, cls
+
+
+def test_role_rules_match_the_whole_role_and_are_markup(tmp_path):
+    extra = _write(
+        tmp_path,
+        "dialogs.toml",
+        '[ruleset]\nclass = "consent"\n\n[[rules]]\nid = "consent.role.user"\ntarget = "role"\n'
+        "description = \"Alert dialogs.\"\npattern = '''alertdialog'''\n"
+        'positive = ["alertdialog"]\nnegative = ["dialog"]\n',
+    )
+    rules = load_ruleset([extra])
+    assert rules.match_element("div", "modal", "alertdialog").id == "consent.role.user"
+    assert rules.match_element("div", "alertdialog", "") is None  # a class of that name is not the role
+    assert rules.match_element("div", "", "dialog") is None
+    assert builtin_ruleset().match_element("a", "tab", "tab").id == "navigation.role"
+    assert builtin_ruleset().match_element("ul", "tablist", "tablist") is None
+    assert builtin_ruleset().without_markup().match_element("a", "tab", "tab") is None

@@ -10,6 +10,7 @@ negative examples that the test suite runs. Targets:
   removed until the article's own prose resumes);
 - ``attributes``: searched in an HTML element's ``class``, ``id``, ``role`` and ``aria-label``;
 - ``tag``: matched against an HTML element's tag name;
+- ``role``: matched against an HTML element's whole ``role`` attribute (``tab``, not ``tablist``);
 - ``structure``: a parameter of the decision's structural steps (headline, repeated headline,
   section label, teaser lists); its pattern says what such a block looks like, and its examples
   are whole documents.
@@ -34,8 +35,9 @@ import regex
 from cleaner.rules.literals import Prefilter
 
 RULESET_VERSION = "1.1"
-TARGETS = ("text", "heading", "attributes", "tag", "structure")
-DEFAULT_MAX_WORDS = {"text": 60, "heading": 8, "attributes": 0, "tag": 0, "structure": 0}
+TARGETS = ("text", "heading", "attributes", "tag", "role", "structure")
+DEFAULT_MAX_WORDS = {"text": 60, "heading": 8, "attributes": 0, "tag": 0, "role": 0, "structure": 0}
+_MARKUP_TARGETS = ("attributes", "tag", "role")
 MATCH_TIMEOUT = 0.05  # seconds one pattern may spend on one block before it counts as no match
 PROBE_TIMEOUT = 0.25
 _REMEMBER_CHARS = 1000  # strings up to this long have their rule matches remembered...
@@ -127,12 +129,12 @@ class RuleSet:
         return RuleSet(kept, f"{self.version}-{'-'.join(sorted(dropped))}")
 
     def without_markup(self) -> RuleSet:
-        """The same rules minus those that match markup (class, id, tag): for a page whose markup misleads.
+        """The same rules minus those that match markup (class, id, tag, role): for a page whose markup misleads.
 
         Built once per ruleset, so its prefilters and remembered matches serve every such page.
         """
         if self._markup_free is None:
-            kept = tuple(rule for rule in self.rules if rule.target not in ("attributes", "tag"))
+            kept = tuple(rule for rule in self.rules if rule.target not in _MARKUP_TARGETS)
             object.__setattr__(self, "_markup_free", RuleSet(kept, self.version))
         return self._markup_free
 
@@ -177,9 +179,9 @@ class RuleSet:
             found = self._filters[group] = (Prefilter(rules), 0 if 0 in limits else max(limits, default=0))
         return found
 
-    def match_element(self, tag: str, attributes: str) -> Rule | None:
-        """The first tag or attribute rule that fires on an HTML element."""
-        return self._remembered(("element", tag, attributes), self._match_element, tag, attributes)
+    def match_element(self, tag: str, attributes: str, role: str = "") -> Rule | None:
+        """The first tag, attribute or role rule that fires on an HTML element."""
+        return self._remembered(("element", tag, role, attributes), self._match_element, tag, attributes, role)
 
     def _remembered(self, key: tuple, match, *args):
         """Remember the answers for short strings: a page repeats its class lists and its
@@ -194,7 +196,7 @@ class RuleSet:
         answer = seen[key] = match(*args)
         return answer
 
-    def _match_element(self, tag: str, attributes: str) -> Rule | None:
+    def _match_element(self, tag: str, attributes: str, role: str = "") -> Rule | None:
         for rule in self._grouped["tag"]:
             if rule.pattern.fullmatch(tag):
                 return rule
@@ -202,6 +204,9 @@ class RuleSet:
             for rule in self._prefilter("attributes")[0].select(attributes):
                 if rule.pattern.search(attributes, timeout=MATCH_TIMEOUT):
                     return rule
+        for rule in self._grouped["role"] if role else ():
+            if rule.pattern.fullmatch(role, timeout=MATCH_TIMEOUT):
+                return rule
         return None
 
 
@@ -339,7 +344,7 @@ def check_examples(rule: Rule) -> list[str]:
 
 
 def _example_matches(rule: Rule, text: str) -> bool:
-    if rule.target == "tag":
+    if rule.target in ("tag", "role"):
         return bool(rule.pattern.fullmatch(text))
     if rule.target == "attributes":
         return bool(rule.pattern.search(text))
