@@ -224,15 +224,20 @@ def _mark(
     # most elements carry no attribute at all: no lookups for them
     attributes, hidden, collapsed = _attributes(element) if element.keys() else ("", False, False)
     attrs = _attr_tokens(attributes, parent.attrs)
-    # as with markers, a page-wide one (<body hidden> until a script shows it) is not a panel
-    collapsed = parent.collapsed or (collapsed and tag not in _NEVER_MARKED and not _too_big(element, total_chars))
     role = (element.get("role") or "").lower() if attributes else ""
     reason, rule_id = ("hidden", "dom.hidden") if hidden else _never_content(tag, attributes, role, ruleset)
+    # a marker or a collapse on a page-wide element (<body hidden> until a script shows the page, a
+    # class on the article's wrapper) is no banner and no panel; sized at most once per element
+    own_collapse = collapsed and not parent.collapsed
+    page_wide = tag in _NEVER_MARKED or (
+        (own_collapse or bool(reason and not parent.reason)) and _too_big(element, total_chars)
+    )
+    collapsed = parent.collapsed or (own_collapse and not page_wide)
     if parent.reason:
         # already pruned with an ancestor; a more specific marker inside (a recent-posts widget
         # in a sidebar) only sharpens the reason
         return _Context(reason or parent.reason, rule_id or parent.rule, link, attrs, collapsed)
-    if reason and tag not in _NEVER_MARKED and not _too_big(element, total_chars):
+    if reason and not page_wide:
         marked.append(element)
         return _Context(reason, rule_id, link, attrs, collapsed)
     if link == parent.in_link and attrs is parent.attrs and collapsed == parent.collapsed:
