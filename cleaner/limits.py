@@ -1,9 +1,10 @@
 """Per-document time limit for the library: SIGALRM in the main thread.
 
 The alarm interrupts Python code at its next instruction, and C code (lxml, regex) as soon as it
-hands control back. Outside the main thread no signal can be used, and the limit is not enforced;
-the ``cleaner clean`` command instead runs each document in a worker process and kills a worker
-that overruns, which stops any hang, C code included.
+hands control back; inside a finalizer, whose exceptions Python ignores, it comes back just after.
+Outside the main thread no signal can be used, and the limit is not enforced; the ``cleaner clean``
+command instead runs each document in a worker process and kills a worker that overruns, which
+stops any hang, C code included.
 """
 
 from __future__ import annotations
@@ -12,6 +13,8 @@ import signal
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
+
+_AGAIN = 0.01  # seconds: the retry of an alarm that fell inside a finalizer
 
 
 class TimeLimitExceeded(BaseException):
@@ -33,6 +36,11 @@ def time_limit(seconds: float | None) -> Iterator[None]:
         return
 
     def _expire(signum, frame):
+        if _in_finalizer(frame):
+            # Python ignores what a finalizer raises (regex's pattern objects have one, run by the
+            # garbage collector anywhere): come back once it has returned
+            signal.setitimer(signal.ITIMER_REAL, _AGAIN)
+            return
         raise TimeLimitExceeded()
 
     previous = signal.signal(signal.SIGALRM, _expire)
@@ -44,3 +52,11 @@ def time_limit(seconds: float | None) -> Iterator[None]:
         signal.signal(signal.SIGALRM, previous)
         if outer_delay:
             signal.setitimer(signal.ITIMER_REAL, outer_delay, outer_interval)
+
+
+def _in_finalizer(frame) -> bool:
+    while frame is not None:
+        if frame.f_code.co_name == "__del__":
+            return True
+        frame = frame.f_back
+    return False
