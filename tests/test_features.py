@@ -117,3 +117,53 @@ def test_word_count_counts_two_cjk_characters_as_a_word(text, words):
 
 def test_no_blocks_no_rows():
     assert F.features([]).shape == (0, len(F.NAMES))
+
+
+def context_reference(probabilities, words, open_) -> list[list[float]]:
+    """Every context row, block by block, in the order of ``CONTEXT_NAMES``."""
+    n = len(probabilities)
+    p = [q if o else 0.0 for q, o in zip(probabilities, open_, strict=True)]
+    share = sum(w for w, q in zip(words, p, strict=True) if q >= 0.5) / max(1.0, sum(words))
+    first, last = F._probable_region(numpy.array([(q - 0.5) * max(w, 1.0) for q, w in zip(p, words, strict=True)]))
+    rows = []
+    for i in range(n):
+        row = [p[i]] + [p[i + k] if 0 <= i + k < n else 0.5 for k in (-1, 1, -2, 2)]
+        for half in (3, 10):
+            window = range(max(0, i - half), min(n, i + half + 1))
+            others = [j for j in window if j != i]
+            row.append(sum(p[j] for j in others) / max(1, len(others)))
+            row.append(sum(p[j] * words[j] for j in window) / max(1.0, sum(words[j] for j in window)))
+        before = [i - j for j in range(i + 1) if p[j] >= 0.8]
+        after = [j - i for j in range(i, n) if p[j] >= 0.8]
+        row += [float(min([30, *before])), float(min([30, *after])), share]
+        row += [1.0 if first <= i <= last else 0.0, float(min(30, max(first - i, i - last, 0)))]
+        rows.append(row)
+    return rows
+
+
+@pytest.mark.parametrize("document", DOCUMENTS, ids=lambda document: getattr(document, "name", document))
+def test_context_columns_equal_the_block_by_block_definition(document):
+    decisions = clean(_MIXED, mode="text").decisions if document == "mixed scripts" else clean_file(document).decisions
+    rows = F.features(decisions)
+    probabilities = numpy.random.default_rng(len(decisions)).random(len(decisions))
+    open_ = numpy.array([not F.rule_removed(d) for d in decisions])
+    columns = F.context(probabilities, rows, open_)
+    assert columns.shape == (len(decisions), len(F.CONTEXT_NAMES))
+    words = [math.expm1(row[0]) for row in rows]
+    expected = numpy.array(context_reference(probabilities.tolist(), words, open_.tolist()))
+    numpy.testing.assert_allclose(columns, expected, rtol=0, atol=1e-12)
+
+
+def test_probable_region_is_the_run_the_model_believes_in():
+    # a short teaser, the article (three confident paragraphs, one doubtful line inside), then a list
+    probabilities = numpy.array([0.3, 0.9, 0.95, 0.45, 0.9, 0.2, 0.1])
+    words = [6, 80, 120, 8, 90, 5, 5]
+    rows = numpy.zeros((len(words), len(F.NAMES)))
+    rows[:, 0] = numpy.log1p(words)
+    columns = F.context(probabilities, rows, numpy.ones(len(words), dtype=bool))
+    inside = columns[:, F.CONTEXT_NAMES.index("inside_probable_region")]
+    assert inside.tolist() == [0, 1, 1, 1, 1, 0, 0]
+    assert columns[0, F.CONTEXT_NAMES.index("prev_probability")] == 0.5  # nothing before the first block
+    assert columns[3, F.CONTEXT_NAMES.index("confident_before")] == 1
+    removed = F.context(probabilities, rows, numpy.array([True, True, False, True, True, True, True]))
+    assert removed[2, F.CONTEXT_NAMES.index("probability")] == 0.0  # a block a rule removed counts as 0

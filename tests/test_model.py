@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import json
 
+import numpy
 import pytest
 from conftest import HTML_FIXTURES, SEED_FILES, load_expected
 
 from cleaner import clean, clean_file, model
-from cleaner.model.features import NAMES, features
+from cleaner.api import text_decisions
+from cleaner.model.features import CONTEXT_NAMES, NAMES, context, features, rule_removed
 from cleaner.model.train import labels, train, visible_text
 from cleaner.records import Decision
+from cleaner.rules import builtin_ruleset
 from cleaner.segment import segment_text
 
 
@@ -39,9 +42,40 @@ def test_training_is_reproducible_with_the_same_seed(tmp_path):
         for name in (f"{kind}.txt", f"{kind}.classes.txt"):
             assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes()
         assert first["models"][kind]["version"] == second["models"][kind]["version"]
+    assert (tmp_path / "a" / "text.context.txt").read_bytes() == (tmp_path / "b" / "text.context.txt").read_bytes()
     meta = json.loads((tmp_path / "a" / "model.json").read_text())
     assert meta["models"]["html"]["features"] == list(NAMES)
+    assert meta["models"]["text"]["context"]["features"] == list(NAMES + CONTEXT_NAMES)
+    assert "context" not in meta["models"]["html"]
     assert meta["pages"] == len(HTML_FIXTURES)
+    trained = model.load("text", tmp_path / "a")
+    assert trained.context is not None and trained.context.n_features == len(NAMES + CONTEXT_NAMES)
+
+
+def test_too_few_pages_for_the_folds_train_no_context_model(tmp_path):
+    pages = _labeled_pages(tmp_path)
+    pages.write_text(pages.read_text(encoding="utf-8").splitlines()[0] + "\n", encoding="utf-8")
+    meta = train(pages, tmp_path / "out", jobs=1, log=lambda _: None)
+    assert "context" not in meta["models"]["text"]
+    assert not (tmp_path / "out" / "text.context.txt").exists()
+    loaded = model.load("text", tmp_path / "out")
+    assert loaded.context is None
+    rows = numpy.zeros((3, len(NAMES)))
+    assert numpy.array_equal(loaded.content_probabilities(rows, [True] * 3), loaded.forest.probabilities(rows))
+
+
+def test_the_context_model_has_the_last_word_in_text_mode():
+    loaded = model.load("text")
+    assert loaded.context is not None
+    decisions = text_decisions(SEED_FILES[3].read_text(encoding="utf-8"), builtin_ruleset())[0]
+    rows = features(decisions)
+    open_ = numpy.array([not rule_removed(d) for d in decisions])
+    first = loaded.forest.probabilities(rows)
+    second = loaded.context.probabilities(numpy.hstack([rows, context(first, rows, open_)]))
+    refined = model.refine(decisions, "text")
+    scored = [(d.score, p) for d, p, o in zip(refined, second, open_, strict=True) if o]
+    assert len(scored) > 10 and all(score == p for score, p in scored)
+    assert numpy.abs(first - second)[open_].max() > 0.01  # the content model alone would score otherwise
 
 
 def test_training_skips_records_whose_licence_forbids_shipping(tmp_path):

@@ -17,7 +17,7 @@ def _forest_and_booster(rows, labels, **params):
     return parse(booster.model_to_string()), booster
 
 
-@pytest.mark.parametrize("kind", ["html", "text"])
+@pytest.mark.parametrize("kind", ["html", "text", "text.context"])
 def test_shipped_models_match_lightgbm(kind):
     text = (model.HERE / f"{kind}.txt").read_text(encoding="utf-8")
     forest, booster = parse(text), lightgbm.Booster(model_str=text)

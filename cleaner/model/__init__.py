@@ -6,6 +6,8 @@ LightGBM.
 
 Two models ship beside this file: ``html.txt`` for blocks of HTML pages and ``text.txt`` for lines
 of already-extracted text, with ``model.json`` naming their features, thresholds and training data.
+A model may have a context model (``text.context.txt``): it scores each block again from its own
+features and the content model's probabilities of its neighbours, and its probability decides.
 Rules stay authoritative: the model decides only the blocks that no rule or DOM marker removed.
 Training code: :mod:`cleaner.model.train` (``cleaner train``).
 """
@@ -13,6 +15,7 @@ Training code: :mod:`cleaner.model.train` (``cleaner train``).
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -20,7 +23,7 @@ from pathlib import Path
 import numpy
 
 from cleaner.decide import is_paragraph
-from cleaner.model.features import NAMES, features, rule_removed, word_count
+from cleaner.model.features import CONTEXT_NAMES, NAMES, context, features, rule_removed, word_count
 from cleaner.model.trees import Forest, parse
 from cleaner.records import Decision
 
@@ -38,6 +41,14 @@ class Model:
     forest: Forest
     classes: Forest | None = None  # names the boilerplate class of a block the content model removes
     class_names: tuple[str, ...] = ()
+    context: Forest | None = None  # scores again with the neighbours' probabilities (CONTEXT_NAMES)
+
+    def content_probabilities(self, rows: numpy.ndarray, open_: Sequence[bool]) -> numpy.ndarray:
+        """Each block's probability of being content: the content model's, then the context model's."""
+        probabilities = self.forest.probabilities(rows)
+        if self.context is None or not len(rows):
+            return probabilities
+        return self.context.probabilities(numpy.hstack([rows, context(probabilities, rows, numpy.asarray(open_))]))
 
     def name_classes(self, rows: numpy.ndarray) -> list[str]:
         """The likeliest boilerplate class of each row, or "boilerplate" where no class is likely enough."""
@@ -67,7 +78,12 @@ def load(kind: str, folder: Path = HERE) -> Model | None:
         names = tuple(entry["classes"]["names"])
         if classes.n_classes != len(names):
             raise RuntimeError(f"class model of {model_path} names {len(names)} classes but has {classes.n_classes}")
-    return Model(kind, entry["version"], entry["thresholds"], forest, classes, names)
+    second = None
+    if "context" in entry:
+        if tuple(entry["context"]["features"]) != NAMES + CONTEXT_NAMES:
+            raise RuntimeError(f"context model of {model_path} was trained on other features; retrain it")
+        second = parse((folder / entry["context"]["file"]).read_text(encoding="utf-8"))
+    return Model(kind, entry["version"], entry["thresholds"], forest, classes, names, second)
 
 
 def version(kind: str) -> str:
@@ -81,8 +97,8 @@ def refine(decisions: list[Decision], kind: str, favor: str = "balanced") -> lis
     if model is None or not decisions:
         return decisions
     rows = features(decisions)
-    probabilities = [float(p) for p in model.forest.probabilities(rows)]
     open_ = [not rule_removed(d) for d in decisions]
+    probabilities = model.content_probabilities(rows, open_).tolist()
     thresholds = _thresholds(model, favor, decisions, probabilities, open_)
     keep = [p >= t for p, t in zip(probabilities, thresholds, strict=True)]
     for i in range(1, len(decisions) - 1):

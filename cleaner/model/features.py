@@ -341,3 +341,81 @@ _KIND_COLUMN = {k: NAMES.index(f"kind_{k}") for k in KINDS}
 _REASON_COLUMN = {r: NAMES.index(f"reason_{r}") for r in REASONS}
 _ATTR_COLUMN = {t: NAMES.index(f"attr_{t}") for t in ATTR_TOKENS}
 _PATH_COLUMN = {t: NAMES.index(f"path_{t}") for t in PATH_TAGS}
+
+
+# The context model's extra columns: the content model's probabilities of the block's neighbours.
+# A teaser headline looks like a section heading; what tells them apart is whether the lines around
+# it are article prose, which the content model has already scored.
+CONTEXT_NAMES: tuple[str, ...] = (
+    "probability",
+    "prev_probability",
+    "next_probability",
+    "prev2_probability",
+    "next2_probability",
+    "window3_probability",
+    "window3_word_probability",
+    "window10_probability",
+    "window10_word_probability",
+    "confident_before",
+    "confident_after",
+    "page_probable_share",
+    "inside_probable_region",
+    "probable_region_distance",
+)
+_CONFIDENT = 0.8  # a neighbour this sure of content anchors the distance columns
+_FAR = 30
+
+
+def context(probabilities: numpy.ndarray, rows: numpy.ndarray, open_: numpy.ndarray) -> numpy.ndarray:
+    """The context columns of every block, in the order of ``CONTEXT_NAMES``: (blocks, columns).
+
+    ``rows`` are the blocks' ``features``; ``open_`` says which blocks no rule removed (a removed
+    block counts as probability 0). Missing neighbours at the page's ends count as 0.5.
+    """
+    n = len(probabilities)
+    p = numpy.where(open_, probabilities, 0.0)
+    words = numpy.expm1(rows[:, 0])
+    out = numpy.empty((n, len(CONTEXT_NAMES)))
+    out[:, 0] = p
+    for column, shift in ((1, 1), (2, -1), (3, 2), (4, -2)):
+        out[:, column] = _shifted(p, shift, 0.5)
+    index = numpy.arange(n)
+    for column, half in ((5, 3), (7, 10)):
+        counted = numpy.minimum(n, index + half + 1) - numpy.maximum(0, index - half)
+        out[:, column] = (_window_sums(p, half) - p) / numpy.maximum(1, counted - 1)
+        out[:, column + 1] = _window_sums(p * words, half) / numpy.maximum(1, _window_sums(words, half))
+    confident = p >= _CONFIDENT
+    before = numpy.maximum.accumulate(numpy.where(confident, index, -_FAR))
+    after = numpy.minimum.accumulate(numpy.where(confident, index, n + _FAR)[::-1])[::-1]
+    out[:, 9] = numpy.minimum(_FAR, index - before)
+    out[:, 10] = numpy.minimum(_FAR, after - index)
+    out[:, 11] = (words * (p >= 0.5)).sum() / max(1.0, words.sum())
+    first, last = _probable_region((p - 0.5) * numpy.maximum(words, 1.0))
+    out[:, 12] = (index >= first) & (index <= last)
+    out[:, 13] = numpy.minimum(_FAR, numpy.maximum(numpy.maximum(first - index, index - last), 0))
+    return out
+
+
+def _shifted(values: numpy.ndarray, shift: int, fill: float) -> numpy.ndarray:
+    """``values`` moved ``shift`` places later (earlier when negative), ``fill`` where nothing moved in."""
+    out = numpy.full(len(values), fill)
+    if abs(shift) < len(values):
+        if shift > 0:
+            out[shift:] = values[:-shift]
+        else:
+            out[:shift] = values[-shift:]
+    return out
+
+
+def _probable_region(gains: numpy.ndarray) -> tuple[int, int]:
+    """The run of blocks whose probability-weighted words add up most: where the model sees the article."""
+    best, span = 0.0, (len(gains), -1)
+    running, start = 0.0, 0
+    for i, gain in enumerate(gains.tolist()):
+        if running <= 0:
+            running, start = gain, i
+        else:
+            running += gain
+        if running > best:
+            best, span = running, (start, i)
+    return span

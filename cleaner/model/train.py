@@ -15,8 +15,11 @@ import re
 from collections.abc import Iterable, Iterator, Sequence
 from multiprocessing import Pool
 from pathlib import Path
+from typing import NamedTuple
 
-from cleaner.model.features import CLASSES, NAMES, as_if_open, features, rule_removed
+import numpy
+
+from cleaner.model.features import CLASSES, CONTEXT_NAMES, NAMES, as_if_open, context, features, rule_removed
 from cleaner.normalize import collapse
 from cleaner.records import Decision
 
@@ -42,6 +45,14 @@ KIND_PARAMS = {"html": {}, "text": {"num_leaves": 15}}
 # the class model: which boilerplate class a removed block belongs to; small, it only names reasons
 CLASS_PARAMS = {**PARAMS, "objective": "multiclass", "num_class": len(CLASSES), "num_leaves": 15}
 CLASS_ROUNDS = 25
+# the context model (text only): a second model over each block's features and the content model's
+# probabilities of its neighbours, trained on out-of-fold probabilities. Train split, text mode on
+# 250 train pages of each other dataset (out of sample), seed 0: visible text F1 0.8760 -> 0.8808,
+# favor_recall output 0.8915 -> 0.8920 (its recall 0.9254 -> 0.9260)
+CONTEXT_KINDS = ("text",)
+CONTEXT_FOLDS = 2
+CONTEXT_PARAMS = {"num_leaves": 15}
+CONTEXT_ROUNDS = 100
 # content probability a block needs to stay, per favor. "overrule" (HTML only): the higher bar for a
 # block that trafilatura dropped on a page where trafilatura kept at least "overrule_words" words:
 # there its verdict is strong (the model learned from wcxb's listings and forums, where it is weak).
@@ -127,18 +138,27 @@ def text_inputs(html: str) -> list[str]:
     return [t for t in (visible_text(html), recall) if t.strip()]
 
 
-Rows = tuple[list[list[float]], list[int], list[list[float]], list[int]]
+class Labeled(NamedTuple):
+    """One input's blocks in reading order: their feature rows, labels, and which ones rules left open."""
+
+    rows: numpy.ndarray
+    labels: numpy.ndarray
+    open: numpy.ndarray
+
+
+Rows = tuple[list[Labeled], list[list[float]], list[int]]
 
 
 def rows_of(record: dict) -> dict[str, Rows]:
-    """Feature rows and labels of one page, for both kinds: content labels for the blocks the model
-    would decide, class labels for the blocks that rules removed with a class the class model names."""
+    """Feature rows and labels of one page, for both kinds: every block of each input in order (the
+    content model learns from the open ones), and class labels for the blocks that rules removed
+    with a class the class model names."""
     from cleaner.api import html_decisions, text_decisions
     from cleaner.decode import InputError
     from cleaner.rules import builtin_ruleset
 
     ruleset = builtin_ruleset()
-    out: dict[str, Rows] = {"html": ([], [], [], []), "text": ([], [], [], [])}
+    out: dict[str, Rows] = {"html": ([], [], []), "text": ([], [], [])}
     try:
         decisions = html_decisions(record["html"], record.get("url"), ruleset)[0]
         _add(out["html"], decisions, record["gold"])
@@ -149,16 +169,14 @@ def rows_of(record: dict) -> dict[str, Rows]:
     return out
 
 
-def _add(target, decisions: list[Decision], gold: str) -> None:
+def _add(target: Rows, decisions: list[Decision], gold: str) -> None:
     rows, marks = features(decisions), labels(decisions, gold)
-    for decision, row, mark in zip(decisions, rows, marks, strict=True):
-        if rule_removed(decision):
-            if decision.reason in CLASSES:
-                target[2].append(as_if_open(row))
-                target[3].append(CLASSES.index(decision.reason))
-            continue
-        target[0].append(row)
-        target[1].append(mark)
+    open_ = [not rule_removed(decision) for decision in decisions]
+    target[0].append(Labeled(rows, numpy.asarray(marks), numpy.asarray(open_, dtype=bool)))
+    for decision, row, is_open in zip(decisions, rows, open_, strict=True):
+        if not is_open and decision.reason in CLASSES:
+            target[1].append(as_if_open(row))
+            target[2].append(CLASSES.index(decision.reason))
 
 
 def train(
@@ -173,8 +191,6 @@ def train(
     log=print,
 ) -> dict:
     """Build rows from the labeled pages, train both models, write them and model.json to ``out``."""
-    import numpy
-
     try:
         import lightgbm
     except ImportError as err:
@@ -196,35 +212,88 @@ def train(
     meta = {"format": "lightgbm-text", "seed": seed, "pages": len(pages), "split": split, "models": {}}
     meta["data"] = {"datasets": list(datasets), "licences": list(licences), "ids_sha256": _ids_digest(pages)}
     for kind in ("html", "text"):
-        rows = [row for page in per_page for row in page[kind][0]]
-        marks = [mark for page in per_page for mark in page[kind][1]]
-        dataset = lightgbm.Dataset(numpy.asarray(rows, dtype=numpy.float64), label=numpy.asarray(marks))
+        sequences = [sequence for page in per_page for sequence in page[kind][0]]
+        rows, marks = _open_rows(sequences)
         params = {**PARAMS, **KIND_PARAMS[kind], "seed": seed, "bagging_seed": seed, "feature_fraction_seed": seed}
-        booster = lightgbm.train(params, dataset, num_boost_round=ROUNDS)
+        booster = lightgbm.train(params, lightgbm.Dataset(rows, label=marks), num_boost_round=ROUNDS)
         text = booster.model_to_string()
         (out / f"{kind}.txt").write_text(text, encoding="utf-8")
-        classes = _train_classes(lightgbm, numpy, per_page, kind, seed)
+        classes = _train_classes(lightgbm, per_page, kind, seed)
         (out / f"{kind}.classes.txt").write_text(classes["text"], encoding="utf-8")
-        digest = hashlib.sha256((text + classes["text"]).encode()).hexdigest()[:12]
-        meta["models"][kind] = {
-            "version": f"{kind}-1.1+{digest}",
+        entry = {
             "classes": {k: v for k, v in classes.items() if k != "text"},
             "features": list(NAMES),
             "thresholds": THRESHOLDS[kind],
             "rows": len(rows),
-            "content_share": round(sum(marks) / max(1, len(marks)), 4),
+            "content_share": round(float(marks.mean()) if len(marks) else 0.0, 4),
             "rounds": ROUNDS,
             "params": params,
         }
-        log(f"{kind}: {len(rows)} blocks, {sum(marks)} content, model {meta['models'][kind]['version']}")
+        texts = text + classes["text"]
+        if kind in CONTEXT_KINDS:
+            second = _train_context(lightgbm, per_page, kind, params, log)
+            if second is not None:
+                (out / f"{kind}.context.txt").write_text(second["text"], encoding="utf-8")
+                entry["context"] = {k: v for k, v in second.items() if k != "text"}
+                texts += second["text"]
+        entry["version"] = f"{kind}-1.2+{hashlib.sha256(texts.encode()).hexdigest()[:12]}"
+        meta["models"][kind] = entry
+        log(f"{kind}: {len(rows)} blocks, {int(marks.sum())} content, model {entry['version']}")
     (out / "model.json").write_text(json.dumps(meta, indent=2, sort_keys=True) + "\n", encoding="utf-8")
     return meta
 
 
-def _train_classes(lightgbm, numpy, per_page, kind: str, seed: int) -> dict:
+def _open_rows(sequences: Sequence[Labeled]) -> tuple[numpy.ndarray, numpy.ndarray]:
+    """The rows and labels of the blocks the content model decides (those no rule removed), in order."""
+    if not sequences:
+        return numpy.zeros((0, len(NAMES))), numpy.zeros(0, dtype=int)
+    rows = numpy.concatenate([s.rows[s.open] for s in sequences])
+    return rows, numpy.concatenate([s.labels[s.open] for s in sequences])
+
+
+def _train_context(lightgbm, per_page: list[dict], kind: str, params: dict, log) -> dict | None:
+    """The context model: trained on the content model's out-of-fold probabilities of each block's neighbours.
+
+    Pages take turns in ``CONTEXT_FOLDS`` folds (by their order, sorted by id); each fold's probabilities
+    come from a content model trained on the other folds, so the context model learns how far to
+    trust probabilities on pages the content model has not seen. None with fewer pages than folds.
+    """
+    if len(per_page) < CONTEXT_FOLDS:
+        log(f"{kind}: too few pages for a context model")
+        return None
+    folds = [i % CONTEXT_FOLDS for i in range(len(per_page))]
+    probabilities: dict[tuple[int, int], numpy.ndarray] = {}
+    for fold in range(CONTEXT_FOLDS):
+        others = [s for page, f in zip(per_page, folds, strict=True) if f != fold for s in page[kind][0]]
+        rows, marks = _open_rows(others)
+        booster = lightgbm.train(params, lightgbm.Dataset(rows, label=marks), num_boost_round=ROUNDS)
+        for i, (page, f) in enumerate(zip(per_page, folds, strict=True)):
+            if f == fold:
+                for j, sequence in enumerate(page[kind][0]):
+                    probabilities[i, j] = booster.predict(sequence.rows, num_threads=1)
+    stacked = [
+        Labeled(numpy.hstack([s.rows, context(probabilities[i, j], s.rows, s.open)]), s.labels, s.open)
+        for i, page in enumerate(per_page)
+        for j, s in enumerate(page[kind][0])
+    ]
+    rows, marks = _open_rows(stacked)
+    settings = {**params, **CONTEXT_PARAMS}
+    booster = lightgbm.train(settings, lightgbm.Dataset(rows, label=marks), num_boost_round=CONTEXT_ROUNDS)
+    return {
+        "text": booster.model_to_string(),
+        "file": f"{kind}.context.txt",
+        "features": list(NAMES + CONTEXT_NAMES),
+        "folds": CONTEXT_FOLDS,
+        "rows": len(rows),
+        "rounds": CONTEXT_ROUNDS,
+        "params": settings,
+    }
+
+
+def _train_classes(lightgbm, per_page, kind: str, seed: int) -> dict:
     """The class model of one kind, from the blocks rules removed; its text and what model.json says of it."""
-    rows = [row for page in per_page for row in page[kind][2]]
-    labels = [label for page in per_page for label in page[kind][3]]
+    rows = [row for page in per_page for row in page[kind][1]]
+    labels = [label for page in per_page for label in page[kind][2]]
     if len(set(labels)) < 2:
         raise ValueError(f"too few rule-removed blocks to learn boilerplate classes from ({kind})")
     params = {**CLASS_PARAMS, "seed": seed, "bagging_seed": seed, "feature_fraction_seed": seed}
