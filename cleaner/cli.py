@@ -320,7 +320,7 @@ def train_command(data, out, seed, datasets, split, any_licence, jobs) -> None:
     except (ValueError, OSError) as err:
         click.echo(f"cleaner: error: {err}", err=True)
         sys.exit(1)
-    click.echo(f"wrote the models (html, text, their class models and the text context model) and model.json to {out}", err=True)
+    click.echo(f"wrote the models (html, text, their class and context models) and model.json to {out}", err=True)
 
 
 @main.command("bench", context_settings={"ignore_unknown_options": True, "allow_extra_args": True})

@@ -11,7 +11,7 @@ from conftest import HTML_FIXTURES, SEED_FILES, load_expected
 from cleaner import clean, clean_file, model
 from cleaner.api import text_decisions
 from cleaner.model.features import CONTEXT_NAMES, NAMES, context, features, rule_removed
-from cleaner.model.train import labels, train, visible_text
+from cleaner.model.train import THRESHOLDS, labels, train, visible_text
 from cleaner.records import Decision
 from cleaner.rules import builtin_ruleset
 from cleaner.segment import segment_text
@@ -172,3 +172,14 @@ def test_model_removals_name_a_boilerplate_class():
 def test_model_version_is_in_the_provenance():
     doc = clean_file(HTML_FIXTURES[0])
     assert doc.provenance.model_version == model.version("html") != "none"
+
+
+def test_the_model_version_changes_with_the_thresholds(tmp_path, monkeypatch):
+    pages = _labeled_pages(tmp_path)
+    pages.write_text(pages.read_text(encoding="utf-8").splitlines()[0] + "\n", encoding="utf-8")
+    before = train(pages, tmp_path / "a", jobs=1, log=lambda _: None)
+    monkeypatch.setitem(THRESHOLDS, "text", {**THRESHOLDS["text"], "balanced": 0.7})
+    after = train(pages, tmp_path / "b", jobs=1, log=lambda _: None)
+    assert (tmp_path / "a" / "text.txt").read_bytes() == (tmp_path / "b" / "text.txt").read_bytes()
+    assert before["models"]["text"]["version"] != after["models"]["text"]["version"]
+    assert before["models"]["html"]["version"] == after["models"]["html"]["version"]
