@@ -64,8 +64,8 @@ def main() -> None:
 def markdown(report: dict) -> str:
     r = report["results"]
     return (
-        f"Importing NumPy takes {r['import_ms']:.0f} ms and loading both models, each with its class model, "
-        f"{r['load_ms']:.0f} ms: "
+        f"Importing NumPy takes {r['import_ms']:.0f} ms and loading both models, each with its class model "
+        f"(and the text model's context model), {r['load_ms']:.0f} ms: "
         f"{r['import_ms'] + r['load_ms']:.0f} ms in all (median of {r['repeat']} fresh processes; "
         "cleaning never imports LightGBM). Importing the rest of cleaner (trafilatura, lxml and the "
         f"rules) takes another {r.get('package_ms', 0):.0f} ms, paid once per process whether or not the model "
