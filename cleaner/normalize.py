@@ -10,6 +10,9 @@ import unicodedata
 _SPACES = re.compile(r"[ \t\f\v\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]+")
 _INVISIBLE = re.compile(r"[\u200b\u2060\ufeff\u00ad\x00]")
 _NEWLINES = re.compile(r"\r\n?|[\u2028\u2029\x85]")
+# what _SPACES and _INVISIBLE change beyond a run of plain spaces; most texts have none of it
+_UNUSUAL = re.compile(r"[\t\f\v\u00a0\u1680\u2000-\u200b\u202f\u205f\u3000\u2060\ufeff\u00ad\x00]")
+_PLAIN_RUNS = re.compile(" {2,}")
 
 
 def normalize_line(line: str) -> str:
@@ -22,9 +25,16 @@ def normalize_text(text: str) -> str:
 
     :func:`normalize_line` on every line, done on the whole text at once: neither pattern matches
     a line end, so the result is the same, with two regex passes per text instead of two per line.
+    Each pass runs only where the text has something for it to change (the patterns' scans, not
+    the checks, cost most of the time).
     """
-    text = unicodedata.normalize("NFC", _NEWLINES.sub("\n", text))
-    text = _SPACES.sub(" ", _INVISIBLE.sub("", text))
+    if "\r" in text or "\u2028" in text or "\u2029" in text or "\x85" in text:
+        text = _NEWLINES.sub("\n", text)
+    text = unicodedata.normalize("NFC", text)
+    if _UNUSUAL.search(text):
+        text = _SPACES.sub(" ", _INVISIBLE.sub("", text))
+    elif "  " in text:
+        text = _PLAIN_RUNS.sub(" ", text)  # the same as _SPACES where every space is a plain one
     return "\n".join([line.strip() for line in text.split("\n")]).strip("\n")
 
 

@@ -7,7 +7,7 @@ import gzip
 import re
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from cleaner.decode import InputError, declared_charset, decode
@@ -100,6 +100,7 @@ _AWKWARD = st.sampled_from(list(" \t\n\r\x0b\x0c\x1c\x85\x00\u00a0\u00ad\u2009\u
 
 
 @given(st.text(_AWKWARD, max_size=40) | st.text(max_size=40))
+@settings(max_examples=500)
 def test_normalize_text_is_normalize_line_on_every_line(raw):
     """The whole-text passes give what the line-by-line definition gives, on any text."""
     import unicodedata
