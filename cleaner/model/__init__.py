@@ -54,11 +54,11 @@ class Model:
         """The likeliest boilerplate class of each row, or "boilerplate" where no class is likely enough."""
         if self.classes is None or not len(rows):
             return ["boilerplate"] * len(rows)
-        named = []
-        for probabilities in self.classes.probabilities(rows):
-            best = int(probabilities.argmax())
-            named.append(self.class_names[best] if probabilities[best] >= _CLASS_CONFIDENCE else "boilerplate")
-        return named
+        probabilities = self.classes.probabilities(rows)
+        best = probabilities.argmax(axis=1)
+        likely = probabilities[numpy.arange(len(best)), best] >= _CLASS_CONFIDENCE
+        pairs = zip(best.tolist(), likely.tolist(), strict=True)
+        return [self.class_names[b] if sure else "boilerplate" for b, sure in pairs]
 
 
 @lru_cache(maxsize=4)

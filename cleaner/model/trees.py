@@ -77,7 +77,8 @@ class Forest:
             ruled_out |= goes_right * left_bits
         standing = ~ruled_out
         first = numpy.log2(standing & -standing).astype(numpy.int64)  # lowest set bit
-        return self.leaf[numpy.arange(self.leaf.shape[0])[:, None], first]
+        first += nodes.leaf_offset  # the leaf's index in the flat (trees x leaves) values
+        return numpy.take(nodes.leaf_flat, first)
 
     def _go_left(self, rows: numpy.ndarray) -> numpy.ndarray:
         """(nodes, trees, rows): where each split sends each row, missing values (NaN, or zero) included."""
@@ -190,6 +191,8 @@ class _Nodes(NamedTuple):
     test_feature: numpy.ndarray  # the distinct (feature, threshold) tests...
     test_threshold: numpy.ndarray
     test: numpy.ndarray  # ...and which one each node makes, (nodes, trees)
+    leaf_flat: numpy.ndarray  # the leaf values, tree after tree
+    leaf_offset: numpy.ndarray  # where each tree's leaves start in leaf_flat, (trees, 1)
 
 
 def _by_node(forest: Forest) -> _Nodes:
@@ -211,6 +214,8 @@ def _by_node(forest: Forest) -> _Nodes:
         tests[0].astype(numpy.int64),
         tests[1],
         test.reshape(feature.shape),
+        numpy.ascontiguousarray(forest.leaf).ravel(),
+        (numpy.arange(forest.leaf.shape[0]) * forest.leaf.shape[1])[:, None],
     )
 
 
