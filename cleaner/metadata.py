@@ -12,9 +12,9 @@ from lxml import etree
 from trafilatura.metadata import extract_metadata
 
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}(-\d{2})?")
-# the language is told from the start of the text: on 204 dev pages, 3,000 characters gave the
-# language that 5,000 gave on every page, in 1.15 ms instead of 1.94 (2,000 changed one page)
-LANGUAGE_CHARS = 3000
+# the language is told from the start of the text. The gold texts of 3,329 train pages, against their
+# `lang` label: 3,000 characters 3,312 right, 1,500 also 3,312 (in 0.46 ms instead of 0.83), 1,000 3,311
+LANGUAGE_CHARS = 1500
 
 
 @dataclass(frozen=True)
