@@ -288,7 +288,7 @@ def _clean_text_fast(text, data, *, url, source, options, ruleset, encoding, fav
 
 def _clean_html_fast(text, data, *, url, source, options, ruleset, encoding, favor) -> CleanDocument:
     decisions, top, meta, language = fast.html_decisions(text, url, ruleset)
-    decisions = _favored(model.refine(decisions, "text", favor), favor)
+    decisions = _favored(model.refine(decisions, "text", favor, use_context=False), favor)
     body = assemble.body_text(decisions)
     facts = _page_facts(meta, top, url)
     version = model.version("text")

@@ -158,3 +158,21 @@ def test_only_collapsed_elements_lose_their_hidden_attribute():
     _open_collapsed(tree)
     still = {node.id: node.hasattr("hidden") for node in tree.document.query_selector_all("div")}
     assert still == {"panel": False, "styled": True, "decor": True, "gone": True}
+
+
+def test_fast_scores_with_the_content_model_alone():
+    import numpy
+
+    from cleaner import fast
+    from cleaner.model.features import features, rule_removed
+
+    page = HTML_FIXTURES[2]
+    html = page.read_bytes().decode("utf-8")
+    decisions = fast.html_decisions(html, None, builtin_ruleset())[0]
+    open_ = numpy.array([not rule_removed(d) for d in decisions])
+    loaded = model.load("text")
+    alone = loaded.forest.probabilities(features(decisions))
+    doc = clean(html, preset="fast")
+    scored = [(d.score, p) for d, p, o in zip(doc.decisions, alone, open_, strict=True) if o]
+    assert scored and all(score == p for score, p in scored)
+    assert loaded.context is not None  # it is there, and the fast preset leaves it out

@@ -43,10 +43,12 @@ class Model:
     class_names: tuple[str, ...] = ()
     context: Forest | None = None  # scores again with the neighbours' probabilities (CONTEXT_NAMES)
 
-    def content_probabilities(self, rows: numpy.ndarray, open_: Sequence[bool]) -> numpy.ndarray:
+    def content_probabilities(
+        self, rows: numpy.ndarray, open_: Sequence[bool], *, use_context: bool = True
+    ) -> numpy.ndarray:
         """Each block's probability of being content: the content model's, then the context model's."""
         probabilities = self.forest.probabilities(rows)
-        if self.context is None or not len(rows):
+        if self.context is None or not use_context or not len(rows):
             return probabilities
         return self.context.probabilities(numpy.hstack([rows, context(probabilities, rows, numpy.asarray(open_))]))
 
@@ -91,14 +93,20 @@ def version(kind: str) -> str:
     return model.version if model else "none"
 
 
-def refine(decisions: list[Decision], kind: str, favor: str = "balanced") -> list[Decision]:
-    """Let the model decide every block that rules left open, then smooth over neighbours."""
+def refine(
+    decisions: list[Decision], kind: str, favor: str = "balanced", *, use_context: bool = True
+) -> list[Decision]:
+    """Let the model decide every block that rules left open, then smooth over neighbours.
+
+    ``use_context=False`` leaves the context model out (the fast preset: on resiliparse's main
+    content it changed nothing measurable, and it costs a third forest).
+    """
     model = load(kind)
     if model is None or not decisions:
         return decisions
     rows = features(decisions)
     open_ = [not rule_removed(d) for d in decisions]
-    probabilities = model.content_probabilities(rows, open_).tolist()
+    probabilities = model.content_probabilities(rows, open_, use_context=use_context).tolist()
     thresholds = _thresholds(model, favor, decisions, probabilities, open_)
     keep = [p >= t for p, t in zip(probabilities, thresholds, strict=True)]
     for i in range(1, len(decisions) - 1):
