@@ -20,6 +20,10 @@ _TERMINAL = re.compile(r"[.!?\"”’»)]$")
 _ELLIPSIS = re.compile(r"(…|\.\.\.)$")
 _WORD = re.compile(r"\w+")
 _SENTENCE_BREAK = re.compile(r"[.!?][\"”’)]?\s+[\"“‘(]?[A-Z0-9]")
+# reference marks after a sentence's end: "[21]", "[a]", "[citation needed]"
+_MARKS = r"(?:\[[^\[\]\n]{1,20}\])"
+_REFERENCE_MARKS = re.compile(_MARKS + "+$")
+_REFERENCED_BREAK = re.compile(r"[.!?][\"”’)]?" + _MARKS + r"*\s+[\"“‘(]?[A-Z0-9]")
 _HEAD_ZONE = {False: 8, True: 40}  # blocks looked at for a headline before the first prose (text, HTML)
 _OPEN = (None, "outside_main_content", "low_content")  # decisions that only trafilatura's verdict made
 _TAIL_SHARE = 0.35  # text mode: a region opened in the last 35% of the text runs to its end
@@ -58,10 +62,17 @@ def is_paragraph(block: Block) -> bool:
 
     A page whose layout table holds the article gives one line that ends on the table's last
     cell ("... more from this section"), not on a full stop; its sentences still show.
+    Reference marks after a sentence ("... used together.[21] Over ...", an encyclopedia's notes)
+    do not hide its end.
     """
     if is_prose(block, min_words=25):
         return True
-    return block.words >= _RUN_WORDS and len(_SENTENCE_BREAK.findall(block.text)) >= _RUN_SENTENCES
+    text = block.text
+    if text.endswith("]"):
+        bare = _REFERENCE_MARKS.sub("", text)
+        if block.words >= 25 and _TERMINAL.search(bare) and not _ELLIPSIS.search(bare):
+            return True
+    return block.words >= _RUN_WORDS and len(_REFERENCED_BREAK.findall(text)) >= _RUN_SENTENCES
 
 
 def decide(

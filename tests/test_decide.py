@@ -198,3 +198,15 @@ def test_a_long_run_of_sentences_is_a_paragraph_whatever_its_last_word():
     story = " ".join(f"Sentence number {i} tells the reader what happened at the mill that night." for i in range(8))
     assert is_paragraph(Block(0, story + " more from this section", 0, 1, kind="line"))
     assert not is_paragraph(Block(0, "Home News Sport Weather About us Contact " * 10, 0, 1, kind="line"))
+
+
+def test_reference_marks_do_not_hide_a_sentence_end():
+    sentence = "The colony grew quickly once the first harbour opened, and trade with the islands followed soon after"
+    cited = f"{sentence} it, as every account of the period agrees.[21]"
+    assert is_paragraph(Block(0, cited, 0, 1, kind="line"))
+    assert is_paragraph(Block(0, cited + "[citation needed]", 0, 1, kind="line"))
+    run = " ".join(f"Settlers reached bay number {i} in the spring.[{i}] They stayed" for i in range(6)) + " on"
+    assert is_paragraph(Block(0, run, 0, 1, kind="line"))
+    # marks after words that do not end a sentence, and a mark-ended run of links, are no paragraph
+    assert not is_paragraph(Block(0, f"{sentence} [Reply]", 0, 1, kind="line"))
+    assert not is_paragraph(Block(0, "Home [1] News [2] Sport [3] Weather [4] " * 8, 0, 1, kind="line"))
