@@ -91,6 +91,7 @@ def decide(
     author = None
     total = max(1, blocks[-1].end) if blocks else 1
     prose_words = 0  # words of article prose kept so far
+    footers = set() if html else _post_footers(blocks, ruleset)
     for position, block in enumerate(blocks):
         if block.dom_reason:
             decisions.append(Decision(block, False, block.dom_reason, block.dom_rule))
@@ -100,7 +101,8 @@ def decide(
             hit = None
         if hit and hit.rule.target == "heading":
             region = hit
-            to_end = to_end or (not html and _runs_to_end(hit.rule, block, total, prose_words))
+            if not html and position not in footers:
+                to_end = to_end or _runs_to_end(hit.rule, block, total, prose_words)
             decisions.append(Decision(block, False, hit.rule.cls, hit.rule.id))
             continue
         if region and not to_end and _prose_resumes(block, blocks[position + 1 : position + 2]):
@@ -127,6 +129,31 @@ def decide(
     top = _top_of_document(decisions, title, html, ruleset)
     _author_lines(decisions, known_author or author, ruleset.structure(AUTHOR_LINE), html)
     return decisions, TopOfDocument(top.title, author, top.categories)
+
+
+_COUNT = re.compile(r"\d+")
+
+
+def _post_footers(blocks: Sequence[Block], ruleset: RuleSet) -> set[int]:
+    """Text mode: comment-count headings that end posts ("Comments (7)", then "Comments (0)").
+
+    A blog's front page ends every post with its comment count, in one format; two or more
+    lines of the same format with different counts are footers of posts, not the heading of one
+    comment section, so none of them runs to the end. A list of other articles with their counts
+    ("18 comments") after the comments' own heading ("Comments (5)") leaves that heading alone.
+    """
+    counts: dict[str, dict[int, str]] = {}
+    for position, block in enumerate(blocks):
+        if block.dom_reason or block.words > _FOOTER_WORDS:
+            continue
+        hit = ruleset.match_text(block.text)
+        count = _COUNT.search(block.text) if hit and hit.rule.target == "heading" else None
+        if count:
+            counts.setdefault(_COUNT.sub("#", block.text), {})[position] = count.group()
+    return {p for same in counts.values() if len(set(same.values())) >= 2 for p in same}
+
+
+_FOOTER_WORDS = 6
 
 
 def _runs_to_end(rule: Rule, block: Block, total: int, prose_words: int) -> bool:

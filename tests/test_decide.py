@@ -210,3 +210,34 @@ def test_reference_marks_do_not_hide_a_sentence_end():
     # marks after words that do not end a sentence, and a mark-ended run of links, are no paragraph
     assert not is_paragraph(Block(0, f"{sentence} [Reply]", 0, 1, kind="line"))
     assert not is_paragraph(Block(0, "Home [1] News [2] Sport [3] Weather [4] " * 8, 0, 1, kind="line"))
+
+
+_POST = (
+    "The {} season opened with a long weekend at the lake, and the cabins were full by Friday night. "
+    "We walked the shore path every morning and counted the herons that came back to the reeds. "
+    "By Sunday the water was warm enough to swim, which nobody had expected so early in the year."
+)
+
+
+def test_comment_counts_that_end_posts_do_not_run_to_the_end():
+    posts = []
+    for number, (season, count) in enumerate([("spring", 7), ("summer", 3), ("autumn", 12)]):
+        posts += [f"Monday, May {number + 3}, 2005", f"A {season} weekend", _POST.format(season)]
+        posts.append(f"| Comments ({count})")
+    doc = clean("Lakeside notes\n\n" + "\n\n".join(posts), mode="text")
+    for season in ("spring", "summer", "autumn"):
+        assert _POST.format(season) in doc.text
+    assert "Comments (" not in doc.text
+
+
+def test_a_comment_heading_before_a_list_of_counted_articles_still_runs_to_the_end():
+    article = "\n\n".join(_POST.format(season) for season in ("spring", "summer", "autumn", "winter"))
+    comments = [
+        "Comments (5)",
+        "I grew up near that lake and the herons were always the best part of the early mornings there.",
+        "We stayed in the same cabins last year and the water was far too cold to swim until July.",
+    ]
+    teasers = ["Ten walks for a wet weekend", "0 comments", "Where the herons go in winter", "18 comments"]
+    doc = clean("Lakeside notes\n\n" + article + "\n\n" + "\n\n".join(comments + teasers), mode="text")
+    assert _POST.format("winter") in doc.text
+    assert "grew up near that lake" not in doc.text and "far too cold" not in doc.text
