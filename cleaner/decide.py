@@ -132,6 +132,7 @@ def decide(
 
 
 _COUNT = re.compile(r"\d+")
+_FOOTER_WORDS = 6  # a comment-count line is short: "| Comments (7)", "12 comments"
 
 
 def _post_footers(blocks: Sequence[Block], ruleset: RuleSet) -> set[int]:
@@ -151,9 +152,6 @@ def _post_footers(blocks: Sequence[Block], ruleset: RuleSet) -> set[int]:
         if count:
             counts.setdefault(_COUNT.sub("#", block.text), {})[position] = count.group()
     return {p for same in counts.values() if len(set(same.values())) >= 2 for p in same}
-
-
-_FOOTER_WORDS = 6
 
 
 def _runs_to_end(rule: Rule, block: Block, total: int, prose_words: int) -> bool:

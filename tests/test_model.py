@@ -183,3 +183,14 @@ def test_the_model_version_changes_with_the_thresholds(tmp_path, monkeypatch):
     assert (tmp_path / "a" / "text.txt").read_bytes() == (tmp_path / "b" / "text.txt").read_bytes()
     assert before["models"]["text"]["version"] != after["models"]["text"]["version"]
     assert before["models"]["html"]["version"] == after["models"]["html"]["version"]
+
+
+def test_a_fold_without_blocks_trains_no_context_model(tmp_path):
+    pages = _labeled_pages(tmp_path)
+    first = pages.read_text(encoding="utf-8").splitlines()[0]
+    empty = json.dumps({"id": "fixtures/zz_empty", "html": "", "gold": "x", "split": "train", "licence": "CC-BY-4.0"})
+    pages.write_text(first + "\n" + empty + "\n", encoding="utf-8")
+    said = []
+    meta = train(pages, tmp_path / "out", jobs=1, log=said.append)
+    assert "context" not in meta["models"]["text"]
+    assert any("no context model" in line for line in said)
