@@ -155,15 +155,20 @@ class Segmented:
     marked: list[etree._Element]  # outermost elements marked as never-content, for pruning
 
 
-def segment_html(root: etree._Element, ruleset: RuleSet, *, noscript: bool = False) -> Segmented:
+def segment_html(
+    root: etree._Element, ruleset: RuleSet, *, noscript: bool = False, open_hidden: bool = False
+) -> Segmented:
     """Walk the page once, in document order, without recursion (deep trees are common in the wild).
 
     The walk starts at the root, not at <body>: broken pages close the body early and carry on.
     ``noscript`` reads <noscript> as text: pages drawn by script put their text there for crawlers.
+    ``open_hidden`` treats hidden elements (``display: none``, ``aria-hidden``) as collapsed ones,
+    whose blocks the model decides: for a page whose script shows the article only once it runs.
     """
     builder = _Builder()
     marked: list[etree._Element] = []
-    _walk(root, ruleset, _visible_chars(root), marked, builder, _SKIP_READING_NOSCRIPT if noscript else _SKIP)
+    skip = _SKIP_READING_NOSCRIPT if noscript else _SKIP
+    _walk(root, ruleset, _visible_chars(root), marked, builder, skip, open_hidden)
     builder.flush()
     return Segmented(builder.blocks, marked)
 
@@ -178,6 +183,7 @@ def _walk(
     marked: list[etree._Element],
     builder: _Builder,
     skip: frozenset[str],
+    open_hidden: bool = False,
 ) -> None:
     """Give ``builder`` every text and block boundary; an element's tail is text in its parent's context.
 
@@ -200,7 +206,7 @@ def _walk(
             if element.tail:
                 add(element.tail, parent_context, parent_kind, parent_path)
             continue
-        context = _mark(element, tag, parent_context, ruleset, total_chars, marked)
+        context = _mark(element, tag, parent_context, ruleset, total_chars, marked, open_hidden)
         kind = _KIND.get(tag, "p" if tag in _BLOCK else parent_kind)
         path = f"{parent_path}/{tag}"
         if tag in _BLOCK:
@@ -219,10 +225,13 @@ def _mark(
     ruleset: RuleSet,
     total_chars: int,
     marked: list[etree._Element],
+    open_hidden: bool = False,
 ) -> _Context:
     link = parent.in_link or tag == "a"
     # most elements carry no attribute at all: no lookups for them
     attributes, hidden, collapsed = _attributes(element) if element.keys() else ("", False, False)
+    if hidden and open_hidden:
+        hidden, collapsed = False, True
     attrs = _attr_tokens(attributes, parent.attrs)
     role = (element.get("role") or "").lower() if attributes else ""
     reason, rule_id = ("hidden", "dom.hidden") if hidden else _never_content(tag, attributes, role, ruleset)

@@ -178,3 +178,36 @@ def test_rules_argument_accepts_files(tmp_path):
     text = "A first sentence of the article that is long enough to count as prose.\n\nDownload our app today"
     doc = clean(text, rules=[rules])
     assert [(s.reason, s.rule) for s in doc.removed] == [("promo", "promo.x")]
+
+
+_STORY = " ".join(
+    f"The harbour board met for the {n} time this year and agreed that the new pier would open in spring."
+    for n in ("first", "second", "third", "fourth", "fifth")
+)
+_MENU = "<nav><a href='/'>Home</a> <a href='/news'>News</a> <a href='/sport'>Sport</a></nav>"
+
+
+def test_an_article_hidden_until_a_script_shows_it_is_cleaned():
+    """Most of the page's prose inside display:none: a script shows it once it runs, so the model decides it."""
+    paragraphs = "".join(f"<p>{_STORY} Paragraph {n}.</p>" for n in range(3))
+    # the shown part (menus, offers) has more text than the hidden article, but no prose
+    shop = "".join(f"<li><a href='/c/{n}'>Vitamins and supplements, aisle {n}</a></li>" for n in range(80))
+    page = (
+        f"<html><body>{_MENU}<ul class='catalog'>{shop}</ul><p>Free delivery on orders over 40 euros.</p>"
+        f"<div class='defer-block' style='display: none'><article><h1>Pier opens</h1>{paragraphs}</article></div>"
+        "<footer>© Harbour News</footer></body></html>"
+    )
+    doc = clean(page)
+    assert doc.error is None
+    assert doc.text.count("harbour board met for the first time") == 3
+    assert not [d for d in doc.decisions if d.reason == "hidden"]
+
+
+def test_a_hidden_popup_beside_a_shown_article_stays_removed():
+    page = (
+        f"<html><body>{_MENU}<article><h1>Pier opens</h1><p>{_STORY}</p><p>{_STORY} Again.</p></article>"
+        f"<div class='modal' style='display:none'><p>{_STORY} Hidden copy.</p></div></body></html>"
+    )
+    doc = clean(page)
+    assert "Hidden copy" not in doc.text
+    assert any(d.reason == "hidden" for d in doc.decisions)
