@@ -300,17 +300,21 @@ def _dense_region(counts: list[int], kept: list[float]) -> tuple[int, int]:
     The maximum-sum subarray over (words - 10) per block, as body-text extraction does over
     tokens and tags; blocks a rule removed count as short ones.
     """
-    best, best_span = 0.0, (len(counts), -1)
+    return _best_run([(words if open_ else 0) - _DENSE_WORDS for words, open_ in zip(counts, kept, strict=True)])
+
+
+def _best_run(gains: Sequence[float]) -> tuple[int, int]:
+    """First and last index of the run of blocks whose gains add up most; (len, -1) when none adds up above 0."""
+    best, span = 0.0, (len(gains), -1)
     running, start = 0.0, 0
-    for i, (words, open_) in enumerate(zip(counts, kept, strict=True)):
-        gain = (words if open_ else 0) - _DENSE_WORDS
+    for i, gain in enumerate(gains):
         if running <= 0:
             running, start = gain, i
         else:
             running += gain
         if running > best:
-            best, best_span = running, (start, i)
-    return best_span
+            best, span = running, (start, i)
+    return span
 
 
 def _distance_to_kept_by_trafilatura(verdicts: list[float]) -> list[int]:
@@ -409,13 +413,4 @@ def _shifted(values: numpy.ndarray, shift: int, fill: float) -> numpy.ndarray:
 
 def _probable_region(gains: numpy.ndarray) -> tuple[int, int]:
     """The run of blocks whose probability-weighted words add up most: where the model sees the article."""
-    best, span = 0.0, (len(gains), -1)
-    running, start = 0.0, 0
-    for i, gain in enumerate(gains.tolist()):
-        if running <= 0:
-            running, start = gain, i
-        else:
-            running += gain
-        if running > best:
-            best, span = running, (start, i)
-    return span
+    return _best_run(gains.tolist())
