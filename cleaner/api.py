@@ -218,7 +218,7 @@ def _hidden_holds_the_article(blocks) -> bool:
     """
     hidden = shown = 0
     for block in blocks:
-        if block.words >= 25 and block.dom_reason in (None, "hidden") and is_prose(block, min_words=25):
+        if block.dom_reason in (None, "hidden") and is_prose(block, min_words=25):
             if block.dom_reason:
                 hidden += block.words
             else:
