@@ -9,7 +9,16 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from lxml import etree
-from trafilatura.metadata import extract_metadata
+from trafilatura.metadata import (
+    examine_meta,
+    extract_author,
+    extract_catstags,
+    extract_meta_json,
+    extract_sitename,
+    extract_title,
+    extract_url,
+)
+from trafilatura.settings import Document
 
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}(-\d{2})?")
 # the language is told from the start of the text. The gold texts of 3,329 train pages, against their
@@ -39,12 +48,12 @@ def html_metadata(tree: etree._Element, url: str | None) -> Metadata:
     one (:func:`declared_date`): on wcxb train trafilatura's date (ISO dates only) matched on 0.670
     of pages, and it adds nothing where the page declares none, as its guesses there are mostly wrong.
     """
+    own = declared(tree)
     try:
-        found = extract_metadata(tree, default_url=url, extensive=False)
+        found = trafilatura_metadata(tree, url, with_author="author" not in own)
     except Exception:  # metadata is best effort: a malformed JSON-LD block must not fail the document
         found = None
     lang = tree.get("lang") or tree.get("xml:lang")
-    own = declared(tree)
     if found is None:
         return Metadata(url=url, date=declared_date(own, tree), html_lang=_lang_code(lang))
     categories = tuple(c for c in (found.categories or []) if c)
@@ -57,6 +66,43 @@ def html_metadata(tree: etree._Element, url: str | None) -> Metadata:
         categories=categories,
         html_lang=_lang_code(lang),
     )
+
+
+def trafilatura_metadata(tree: etree._Element, url: str | None, *, with_author: bool = True) -> Document:
+    """The fields of trafilatura's ``extract_metadata`` that cleaner uses: title, author, URL, site name, categories.
+
+    Its steps, in its order, less those whose result cleaner never reads: htmldate's date guess, the
+    tags, the licence and the host name (a third of its time on the dev pages). The markup's byline
+    is looked for only ``with_author``: where the page declares no author of its own.
+    """
+    found = examine_meta(tree)
+    if found.author and " " not in found.author:  # a single word is a handle, not a name
+        found.author = None
+    try:
+        found = extract_meta_json(tree, found)
+    except Exception:  # a malformed JSON-LD block loses its own facts only, as in extract_metadata
+        pass
+    found.title = found.title or extract_title(tree)
+    if with_author and not found.author:
+        found.author = extract_author(tree)
+    found.url = found.url or extract_url(tree, url)
+    found.sitename = _site_name(found.sitename or extract_sitename(tree), found.url)
+    found.categories = found.categories or extract_catstags("category", tree)
+    found.clean_and_trim()
+    return found
+
+
+_HOST = re.compile(r"https?://(?:www\.|w[0-9]+\.)?([^/]+)")
+
+
+def _site_name(name: str | None, url: str | None) -> str | None:
+    """A site name as trafilatura gives it: without a Twitter "@", capitalised unless it is a domain;
+    else the URL's host."""
+    if name:
+        name = name.lstrip("@")
+        return name.title() if name and "." not in name and not name[0].isupper() else name
+    host = _HOST.match(url) if url else None
+    return host[1] if host else None
 
 
 # meta tags that name a field, as the page's publisher writes them (also read by the fast preset)
