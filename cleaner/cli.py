@@ -75,7 +75,7 @@ def main() -> None:
     type=click.Choice(PRESETS),
     default="default",
     show_default=True,
-    help="fast: resiliparse's main content and the rules, without trafilatura and the model (several times faster).",
+    help="fast: resiliparse's main content, the rules and the text model; no trafilatura (several times faster).",
 )
 @click.option("-j", "--jobs", type=click.IntRange(min=1), default=None, help="Worker processes [default: all cores].")
 @click.option(
