@@ -29,8 +29,8 @@ from benchmarks.common import arguments, environment, pages, write_report
 STAGES: tuple[tuple[str, str, str], ...] = (
     ("decode", "cleaner.api", "decode"),
     ("detect", "cleaner.api", "detect_kind"),
-    ("parse", "cleaner.api", "parse_html"),
-    ("parse: visible-text check", "cleaner.parse", "_text_length"),
+    ("parse", "cleaner.api", "parse_page"),
+    ("parse: visible text", "cleaner.parse", "visible_text"),
     ("parse: markup-text check", "cleaner.parse", "_markup_text_length"),
     ("segment", "cleaner.api", "segment_html"),
     ("segment: visible text", "cleaner.segment", "_visible_chars"),

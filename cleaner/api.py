@@ -14,7 +14,7 @@ from cleaner.detect import detect_kind, is_json
 from cleaner.label import label_main_content, main_content_text
 from cleaner.metadata import Metadata, best_title, detect_language, html_metadata, is_article_headline
 from cleaner.normalize import normalize_text
-from cleaner.parse import parse_html
+from cleaner.parse import parse_page
 from cleaner.records import CleanDocument, Decision
 from cleaner.rules import RuleSet, load_ruleset
 from cleaner.segment import segment_html, segment_text
@@ -187,19 +187,19 @@ def text_decisions(text: str, ruleset: RuleSet) -> tuple[list[Decision], TopOfDo
 _FALLBACK_WORDS = 50  # fewer words than this outside DOM markers: the markup hid the article
 
 
-def _segment(tree, ruleset: RuleSet, open_hidden: bool = True):
+def _segment(tree, ruleset: RuleSet, open_hidden: bool = True, visible: str | None = None):
     """Blocks of the page; read again without markup rules, <noscript> included, when they left no text,
     and with hidden elements collapsed when these hold the article (``open_hidden``).
 
     A page-wide wrapper named "nav" or "comments", a page drawn by script whose text for crawlers
     sits in <noscript>, or an article in a wrapper that a script shows, would otherwise be lost.
     """
-    segmented = segment_html(tree, ruleset)
+    segmented = segment_html(tree, ruleset, visible=visible)
     if open_hidden and _hidden_holds_the_article(segmented.blocks):
-        return segment_html(tree, ruleset, open_hidden=True)
+        return segment_html(tree, ruleset, open_hidden=True, visible=visible)
     if _open_words(segmented.blocks) >= _FALLBACK_WORDS:
         return segmented
-    retry = segment_html(tree, ruleset.without_markup(), noscript=True)
+    retry = segment_html(tree, ruleset.without_markup(), noscript=True, visible=visible)
     return retry if _open_words(retry.blocks) > _open_words(segmented.blocks) else segmented
 
 
@@ -238,8 +238,8 @@ def html_decisions(
     ``open_hidden=False`` keeps hidden elements never-content even where they hold the article
     (:func:`_hidden_holds_the_article`): training reads pages so.
     """
-    tree = parse_html(text)
-    segmented = _segment(tree, ruleset, open_hidden)
+    tree, visible = parse_page(text)
+    segmented = _segment(tree, ruleset, open_hidden, visible)
     if not segmented.blocks:
         raise InputError("no text in this HTML page")
     for element in segmented.marked:

@@ -44,6 +44,14 @@ _VOID = frozenset(
 
 def parse_html(text: str) -> lxml.html.HtmlElement:
     """Parse markup into an lxml tree; broken markup is repaired, not rejected."""
+    return parse_page(text)[0]
+
+
+def parse_page(text: str) -> tuple[lxml.html.HtmlElement, str | None]:
+    """The tree (as :func:`parse_html`) and its visible text, which parsing reads anyway (None when it did not).
+
+    Segmentation sizes page-wide markers against the visible text: handed on, it is not read twice.
+    """
     text = _XML_DECL.sub("", text, count=1)
     text = _LONG_TAG.sub(_fewer_attributes, text)
     try:
@@ -52,18 +60,19 @@ def parse_html(text: str) -> lxml.html.HtmlElement:
         root = _soup(text)
         if root is None:
             raise InputError(f"unparsable HTML: {err}") from None
-        return root
+        return root, None
     if root is None:
         raise InputError("unparsable HTML: no document element")
-    kept = _text_length(root)
+    visible = visible_text(root)
+    kept = len(visible.split())
     if kept < _LOST * _markup_text_length(text):
         fallback = _soup(text)
         if fallback is not None and _text_length(fallback) > 2 * kept:
-            return fallback
+            return fallback, None
         flat = _flattened(text) if fallback is None else None
         if flat is not None and _text_length(flat) > kept:
-            return flat
-    return root
+            return flat, None
+    return root, visible
 
 
 def _fewer_attributes(match: re.Match) -> str:

@@ -156,7 +156,12 @@ class Segmented:
 
 
 def segment_html(
-    root: etree._Element, ruleset: RuleSet, *, noscript: bool = False, open_hidden: bool = False
+    root: etree._Element,
+    ruleset: RuleSet,
+    *,
+    noscript: bool = False,
+    open_hidden: bool = False,
+    visible: str | None = None,
 ) -> Segmented:
     """Walk the page once, in document order, without recursion (deep trees are common in the wild).
 
@@ -164,11 +169,13 @@ def segment_html(
     ``noscript`` reads <noscript> as text: pages drawn by script put their text there for crawlers.
     ``open_hidden`` treats hidden elements (``display: none``, ``aria-hidden``) as collapsed ones,
     whose blocks the model decides: for a page whose script shows the article only once it runs.
+    ``visible`` is the root's visible text where the caller has it (:func:`cleaner.parse.parse_page`).
     """
     builder = _Builder()
     marked: list[etree._Element] = []
     skip = _SKIP_READING_NOSCRIPT if noscript else _SKIP
-    _walk(root, ruleset, _visible_chars(root), marked, builder, skip, open_hidden)
+    total_chars = _visible_chars(root) if visible is None else len(collapse(visible))
+    _walk(root, ruleset, total_chars, marked, builder, skip, open_hidden)
     builder.flush()
     return Segmented(builder.blocks, marked)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from cleaner.parse import parse_html
+from cleaner.parse import parse_html, parse_page, visible_text
 from cleaner.rules import builtin_ruleset
 from cleaner.segment import segment_html, segment_text
 
@@ -158,6 +158,23 @@ def test_the_size_bound_never_changes_what_counts_as_most_of_the_page():
             for total in {500, 2 * chars - 2, 2 * chars - 1, 2 * chars, 2 * chars + 1, 4 * chars, 4 * chars + 2}:
                 if total >= 0:
                     assert _too_big(element, total) == (total >= 500 and chars > total * 0.5)
+
+
+def test_the_visible_text_of_parsing_is_the_trees_and_segments_alike():
+    """parse_page hands on the visible text it read: that of the tree it returns, or None for a fallback tree."""
+    pages = [p.read_text(errors="replace") for p in sorted(ROOT.glob("fixtures/**/*.html"))]
+    prose = "<p>The committee voted on the plan after a long debate about the budget.</p>"
+    deep = "<html><body>" + "<div>" * 3000 + prose * 3 + "</div>" * 3000 + "</body></html>"
+    wide = f"<body><div class='has-comments'>{prose * 20}</div><div class='comments'>Nice!</div></body>"
+    for markup in [*pages, wide, deep]:
+        root, visible = parse_page(markup)
+        if visible is None:
+            assert markup is deep  # the fallback tree for markup that libxml2 loses
+            continue
+        assert visible == visible_text(root)
+        given, read = segment_html(root, RULES, visible=visible), segment_html(parse_html(markup), RULES)
+        assert given.blocks == read.blocks
+        assert [e.getroottree().getpath(e) for e in given.marked] == [e.getroottree().getpath(e) for e in read.marked]
 
 
 def test_markdown_table_rows_are_cells_without_their_frame():
