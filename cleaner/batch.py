@@ -55,6 +55,7 @@ class BatchOptions:
     timeout: float | None = DEFAULT_TIMEOUT
     max_bytes: int | None = DEFAULT_MAX_BYTES
     corpus: bool = False  # keep block hashes and kept blocks in the spool for the corpus pass
+    signatures: bool = False  # keep each text's MinHash signature in the spool for the dedup pass
 
 
 @dataclass(frozen=True)
@@ -101,13 +102,15 @@ def clean_item(item: Item, options: BatchOptions, ruleset: RuleSet) -> Result:
         nbytes = len(content) if isinstance(content, bytes) else len(content.encode("utf-8", "surrogatepass"))
         doc = _clean(content, item, options, ruleset)
     record = doc.to_dict()
+    extra: dict[str, Any] = {}
     if options.corpus:
         fingerprint = corpus.fingerprint(doc, item.site or "")
-        record[CORPUS_KEY] = {
-            "site": fingerprint.site,
-            "blocks": list(fingerprint.blocks),
-            "kept": corpus.kept_blocks(doc),
-        }
+        extra.update(site=fingerprint.site, blocks=list(fingerprint.blocks), kept=corpus.kept_blocks(doc))
+    if options.signatures and doc.text:
+        # made here, in the workers, rather than in the parent's serial second pass
+        extra["signature"] = corpus.encode_signature(corpus.signature(doc.text))
+    if extra:
+        record[CORPUS_KEY] = extra
     reasons = Counter(span.reason for span in doc.removed)
     return Result(
         name=item.name,
@@ -420,14 +423,18 @@ def finish(
     writer = Writer(out, fmt, several=several)
     errors = 0
     for record in _spool_records(spool):
-        extra = record.pop(CORPUS_KEY, None)
-        if templates and extra:
+        extra = record.pop(CORPUS_KEY, None) or {}
+        text = record.get("text") or ""
+        if templates and "kept" in extra:
             before = len(record.get("removed") or [])
             record = corpus.remove_templates(record, extra["kept"], extra["site"], templates)
             stats.removed[corpus.REASON] += len(record["removed"]) - before
         if deduper is not None and not record.get("error"):
             source = (record.get("provenance") or {}).get("source") or ""
-            record["duplicate_of"] = deduper.add(source, record.get("text") or "")
+            # the worker's signature is of the text before the site template came out
+            known = "signature" in extra and (record.get("text") or "") == text
+            signature = corpus.decode_signature(extra["signature"]) if known else None
+            record["duplicate_of"] = deduper.add(source, record.get("text") or "", signature)
             stats.duplicates += record["duplicate_of"] is not None
         errors += bool(record.get("error"))
         writer.write_record(record)

@@ -32,6 +32,7 @@ its documents; ``--no-site-template`` and ``--no-dedup`` turn them off.
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import operator
 import re
@@ -233,6 +234,21 @@ def signature(text: str, num_perm: int = NUM_PERM) -> Signature | None:
     return Signature(minhash.astype(np.uint32), len(grams))
 
 
+def encode_signature(sig: Signature | None) -> str | None:
+    """A signature as a JSON string: its shingle count and its MinHash's little-endian bytes in base64."""
+    if sig is None:
+        return None
+    return f"{sig.size}:{base64.b64encode(sig.minhash.astype('<u4').tobytes()).decode('ascii')}"
+
+
+def decode_signature(value: str | None) -> Signature | None:
+    """The signature that :func:`encode_signature` wrote."""
+    if value is None:
+        return None
+    size, _, minhash = value.partition(":")
+    return Signature(np.frombuffer(base64.b64decode(minhash), dtype="<u4").astype(np.uint32), int(size))
+
+
 def similarity(a: Signature, b: Signature) -> float:
     """Estimated Jaccard similarity of two signatures."""
     return float(np.mean(a.minhash == b.minhash))
@@ -340,9 +356,13 @@ class Deduper:
         self.signatures: list[Signature | None] = []
         self.names: list[str] = []
 
-    def add(self, name: str, text: str) -> str | None:
-        """Remember this document; the name of the earliest earlier near duplicate, or None."""
-        sig = signature(text) if text else None
+    def add(self, name: str, text: str, sig: Signature | None = None) -> str | None:
+        """Remember this document; the name of the earliest earlier near duplicate, or None.
+
+        ``sig`` is the text's signature where it was made already (:func:`signature`).
+        """
+        if sig is None and text:
+            sig = signature(text)
         seq = len(self.signatures)
         self.signatures.append(sig)
         self.names.append(name)

@@ -69,6 +69,7 @@ def run_clean(
         timeout=timeout or None,
         max_bytes=max_bytes or None,
         corpus=corpus_options.site_template,
+        signatures=corpus_options.dedup,
     )
     fields = JsonlFields(content_field, id_field or None, url_field or None)
     interactive = sys.stderr.isatty() and not quiet

@@ -133,3 +133,51 @@ def test_site_counts_decide_templates_by_share_and_count():
     assert counts.templates(corpus.Thresholds(min_docs=7, share=0.5)) == {("a.example", 1)}
     everywhere = {("a.example", 1), ("b.example", 1), ("b.example", 2)}
     assert counts.templates(corpus.Thresholds(min_docs=1, share=0.9)) == everywhere
+
+
+def test_a_signature_survives_the_spool():
+    sig = corpus.signature(ARTICLES[0])
+    back = corpus.decode_signature(json.loads(json.dumps(corpus.encode_signature(sig))))
+    assert back.size == sig.size and back.minhash.dtype == numpy.uint32
+    assert numpy.array_equal(back.minhash, sig.minhash)
+    assert corpus.encode_signature(None) is None and corpus.decode_signature(None) is None
+
+
+def test_documents_alike_only_in_their_site_template_are_no_duplicates(tmp_path):
+    """The workers sign each text before the site template comes out; a text that loses it is signed again."""
+    template = [
+        f"{TEMPLATE} Paragraph {n} of the masthead repeats on every page of the site, word for word." for n in "ABCDEF"
+    ]
+    notes = [
+        f"Note {i}: the {word} market opened late on Monday after the storm."
+        for i, word in enumerate(("fish", "flower", "book", "cattle", "antiques", "farmers"))
+    ]
+    path = tmp_path / "site.jsonl"
+    rows = [
+        {"id": i, "url": f"https://ledger.example/n/{i}", "text": "\n\n".join([note, *template])}
+        for i, note in enumerate(notes)
+    ]
+    path.write_text("\n".join(json.dumps(row) for row in rows) + "\n", encoding="utf-8")
+    records = _records(run_cli("clean", str(path), "--field", "text", "--mode", "text"))
+    assert [r["text"] for r in records] == notes  # the template came out of every one
+    assert [r["duplicate_of"] for r in records] == [None] * len(notes)
+    # with the template left in, the same texts are near duplicates of the first
+    kept = _records(run_cli("clean", str(path), "--field", "text", "--mode", "text", "--no-site-template"))
+    first = kept[0]["provenance"]["source"]
+    assert [r["duplicate_of"] for r in kept] == [None] + [first] * (len(notes) - 1)
+
+
+def test_the_workers_sign_each_text_for_the_dedup_pass():
+    from cleaner.batch import CORPUS_KEY, BatchOptions, clean_item
+    from cleaner.read import Item
+    from cleaner.rules import builtin_ruleset
+
+    item = Item(name="a", content=ARTICLES[0])
+    for signatures in (True, False):
+        result = clean_item(item, BatchOptions(mode="text", signatures=signatures), builtin_ruleset())
+        record = json.loads(result.line)
+        if not signatures:
+            assert CORPUS_KEY not in record
+            continue
+        sig = corpus.decode_signature(record[CORPUS_KEY]["signature"])
+        assert numpy.array_equal(sig.minhash, corpus.signature(record["text"]).minhash)
