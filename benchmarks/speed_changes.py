@@ -8,7 +8,8 @@ needs the project's git history). Each one, in a fresh child process whose ``PYT
 worktree, either cleans the same dev pages with ``clean()`` (or ``preset="fast"``, or their
 visible text in text mode, or one large page made of their gold paragraphs) and times only those
 calls (CPU time), or, for a change to the corpus pass, runs ``cleaner clean FOLDER --jobs 1`` over
-them and takes the wall time and peak RSS of the whole command. It also hashes what it produced,
+them (or ``--mode text --jobs 2`` over their visible text) and takes the wall time and peak RSS of the
+whole command. It also hashes what it produced,
 so the table says whether the change left the output as it was. Before and after alternate, round after round, and
 the fastest round of each counts. With ``--changes``, only those are measured again; the other
 entries of ``--out`` are kept. The large page is cleaned without the time limit, so that a
@@ -36,7 +37,8 @@ ROOT = Path(__file__).resolve().parent.parent
 
 # (commit, what it changed, how it is measured): "clean" times clean() per page, "fast" the same with
 # preset="fast", "text" cleans each page's visible text in text mode, "big" cleans one page of BIG_MB
-# made of the pages' gold paragraphs, "cli" runs the batch command
+# made of the pages' gold paragraphs, "cli" runs the batch command, "cli-text" the batch command over the
+# pages' visible text in text mode with 2 workers
 CHANGES = (
     ("5a0c697", "rules: a ruleset remembers its matches for short strings; a block's words counted once", "clean"),
     ("64ccdfb", "parse: visible text read from plain strings", "clean"),
@@ -58,6 +60,10 @@ CHANGES = (
     ("ad3d265", "model: leaf values gathered by flat offsets; class names by one argmax", "text"),
     ("b3be094", "language: told from 1,500 characters instead of 3,000", "clean"),
     ("6cac454", "fast preset: the text model without its context model (the output changes)", "fast"),
+    ("f24ea60", "metadata: trafilatura's metadata steps without the date guess, tags and licence", "clean"),
+    ("f5b17d0", "trafilatura's verdict without its fallback; html model retrained (the output changes)", "clean"),
+    ("68c35bd", "parse: the page's visible text handed on to segmentation", "clean"),
+    ("516db16", "batch: MinHash signatures made in the workers, not in the second pass", "cli-text"),
 )
 BIG_MB = 5
 
@@ -116,22 +122,12 @@ def _big_page(chosen: list[dict], megabytes: float) -> str:
     return "<html><body><article>" + "".join(parts) + "</article></body></html>"
 
 
-def _cli_run(tree: Path, html_folder: Path, out_dir: Path) -> dict:
+def _cli_run(tree: Path, source: Path, out_dir: Path, extra: tuple[str, ...] = ("--jobs", "1")) -> dict:
     from benchmarks.batch import measure
 
     output = out_dir / f"{tree.name}.jsonl"
-    command = [
-        sys.executable,
-        "-c",
-        "from cleaner.cli import main; main()",
-        "clean",
-        str(html_folder),
-        "--jobs",
-        "1",
-        "--quiet",
-        "-o",
-        str(output),
-    ]
+    command = [sys.executable, "-c", "from cleaner.cli import main; main()", "clean", str(source), *extra]
+    command += ["--quiet", "-o", str(output)]
     # in the worktree: ``python -c`` puts the current folder first on the path
     run = measure(command, cwd=tree, env=_env(tree))
     records = [json.loads(line) for line in open(output, encoding="utf-8")]
@@ -176,6 +172,9 @@ def main(argv: list[str] | None = None) -> None:
                     for side, tree in trees.items():
                         if kind == "cli":
                             runs[side].append(_cli_run(tree, html_folder, folder))
+                        elif kind == "cli-text":
+                            text_mode = ("--field", "text", "--mode", "text", "--jobs", "2")
+                            runs[side].append(_cli_run(tree, page_file, folder, text_mode))
                         else:
                             source = big_file if kind == "big" else page_file
                             options = {
@@ -184,7 +183,7 @@ def main(argv: list[str] | None = None) -> None:
                                 "big": {"timeout": None},
                             }.get(kind)
                             runs[side].append(_clean_run(tree, source, options))
-                key = "seconds" if kind == "cli" else "cpu_ms_per_doc"
+                key = "seconds" if kind.startswith("cli") else "cpu_ms_per_doc"
                 entry = {"commit": commit, "change": what, "kind": kind}
                 entry.update({side: _best(side_runs, key) for side, side_runs in runs.items()})
                 entry["same_output"] = entry["before"]["digest"] == entry["after"]["digest"]
@@ -220,7 +219,7 @@ def markdown(report: dict) -> str:
     ]
     for entry in report["results"]:
         before, after = entry["before"], entry["after"]
-        if entry["kind"] != "cli":
+        if not entry["kind"].startswith("cli"):
             measured = {
                 "clean": "CPU ms/doc in clean() (every round)",
                 "fast": 'CPU ms/doc in clean(preset="fast") (every round)',
@@ -231,7 +230,10 @@ def markdown(report: dict) -> str:
                 f"{before['cpu_ms_per_doc']:.1f} ({_rounds(before)}) | {after['cpu_ms_per_doc']:.1f} ({_rounds(after)})"
             )
         else:
-            measured = "`cleaner clean --jobs 1`: s (every round), peak RSS MB"
+            measured = {
+                "cli": "`cleaner clean --jobs 1`: s (every round), peak RSS MB",
+                "cli-text": "`cleaner clean --mode text --jobs 2` (visible text, JSONL): s (every round), peak RSS MB",
+            }[entry["kind"]]
             numbers = (
                 f"{before['seconds']:.1f} s ({_rounds(before)}), {before['peak_rss_mb']:.0f} MB | "
                 f"{after['seconds']:.1f} s ({_rounds(after)}), {after['peak_rss_mb']:.0f} MB"
