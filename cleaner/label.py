@@ -25,16 +25,10 @@ _SHORT = 40  # below this many characters a block must equal a whole line (or ta
 
 
 def main_content_text(tree: etree._Element, url: str | None) -> str | None:
-    """trafilatura's main text for the (pruned) tree, or None when it finds none.
-
-    ``fast``: without its fallback, which compares its text with readability's and jusText's and may
-    take theirs. The verdict costs a third less, and the model trained on it did better on wcxb: a
-    held-out half of wcxb train (model from the other half) F1 0.8350 -> 0.8426. Out of sample, the first 150
-    train pages of each other dataset: 0.8984 -> 0.8946; the next 250 of the three larger ones: 0.9042 -> 0.9025.
-    """
+    """trafilatura's main text for the (pruned) tree, or None when it finds none."""
     try:
         document = trafilatura.bare_extraction(
-            tree, url=url, include_comments=False, include_tables=True, with_metadata=False, fast=True
+            tree, url=url, include_comments=False, include_tables=True, with_metadata=False
         )
     except Exception:  # trafilatura raises a variety of errors on odd trees; its verdict is then unknown
         return None
