@@ -228,10 +228,16 @@ def signature(text: str, num_perm: int = NUM_PERM) -> Signature | None:
     if not grams:
         return None
     a, b = _permutations(num_perm)
+    minhash = np.full(num_perm, np.iinfo(np.uint32).max, dtype=np.uint32)
     with np.errstate(over="ignore"):  # uint32 arithmetic wraps on purpose: it is modulo 2**32
         hv = _shingle_hashes(grams)
-        minhash = (hv[:, None] * a + b).min(axis=0)
-    return Signature(minhash.astype(np.uint32), len(grams))
+        # a step of shingles at a time: all at once, a 20 MB text would need gigabytes of products
+        for start in range(0, len(hv), _SHINGLE_STEP):
+            np.minimum(minhash, (hv[start : start + _SHINGLE_STEP, None] * a + b).min(axis=0), out=minhash)
+    return Signature(minhash, len(grams))
+
+
+_SHINGLE_STEP = 8192  # shingles hashed by every permutation at once: 4 MB of products
 
 
 def encode_signature(sig: Signature | None) -> str | None:

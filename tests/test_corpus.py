@@ -91,6 +91,8 @@ def test_minhash_signatures_are_datasketchs():
     """cleaner.corpus computes MinHash itself (datasketch's import costs SciPy); the values must be datasketch's."""
     datasketch = pytest.importorskip("datasketch")
     texts = [*ARTICLES, *(seed.read_text(encoding="utf-8") for seed in SEED_FILES), "one", "two words"]
+    texts.append(" ".join(f"word{i % 9973} item{i % 7919}" for i in range(12_000)))  # more shingles than one step
+    assert len(corpus.shingles(texts[-1])) > corpus._SHINGLE_STEP
     for text in texts:
         reference = datasketch.MinHash(num_perm=corpus.NUM_PERM, seed=corpus.SEED, scheme="affine32")
         reference.update_batch(list(corpus.shingles(text)))
