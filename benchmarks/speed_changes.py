@@ -61,7 +61,12 @@ CHANGES = (
     ("b3be094", "language: told from 1,500 characters instead of 3,000", "clean"),
     ("6cac454", "fast preset: the text model without its context model (the output changes)", "fast"),
     ("f24ea60", "metadata: trafilatura's metadata steps without the date guess, tags and licence", "clean"),
-    ("68c35bd", "parse: the page's visible text handed on to segmentation", "clean"),
+    (
+        "68c35bd",
+        "parse: the page's visible text handed on to segmentation"
+        " (both commits run trafilatura without its fallback, reverted since)",
+        "clean",
+    ),
     ("516db16", "batch: MinHash signatures made in the workers, not in the second pass", "cli-text"),
 )
 BIG_MB = 5
