@@ -424,17 +424,16 @@ def finish(
     errors = 0
     for record in _spool_records(spool):
         extra = record.pop(CORPUS_KEY, None) or {}
-        text = record.get("text") or ""
+        signed = record.get("text") or ""  # the text the worker signed, before the site template came out
         if templates and "kept" in extra:
             before = len(record.get("removed") or [])
             record = corpus.remove_templates(record, extra["kept"], extra["site"], templates)
             stats.removed[corpus.REASON] += len(record["removed"]) - before
         if deduper is not None and not record.get("error"):
             source = (record.get("provenance") or {}).get("source") or ""
-            # the worker's signature is of the text before the site template came out
-            known = "signature" in extra and (record.get("text") or "") == text
-            signature = corpus.decode_signature(extra["signature"]) if known else None
-            record["duplicate_of"] = deduper.add(source, record.get("text") or "", signature)
+            text = record.get("text") or ""
+            sig = corpus.decode_signature(extra["signature"]) if "signature" in extra and text == signed else None
+            record["duplicate_of"] = deduper.add(source, text, sig)
             stats.duplicates += record["duplicate_of"] is not None
         errors += bool(record.get("error"))
         writer.write_record(record)

@@ -72,8 +72,8 @@ def trafilatura_metadata(tree: etree._Element, url: str | None, *, with_author: 
     """The fields of trafilatura's ``extract_metadata`` that cleaner uses: title, author, URL, site name, categories.
 
     Its steps, in its order, less those whose result cleaner never reads: htmldate's date guess, the
-    tags, the licence and the host name (a third of its time on the dev pages). The markup's byline
-    is looked for only ``with_author``: where the page declares no author of its own.
+    tags, the licence and the host name. The markup's byline is looked for only ``with_author``: where
+    the page declares no author of its own. (benchmarks.profile, metadata stage: 6.98 -> 4.36 ms per dev page.)
     """
     found = examine_meta(tree)
     if found.author and " " not in found.author:  # a single word is a handle, not a name
