@@ -167,3 +167,17 @@ def test_probable_region_is_the_run_the_model_believes_in():
     assert columns[3, F.CONTEXT_NAMES.index("confident_before")] == 1
     removed = F.context(probabilities, rows, numpy.array([True, True, False, True, True, True, True]))
     assert removed[2, F.CONTEXT_NAMES.index("probability")] == 0.0  # a block a rule removed counts as 0
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "".join(map(chr, range(128))),
+        "Plain: 3 words, 12 digits 0123456789!",
+        "a_b\x1c\x1f\x7f",
+        "Zürich, 2025 — ٣ أيام",
+    ],
+)
+def test_symbol_counts_equal_the_patterns_matches(text):
+    """ASCII texts are counted by deleting bytes; the count must be the regex's, control characters included."""
+    assert F._symbols(text) == (len(F._PUNCT.findall(text)), len(F._DIGIT.findall(text)))

@@ -48,6 +48,10 @@ CLASSES = (
 OPEN_REASONS = ("outside_main_content", "low_content")  # trafilatura's verdict alone: the model may overrule it
 _PUNCT = re.compile(r"[^\w\s]")
 _DIGIT = re.compile(r"\d")
+# the ASCII characters each pattern matches, as bytes to delete: counting them in an ASCII text is
+# then one C-level pass (bytes.translate) instead of a list of matches
+_ASCII_PUNCT = bytes(c for c in range(128) if _PUNCT.match(chr(c)))
+_ASCII_DIGITS = bytes(c for c in range(128) if _DIGIT.match(chr(c)))
 _TERMINAL = re.compile(r"[.!?\"”’»)]$")
 # a short line with a clock time or an age ("Peter 07.08.12 at 13:24", "5 days ago"): a comment's or a teaser's header
 _STAMP = re.compile(r"\b\d{1,2}:\d{2}\b|\b\d+ (minutes?|hours?|days?|weeks?|months?|years?) ago\b", re.I)
@@ -134,8 +138,7 @@ def _text_statistics(blocks: Sequence[Block]) -> tuple[numpy.ndarray, list[int]]
     out = numpy.empty((len(blocks), _OWN_COLUMNS))
     out[:, 0] = list(map(math.log1p, counts))
     out[:, 1] = list(map(math.log1p, map(len, texts)))
-    out[:, 2] = numpy.array([len(_PUNCT.findall(text)) for text in texts]) / n_chars
-    out[:, 3] = numpy.array([len(_DIGIT.findall(text)) for text in texts]) / n_chars
+    out[:, 2:4] = numpy.array([_symbols(text) for text in texts]).reshape(-1, 2) / n_chars[:, None]
     out[:, 4] = per_block(map(str.isupper, map(_FIRST, flat))) / n_words
     out[:, 5] = per_block(map(STOPWORDS.__contains__, map(str.lower, map(_STRIPPED, flat)))) / n_words
     out[:, 6] = per_block(map(len, flat)) / n_words
@@ -145,6 +148,14 @@ def _text_statistics(blocks: Sequence[Block]) -> tuple[numpy.ndarray, list[int]]
     out[:, 10] = [block.link_density for block in blocks]
     out[:, 11] = [float(block.tag_path.count("/")) for block in blocks]
     return out, counts
+
+
+def _symbols(text: str) -> tuple[int, int]:
+    """Punctuation marks and digits in a text (``_PUNCT`` and ``_DIGIT`` matches)."""
+    if text.isascii():
+        raw = text.encode("ascii")
+        return len(raw) - len(raw.translate(None, _ASCII_PUNCT)), len(raw) - len(raw.translate(None, _ASCII_DIGITS))
+    return len(_PUNCT.findall(text)), len(_DIGIT.findall(text))
 
 
 _OWN_COLUMNS = 12
