@@ -60,8 +60,8 @@ SEED = 1
 REASON = "site_template"
 RULE = "corpus.site_template"
 
-_SPACE = re.compile(r"\s+")
 _DIGIT = re.compile(r"\d")
+_ASCII_ZEROS = bytes.maketrans(b"0123456789", b"0" * 10)  # \d's ASCII matches, each to "0"
 _WORD = re.compile(r"\w+")
 
 
@@ -80,9 +80,18 @@ class Thresholds:
 
 
 def block_hash(text: str) -> int:
-    """A signed 64-bit hash of a block's normalized text (fits a Spark LongType)."""
-    normalized = _DIGIT.sub("0", _SPACE.sub(" ", text.strip().lower()))
-    return int.from_bytes(hashlib.blake2b(normalized.encode("utf-8"), digest_size=8).digest(), "big", signed=True)
+    """A signed 64-bit hash of a block's normalized text (fits a Spark LongType).
+
+    Normalized: lower case, whitespace runs to one space, no space at the ends, every digit "0".
+    ``split()`` and ``\\s`` agree on what whitespace is; an ASCII text has its digits swapped by
+    ``bytes.translate``, in C, rather than one regex replacement per digit.
+    """
+    words = " ".join(text.lower().split())
+    if words.isascii():
+        normalized = words.encode("ascii").translate(_ASCII_ZEROS)
+    else:
+        normalized = _DIGIT.sub("0", words).encode("utf-8")
+    return int.from_bytes(hashlib.blake2b(normalized, digest_size=8).digest(), "big", signed=True)
 
 
 def site_of(url: str | None, fallback: str) -> str:

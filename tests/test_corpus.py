@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
+import re
 
 import numpy
 import pytest
@@ -64,6 +66,24 @@ def test_functions_for_a_distributed_job():
     c = corpus.signature(ARTICLES[1])
     assert set(corpus.band_keys(a)) & set(corpus.band_keys(b)) and corpus.is_duplicate(a, b)
     assert not corpus.is_duplicate(a, c)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "  Read  our 2024\tpolicy \n",
+        "ΟΔΟΣ ΣΟΦΟΚΛΕΟΥΣ 12",  # final sigma: lower case depends on what follows
+        "Preis:\u00a0١٢٣ € –\u2003Stand 2025\u3000",
+        "İstanbul\x1cIZMIR\x85 42",
+        "",
+    ],
+)
+def test_block_hash_is_the_hash_of_the_normalized_text(text):
+    """The fast paths (split, bytes.translate) hash what the plain definition says: whitespace runs to
+    one space, trimmed, lower case, every digit a 0."""
+    normalized = re.sub(r"\d", "0", re.sub(r"\s+", " ", text.strip().lower()))
+    digest = hashlib.blake2b(normalized.encode("utf-8"), digest_size=8).digest()
+    assert corpus.block_hash(text) == int.from_bytes(digest, "big", signed=True)
 
 
 def test_a_document_made_only_of_template_blocks_is_left_whole():
