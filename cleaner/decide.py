@@ -37,6 +37,7 @@ AUTHOR_LINE = "byline.author_line"
 TEASER_LIST = "recent_posts.teaser_list"
 COMMENT_THREAD = "comments.thread"
 COMMENT_STAMP = "comments.thread_stamp"
+SCRIPT_TEXT = ("script_text.code", "script_text.minified")
 _COMMENT_CLASSES = ("comments", "comment_prompt")
 _THREAD_GAP = 8  # at most this many blocks between two markers of one comment thread
 _THREAD_MARKERS = 3  # markers that make a thread
@@ -92,9 +93,15 @@ def decide(
     total = max(1, blocks[-1].end) if blocks else 1
     prose_words = 0  # words of article prose kept so far
     footers = set() if html else _post_footers(blocks, ruleset)
+    scripts = () if html else tuple(r for r in map(ruleset.structure, SCRIPT_TEXT) if r is not None)
+    shortest_script = min((rule.min_chars for rule in scripts), default=0)
     for position, block in enumerate(blocks):
         if block.dom_reason:
             decisions.append(Decision(block, False, block.dom_reason, block.dom_rule))
+            continue
+        script = _script_text(block.text, scripts) if scripts and len(block.text) >= shortest_script else None
+        if script is not None:
+            decisions.append(Decision(block, False, script.cls, script.id))
             continue
         hit = ruleset.match_text(block.text)
         if hit and not _strong_enough(block, hit):
@@ -129,6 +136,56 @@ def decide(
     top = _top_of_document(decisions, title, html, ruleset)
     _author_lines(decisions, known_author or author, ruleset.structure(AUTHOR_LINE), html)
     return decisions, TopOfDocument(top.title, author, top.categories)
+
+
+# nine words or more that end a sentence; a line with 500 characters of them holds an article's prose
+# (a JSON-LD description has a sentence or two). Train pages as plain text extractions (150 of each
+# dataset), text mode F1: 0.656 without script text, 0.685 with no prose allowed, 0.692 with 500
+# characters, recall 0.922 in each case
+_PROSE_RUN = re.compile(r"(?<![\w'’,-])(?:[^\W_][\w'’,-]*+ ){8,}[^\W_]++[.!?]")
+_PROSE_CHARS = 500
+_SCRIPT_TIMEOUT = 1.0  # seconds a script-text pattern may spend on one line (lines can be megabytes long)
+
+
+def _script_text(text: str, rules: Sequence[Rule]) -> Rule | None:
+    """Text mode: the rule that finds a long line to be script, style sheet or data, not article text.
+
+    A plain text extraction (``text_content()``, ``get_text()``) keeps what <script> and <style>
+    elements hold; on the train pages that was 26 MB of script lines against 7 MB of visible text.
+    Such a line is long, dense with code punctuation or made of long unspaced runs, and holds no prose.
+    """
+    sample = _sample(text)
+    for rule in rules:
+        if len(text) >= rule.min_chars and _coverage(rule, sample) >= rule.share:
+            return None if _prose_chars(text) >= _PROSE_CHARS else rule
+    return None
+
+
+def _prose_chars(text: str) -> int:
+    return sum(m.end() - m.start() for m in _PROSE_RUN.finditer(text))
+
+
+_WINDOW, _WINDOWS = 1000, 8
+
+
+def _sample(text: str) -> list[str]:
+    """A long line's character mix is read from eight windows spread over it, so that a megabyte of
+    script costs what 8 KB does; the search for prose still reads all of it."""
+    if len(text) <= _WINDOW * _WINDOWS:
+        return [text]
+    step = (len(text) - _WINDOW) // (_WINDOWS - 1)
+    return [text[i * step : i * step + _WINDOW] for i in range(_WINDOWS)]
+
+
+def _coverage(rule: Rule, pieces: Sequence[str]) -> float:
+    """The share of the text that the rule's pattern matches (0 when it runs out of time)."""
+    covered = 0
+    try:
+        for piece in pieces:
+            covered += len(piece) - len(rule.pattern.sub("", piece, timeout=_SCRIPT_TIMEOUT))  # no list of matches
+    except TimeoutError:
+        return 0.0
+    return covered / max(1, sum(map(len, pieces)))
 
 
 _COUNT = re.compile(r"\d+")

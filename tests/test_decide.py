@@ -241,3 +241,68 @@ def test_a_comment_heading_before_a_list_of_counted_articles_still_runs_to_the_e
     doc = clean("Lakeside notes\n\n" + article + "\n\n" + "\n\n".join(comments + teasers), mode="text")
     assert _POST.format("winter") in doc.text
     assert "grew up near that lake" not in doc.text and "far too cold" not in doc.text
+
+
+# what a plain text extraction (lxml's text_content(), BeautifulSoup's get_text()) keeps of a page's scripts
+_JSON_LD = (
+    '{"@context":"https://schema.org","@type":"NewsArticle","headline":"Bridge reopens in May",'
+    '"description":"The council approved the new budget on Tuesday.",'
+    + ",".join(
+        f'"image{i}":{{"@type":"ImageObject","url":"https://ledger.example/img/{i}.jpg","width":{i}}}'
+        for i in range(14)
+    )
+    + "}"
+)
+_MINIFIED = "".join(
+    f"!function(e,t){{var n=e.q{i}=e.q{i}||[];n.push({{event:'load',at:(new Date).getTime()}});"
+    f"t.getElementById('slot-{i}').setAttribute('data-ready','1')}}(window,document);"
+    for i in range(12)
+)
+
+
+def test_script_and_data_lines_of_a_plain_text_extraction_are_removed():
+    assert len(_JSON_LD) >= 1000 and len(_MINIFIED) >= 1000
+    doc = clean(f"Bridge reopens in May\n\n{_MINIFIED}\n\n{PROSE}\n\n{SHORT[0]}\n\n{_JSON_LD}")
+    removed = {span.rule: span.text for span in doc.removed if span.reason == "script_text"}
+    assert removed == {"script_text.minified": _MINIFIED, "script_text.code": _JSON_LD}
+    assert PROSE in doc.text and SHORT[0] in doc.text
+
+
+def test_a_flattened_page_with_the_article_in_its_line_is_not_script_text():
+    """A page read without line breaks is one line: its scripts and its article together stay for the model."""
+    article = " ".join([PROSE, *SHORT, PROSE.replace("council", "board")])
+    assert len(article) >= 500
+    doc = clean(f"{_MINIFIED} {article} {_JSON_LD}\n\n{PROSE}")
+    assert "script_text" not in {span.reason for span in doc.removed}
+
+
+def test_long_code_lines_that_are_no_script_are_kept():
+    """Long prose full of parentheses, a long CJK paragraph, and an article's code in readable lines."""
+    figures = (
+        "Households pay $4.20 more (about 12%); businesses pay $9.80 more (about 15%), from May 1 (2025). " * 12
+    ).strip()
+    cjk = "東京の天気は晴れです。明日も晴れるでしょう。" * 60
+    code = "\n\n".join(
+        f'config = {{"width": {w}, "height": {w // 2}, "title": "Window {w}", "resizable": true}}'
+        for w in range(100, 130)
+    )
+    for text in (figures, cjk, code):
+        doc = clean(f"Notes\n\n{PROSE}\n\n{text}\n\n{SHORT[1]}", mode="text")
+        assert "script_text" not in {span.reason for span in doc.removed}, text[:40]
+
+
+def test_html_pages_never_have_script_text():
+    article = f"<h1>Bridge</h1><p>{PROSE}</p><pre>{_MINIFIED}</pre><p>{SHORT[0]}</p>"
+    page = f"<html><body><article>{article}</article></body></html>"
+    doc = clean(page)
+    assert "script_text" not in {span.reason for span in doc.removed}
+
+
+def test_a_megabyte_line_is_measured_on_samples_but_searched_whole_for_prose():
+    article = " ".join([PROSE, *SHORT, PROSE.replace("council", "board")])
+    script = _MINIFIED * 400
+    assert len(script) > 500_000
+    removed = clean(f"{PROSE}\n\n{script}\n\n{SHORT[0]}", mode="text").removed
+    assert [span.rule for span in removed if span.reason == "script_text"] == ["script_text.minified"]
+    hidden = clean(f"{PROSE}\n\n{script} {article} {script}\n\n{SHORT[0]}", mode="text").removed
+    assert "script_text" not in {span.reason for span in hidden}

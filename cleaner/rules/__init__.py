@@ -12,8 +12,8 @@ negative examples that the test suite runs. Targets:
 - ``tag``: matched against an HTML element's tag name;
 - ``role``: matched against an HTML element's whole ``role`` attribute (``tab``, not ``tablist``);
 - ``structure``: a parameter of the decision's structural steps (headline, repeated headline,
-  section label, teaser lists); its pattern says what such a block looks like, and its examples
-  are whole documents.
+  section label, teaser lists, script text); its pattern says what such a block looks like, and
+  its examples are whole documents.
 
 A ruleset may name ``domains`` in its ``[ruleset]`` table; its rules then apply only to pages
 whose URL is on one of them (or a subdomain).
@@ -63,6 +63,8 @@ class Rule:
     weak: bool = False  # inside a region, the region's class wins over this rule's
     similarity: float = 0.0  # structure rules that compare blocks (repeated headlines)
     to_end_after: int = 0  # heading, text mode: after this many words of article prose, the region runs to the end
+    min_chars: int = 0  # structure rules that measure a line: only lines at least this long
+    share: float = 0.0  # ...and only when the pattern's matches cover at least this share of the line
     domains: tuple[str, ...] = ()
     origin: str = ""
 
@@ -234,6 +236,8 @@ def _compile(raw: dict, defaults: dict, origin: str) -> Rule:
             weak=bool(raw.get("weak", False)),
             similarity=float(raw.get("similarity", 0.0)),
             to_end_after=int(raw.get("to_end_after", 0)),
+            min_chars=int(raw.get("min_chars", 0)),
+            share=float(raw.get("share", 0.0)),
             domains=tuple(d.lower().lstrip(".") for d in raw.get("domains", defaults.get("domains", ()))),
             origin=origin,
         )
