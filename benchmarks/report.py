@@ -29,8 +29,10 @@ SECTIONS = (
         "Text mode (already-extracted dirty text)",
         "python -m benchmarks.text_mode",
         text_mode.markdown,
-        "Dirty text built from each dev page: its full visible text (every block of the page, one per line) "
-        "and trafilatura's favor_recall output (comments included). The C4-style filter keeps lines that end "
+        "Dirty text built from each dev page: its full visible text (every block of the page, one per line), "
+        "trafilatura's favor_recall output (comments included), and a plain text extraction (lxml's "
+        "`text_content()`: scripts and style sheets included, blocks run together where the markup has no line "
+        "breaks). The C4-style filter keeps lines that end "
         "in terminal punctuation, have at least 3 words and mention neither cookies nor javascript.",
     ),
     (

@@ -3,9 +3,11 @@
     python -m benchmarks.text_mode [--data ../shared/data] [--split dev] [--jobs 2] [--limit N]
                                    [--out benchmarks/results/text_mode.json]
 
-Two dirty inputs per page: its full visible text (every block of the page, one per line) and
-trafilatura's favor_recall output. Scores as in benchmarks.quality. cleaner runs with each
-``favor``: the default (balanced), precision and recall.
+Three dirty inputs per page: its full visible text (every block of the page, one per line),
+trafilatura's favor_recall output, and a plain text extraction (lxml's ``text_content()``, which,
+like BeautifulSoup's ``get_text()``, keeps the text of scripts and style sheets and runs blocks
+together where the markup has no line breaks). Scores as in benchmarks.quality. cleaner runs with
+each ``favor``: the default (balanced), precision and recall.
 """
 
 from __future__ import annotations
@@ -14,12 +16,14 @@ import re
 from collections import defaultdict
 
 import trafilatura
+from lxml import etree
+from lxml import html as lxml_html
 
 from benchmarks.common import DATASETS, Score, arguments, mean, pages, run, score
 from cleaner import clean
 from cleaner.model.train import visible_text
 
-INPUTS = ("visible text", "trafilatura favor_recall")
+INPUTS = ("visible text", "trafilatura favor_recall", "plain text extraction")
 SYSTEMS = ("cleaner", "cleaner (favor precision)", "cleaner (favor recall)", "unchanged input", "C4-style line filter")
 _TERMINAL = re.compile(r"[.!?\"”’]$")
 
@@ -40,11 +44,20 @@ def c4_filter(text: str) -> str:
     return "\n".join(kept)
 
 
+def plain_text(html: str) -> str:
+    """What a scraper gets from ``lxml.html.fromstring(page).text_content()``: every text node, scripts included."""
+    try:
+        return lxml_html.fromstring(html).text_content()
+    except (etree.ParserError, ValueError):
+        return ""
+
+
 def _one(record: dict) -> dict:
     html = record["html"]
     inputs = {
         "visible text": visible_text(html),
         "trafilatura favor_recall": trafilatura.extract(html, favor_recall=True, include_comments=True) or "",
+        "plain text extraction": plain_text(html),
     }
     out = {"dataset": record["dataset"], "scores": {}}
     for name, text in inputs.items():
