@@ -142,7 +142,9 @@ def decide(
 # (a JSON-LD description has a sentence or two). Train pages as plain text extractions (150 of each
 # dataset), text mode F1: 0.656 without script text, 0.683 with no prose allowed, 0.692 with 500
 # characters, recall 0.922 in each case
-_PROSE_RUN = re.compile(r"(?<![\w'’,-])(?:[^\W_][\w'’,-]*+ ){8,}[^\W_]++[.!?]")
+# (at most 200 words a run, taken possessively: an unbounded run would be retried from each of its
+# words, quadratic in a line of thousands of words without a sentence end, such as a class list)
+_PROSE_RUN = re.compile(r"(?<![\w'’,-])(?:[^\W_][\w'’,-]*+ ){8,200}+[^\W_]++[.!?]")
 _PROSE_CHARS = 500
 _SCRIPT_TIMEOUT = 1.0  # seconds a script-text pattern may spend on one line (lines can be megabytes long)
 

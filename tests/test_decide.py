@@ -306,3 +306,11 @@ def test_a_megabyte_line_is_measured_on_samples_but_searched_whole_for_prose():
     assert [span.rule for span in removed if span.reason == "script_text"] == ["script_text.minified"]
     hidden = clean(f"{PROSE}\n\n{script} {article} {script}\n\n{SHORT[0]}", mode="text").removed
     assert "script_text" not in {span.reason for span in hidden}
+
+
+def test_a_script_line_with_a_long_run_of_words_and_no_sentence_end_is_read_in_linear_time():
+    """A class list or keyword string in a script: 40,000 words without a full stop. Searching it for
+    prose from each of its words over the whole run would take minutes; runs are bounded at 200 words."""
+    line = _MINIFIED * 600 + " " + "btn-primary " * 40_000
+    removed = clean(f"{PROSE}\n\n{line}\n\n{SHORT[0]}", mode="text").removed
+    assert [span.rule for span in removed if span.reason == "script_text"] == ["script_text.minified"]
