@@ -26,6 +26,19 @@ from cleaner.decode import InputError
 _PARSER = lxml.html.HTMLParser(
     remove_comments=True, remove_pis=True, collect_ids=False, default_doctype=False, huge_tree=True
 )
+# lxml.html picks each element's Python class with a lookup written in Python, called every time an
+# element object is made (every step of a walk, here and in trafilatura's copies of the tree). The
+# C-level default lookup gives the same HtmlElement class; only form controls lose their subclasses
+# (FormElement, InputElement, ...), whose form-filling API neither cleaner nor trafilatura uses.
+# benchmarks.speed_changes, clean(): 41.2 -> 39.4 CPU ms per dev page, same output.
+_PARSER.set_element_class_lookup(
+    etree.ElementDefaultClassLookup(
+        element=lxml.html.HtmlElement,
+        comment=lxml.html.HtmlComment,
+        pi=lxml.html.HtmlProcessingInstruction,
+        entity=lxml.html.HtmlEntity,
+    )
+)
 # lxml refuses str input that still carries an XML encoding declaration, even a broken one
 # ("<?xml version="1.0" encoding="a, b, c..." with no "?>").
 _XML_DECL = re.compile(r"^\s*<\?xml[^>]*>", re.I)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import lxml.html
+
 from cleaner.parse import parse_html, parse_page, visible_text
 from cleaner.rules import builtin_ruleset
 from cleaner.segment import segment_html, segment_text
@@ -175,6 +177,23 @@ def test_the_visible_text_of_parsing_is_the_trees_and_segments_alike():
         given, read = segment_html(root, RULES, visible=visible), segment_html(parse_html(markup), RULES)
         assert given.blocks == read.blocks
         assert [e.getroottree().getpath(e) for e in given.marked] == [e.getroottree().getpath(e) for e in read.marked]
+
+
+def test_every_element_of_the_tree_is_an_html_element_form_controls_included():
+    """trafilatura reads the tree with lxml.html's API (text_content, drop_tree): the parser's element
+    lookup must give every element that class, also where lxml.html would give a form control's."""
+    markup = (
+        "<html><body><form action='/s'><label for='q'>Search</label><input id='q' name='q'>"
+        "<select name='s'><option>All</option></select><textarea name='t'>Note</textarea>"
+        "<button>Go</button></form><p>Text &amp; more</p></body></html>"
+    )
+    root = parse_html(markup)
+    elements = list(root.iter())
+    assert {e.tag for e in elements} >= {"form", "label", "input", "select", "option", "textarea", "button", "p"}
+    assert all(isinstance(e, lxml.html.HtmlElement) for e in elements)
+    assert root.find(".//form").text_content() == "SearchAllNoteGo"
+    root.find(".//form").drop_tree()
+    assert root.text_content() == "Text & more"
 
 
 def test_markdown_table_rows_are_cells_without_their_frame():
