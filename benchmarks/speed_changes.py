@@ -70,6 +70,7 @@ CHANGES = (
     ("516db16", "batch: MinHash signatures made in the workers, not in the second pass", "cli-text"),
     ("c9b194e", "features: punctuation and digits of an ASCII block counted by deleting bytes", "text"),
     ("5f93a43", "corpus: block hashes normalized by split() and, for ASCII, bytes.translate", "cli-text"),
+    ("70eceab", "parse: lxml's C-level element class lookup instead of lxml.html's Python one", "clean"),
 )
 BIG_MB = 5
 
