@@ -7,7 +7,7 @@ The stages are cleaner's own functions, wrapped from the outside while the bench
 package carries no timing code). Times are exclusive: a stage called inside another (rules inside
 segmentation, the visible-text count inside parsing) is counted once, in the inner stage.
 ``write`` is the JSONL serialization of the record; ``other`` is what no stage covers (``clean``'s
-own glue, pruning the marked elements, provenance hashing). ``--pyinstrument FILE`` profiles the
+own glue, provenance hashing). ``--pyinstrument FILE`` profiles the
 same run with pyinstrument instead and writes its text report (stage times are then not written).
 ``--cpu`` times with this process's CPU clock, so that other work on a shared machine does not count.
 """
@@ -35,6 +35,7 @@ STAGES: tuple[tuple[str, str, str], ...] = (
     ("segment", "cleaner.api", "segment_html"),
     ("segment: visible text", "cleaner.segment", "_visible_chars"),
     ("rules: elements", "cleaner.rules", "RuleSet.match_element"),
+    ("prune", "cleaner.api", "prune"),
     ("metadata: trafilatura", "cleaner.api", "html_metadata"),
     ("metadata: title", "cleaner.api", "_title"),
     ("trafilatura", "cleaner.api", "main_content_text"),

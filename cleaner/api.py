@@ -17,7 +17,7 @@ from cleaner.normalize import normalize_text
 from cleaner.parse import parse_page
 from cleaner.records import CleanDocument, Decision
 from cleaner.rules import RuleSet, load_ruleset
-from cleaner.segment import segment_html, segment_text
+from cleaner.segment import prune, segment_html, segment_text
 
 MODES = ("auto", "html", "text")
 FAVORS = model.FAVORS
@@ -242,9 +242,7 @@ def html_decisions(
     segmented = _segment(tree, ruleset, open_hidden, visible)
     if not segmented.blocks:
         raise InputError("no text in this HTML page")
-    for element in segmented.marked:
-        if element.getparent() is not None:
-            element.drop_tree()
+    prune(segmented.marked)
     meta = html_metadata(tree, url)
     blocks = segmented.blocks
     if use_trafilatura:

@@ -180,6 +180,16 @@ def segment_html(
     return Segmented(builder.blocks, marked)
 
 
+def prune(marked: list[etree._Element]) -> None:
+    """Take the never-content elements out of the tree, so that metadata and trafilatura never read them.
+
+    Their tails stay: a tail is text of the parent's.
+    """
+    for element in marked:
+        if element.getparent() is not None:
+            element.drop_tree()
+
+
 _CLOSE = "close"
 
 
