@@ -8,7 +8,16 @@ from pathlib import Path
 from typing import Any
 
 from cleaner import assemble, fast, limits, model
-from cleaner.decide import TopOfDocument, decide, is_prose, keep_headline
+from cleaner.decide import (
+    TopOfDocument,
+    article_flow,
+    article_lists,
+    decide,
+    is_prose,
+    keep_headline,
+    safety_net,
+    text_form,
+)
 from cleaner.decode import InputError, decode
 from cleaner.detect import detect_kind, is_json
 from cleaner.label import label_main_content, main_content_text
@@ -227,7 +236,12 @@ def _hidden_holds_the_article(blocks) -> bool:
 
 
 def _open_words(blocks) -> int:
-    return sum(block.words for block in blocks if block.dom_reason is None)
+    """Words the decision can still keep: outside DOM markers, or prose that a shown marker holds (evidence)."""
+    return sum(
+        block.words
+        for block in blocks
+        if block.dom_reason is None or (block.dom_reason != "hidden" and is_prose(block))
+    )
 
 
 def html_decisions(
@@ -243,10 +257,11 @@ def html_decisions(
     if not segmented.blocks:
         raise InputError("no text in this HTML page")
     prune(segmented.marked)
-    meta = html_metadata(tree, url)
     blocks = segmented.blocks
     if use_trafilatura:
         blocks = label_main_content(blocks, main_content_text(tree, url))
+    prune(segmented.evidence)
+    meta = html_metadata(tree, url)
     meta = dataclasses.replace(meta, title=_title(meta, blocks))
     decisions, top = decide(blocks, ruleset, title=meta.title, author=meta.author, html=True)
     return decisions, top, meta
@@ -270,19 +285,23 @@ def _title(meta: Metadata, blocks) -> str | None:
 
 def _clean_text(text, data, *, url, source, options, ruleset, encoding, favor) -> CleanDocument:
     decisions, top = text_decisions(text, ruleset)
-    decisions = _favored(model.refine(decisions, "text", favor), favor)
+    form = text_form([d.block for d in decisions])
+    point = "recall" if favor == "balanced" and form == "extracted" else favor  # where in doubt, keep
+    decisions = article_lists(_favored(model.refine(decisions, "text", point), favor), html=False)
     body = assemble.body_text(decisions)
     facts = {"title": top.title, "author": top.author, "url": url, "categories": top.categories}
-    return _document(body, decisions, facts, "text", data, source, options, ruleset, encoding, detect_language(body))
+    language = detect_language(body)
+    return _document(body, decisions, facts, "text", data, source, options, ruleset, encoding, language, form=form)
 
 
 def _clean_html(text, data, *, url, source, options, ruleset, encoding, favor) -> CleanDocument:
     decisions, top, meta = html_decisions(text, url, ruleset)
-    decisions = _favored(model.refine(decisions, "html", favor), favor)
+    decisions = article_flow(_favored(model.refine(decisions, "html", favor), favor))
+    decisions, net = safety_net(article_lists(decisions, html=True))
     body = assemble.body_text(decisions)
     facts = _page_facts(meta, top, url)
     language = detect_language(body, fallback=meta.html_lang)
-    return _document(body, decisions, facts, "html", data, source, options, ruleset, encoding, language)
+    return _document(body, decisions, facts, "html", data, source, options, ruleset, encoding, language, net=net)
 
 
 def _favored(decisions: list[Decision], favor: str) -> list[Decision]:
@@ -324,7 +343,19 @@ def _clean_html_fast(text, data, *, url, source, options, ruleset, encoding, fav
 
 
 def _document(
-    body, decisions, facts, kind, data, source, options, ruleset, encoding, language, model_version=None
+    body,
+    decisions,
+    facts,
+    kind,
+    data,
+    source,
+    options,
+    ruleset,
+    encoding,
+    language,
+    model_version=None,
+    net=None,
+    form=None,
 ) -> CleanDocument:
     """Assemble the record: the clean text, what the page says about itself, what was removed, provenance."""
     provenance = assemble.provenance(
@@ -336,6 +367,8 @@ def _document(
         options=options,
         encoding=encoding,
         decisions=decisions,
+        safety_net=net,
+        text_form=form,
     )
     return CleanDocument(
         text=body,

@@ -34,6 +34,8 @@ def provenance(
     model_version: str = "none",
     encoding: str | None = None,
     decisions: Sequence[Decision] = (),
+    safety_net: str | None = None,
+    text_form: str | None = None,
 ) -> Provenance:
     return Provenance(
         input_sha256=sha256(data),
@@ -48,6 +50,8 @@ def provenance(
         encoding=encoding,
         blocks_total=len(decisions),
         blocks_kept=sum(1 for d in decisions if d.keep),
+        safety_net=safety_net,
+        text_form=text_form,
     )
 
 

@@ -14,6 +14,7 @@ import numpy
 import trafilatura
 from lxml import etree
 
+from cleaner.decide import is_prose
 from cleaner.normalize import collapse
 from cleaner.records import Block
 
@@ -37,7 +38,8 @@ def main_content_text(tree: etree._Element, url: str | None) -> str | None:
 
 
 def label_main_content(blocks: list[Block], extracted: str | None) -> list[Block]:
-    """Set ``main_content`` on every block not already marked by the DOM."""
+    """Set ``main_content`` on every block not already marked by the DOM, and on the marked blocks of prose:
+    markup is only evidence there (:class:`cleaner.records.Decision`), and trafilatura saw their text."""
     if extracted is None:
         return blocks
     lines = [collapse(_LIST_MARK.sub("", line)) for line in extracted.split("\n")]
@@ -46,7 +48,7 @@ def label_main_content(blocks: list[Block], extracted: str | None) -> list[Block
     output = _Output(" ".join(line for line in lines if line))
     labelled = []
     for block in blocks:
-        if block.dom_reason is None:
+        if block.dom_reason is None or is_prose(block):
             text = collapse(block.text)
             if len(text) < _SHORT:
                 kept = text in whole

@@ -43,6 +43,9 @@ class Decision:
     reason: str | None = None
     rule: str | None = None
     score: float | None = None  # the learned model's content probability, where it was asked
+    # removed by markup alone (a class, id, role, tag or hidden state) on a block of prose: evidence the
+    # model weighs against the block's text and neighbours, never a verdict of its own
+    evidence: bool = False
 
 
 @dataclass(frozen=True)
@@ -85,6 +88,10 @@ class Provenance:
     blocks_kept: int = 0
     # where the document came from inside a container: WARC file/record/offset, JSONL line and id, ...
     origin: tuple[tuple[str, Any], ...] = ()
+    # why the decision fell back to the main-content candidate (None: it did not); see decide.safety_net
+    safety_net: str | None = None
+    # text mode: "extracted" (an extractor's output) or "page" (a page's whole text), see decide.text_form
+    text_form: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -101,6 +108,8 @@ class Provenance:
             },
             "options": dict(self.options),
             "blocks": {"total": self.blocks_total, "kept": self.blocks_kept},
+            "safety_net": self.safety_net,
+            "text_form": self.text_form,
             "origin": dict(self.origin) or None,
         }
 

@@ -12,6 +12,7 @@ from functools import lru_cache
 
 from lxml import etree
 
+from cleaner.decide import is_prose
 from cleaner.normalize import collapse, normalize_line
 from cleaner.parse import visible_text
 from cleaner.records import Block
@@ -90,6 +91,7 @@ class _Context:
     in_link: bool = False
     attrs: tuple[str, ...] = ()  # class and id tokens of the element and its ancestors, nearest last
     collapsed: bool = False  # the element or an ancestor has the hidden attribute
+    marker: etree._Element | None = None  # the outermost marked element this one sits in
 
 
 @dataclass
@@ -103,6 +105,7 @@ class _Builder:
     context: _Context = field(default_factory=_Context)
     blocks: list[Block] = field(default_factory=list)
     offset: int = 0
+    holding_prose: set = field(default_factory=set)  # marked elements that hold a block of prose
 
     def add(self, text: str | None, context: _Context, kind: str, path: str) -> None:
         if not text:
@@ -132,27 +135,32 @@ class _Builder:
             return
         start = self.offset + (2 if self.blocks else 0)
         self.offset = start + len(text)
-        self.blocks.append(
-            Block(
-                index=len(self.blocks),
-                text=text,
-                start=start,
-                end=self.offset,
-                kind=self.kind,
-                tag_path=self.path,
-                dom_reason=self.context.reason,
-                dom_rule=self.context.rule,
-                link_density=min(1.0, link_chars / max(1, len(text))),
-                attrs=self.context.attrs,
-                collapsed=self.context.collapsed,
-            )
+        block = Block(
+            index=len(self.blocks),
+            text=text,
+            start=start,
+            end=self.offset,
+            kind=self.kind,
+            tag_path=self.path,
+            dom_reason=self.context.reason,
+            dom_rule=self.context.rule,
+            link_density=min(1.0, link_chars / max(1, len(text))),
+            attrs=self.context.attrs,
+            collapsed=self.context.collapsed,
         )
+        self.blocks.append(block)
+        if self.context.marker is not None and is_prose(block):
+            self.holding_prose.add(self.context.marker)
 
 
 @dataclass(frozen=True)
 class Segmented:
     blocks: list[Block]
-    marked: list[etree._Element]  # outermost elements marked as never-content, for pruning
+    # outermost elements marked as never-content, pruned before trafilatura's verdict is asked
+    marked: list[etree._Element]
+    # marked elements that are shown and hold a block of prose: markup alone is only evidence there, so
+    # trafilatura's verdict must still see their text; pruned after it, before the metadata is read
+    evidence: list[etree._Element] = field(default_factory=list)
 
 
 def segment_html(
@@ -177,7 +185,10 @@ def segment_html(
     total_chars = _visible_chars(root) if visible is None else len(collapse(visible))
     _walk(root, ruleset, total_chars, marked, builder, skip, open_hidden)
     builder.flush()
-    return Segmented(builder.blocks, marked)
+    shown_prose = {e for e in builder.holding_prose if not _attributes(e)[1]}  # hidden text stays unseen
+    return Segmented(
+        builder.blocks, [e for e in marked if e not in shown_prose], [e for e in marked if e in shown_prose]
+    )
 
 
 def prune(marked: list[etree._Element]) -> None:
@@ -223,7 +234,7 @@ def _walk(
             if element.tail:
                 add(element.tail, parent_context, parent_kind, parent_path)
             continue
-        context = _mark(element, tag, parent_context, ruleset, total_chars, marked, open_hidden)
+        context = _mark(element, tag, parent_context, ruleset, total_chars, marked, open_hidden, builder.blocks)
         kind = _KIND.get(tag, "p" if tag in _BLOCK else parent_kind)
         path = f"{parent_path}/{tag}"
         if tag in _BLOCK:
@@ -243,6 +254,7 @@ def _mark(
     total_chars: int,
     marked: list[etree._Element],
     open_hidden: bool = False,
+    before: list[Block] | None = None,
 ) -> _Context:
     link = parent.in_link or tag == "a"
     # most elements carry no attribute at all: no lookups for them
@@ -256,19 +268,36 @@ def _mark(
     # class on the article's wrapper) is no banner and no panel; sized at most once per element
     own_collapse = collapsed and not parent.collapsed
     page_wide = tag in _NEVER_MARKED or (
-        (own_collapse or bool(reason and not parent.reason)) and _too_big(element, total_chars)
+        (own_collapse or bool(reason and not parent.reason))
+        and _too_big(element, total_chars)
+        and not _article_before(before or ())
     )
     collapsed = parent.collapsed or (own_collapse and not page_wide)
     if parent.reason:
         # already pruned with an ancestor; a more specific marker inside (a recent-posts widget
         # in a sidebar) only sharpens the reason
-        return _Context(reason or parent.reason, rule_id or parent.rule, link, attrs, collapsed)
+        return _Context(reason or parent.reason, rule_id or parent.rule, link, attrs, collapsed, parent.marker)
     if reason and not page_wide:
         marked.append(element)
-        return _Context(reason, rule_id, link, attrs, collapsed)
+        return _Context(reason, rule_id, link, attrs, collapsed, element)
     if link == parent.in_link and attrs is parent.attrs and collapsed == parent.collapsed:
         return parent
     return _Context(None, None, link, attrs, collapsed)
+
+
+_ARTICLE_WORDS = 12  # one paragraph of prose
+
+
+def _article_before(blocks: list[Block]) -> bool:
+    """An article's prose came before: a large marked element after it (a long comment thread under a
+    post) is a section of its own, not a page-wide wrapper around the article."""
+    words = 0
+    for block in blocks:
+        if block.dom_reason is None and not block.collapsed and is_prose(block):
+            words += block.words
+            if words >= _ARTICLE_WORDS:
+                return True
+    return False
 
 
 def _attributes(element: etree._Element) -> tuple[str, bool, bool]:

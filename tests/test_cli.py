@@ -131,15 +131,39 @@ def test_rules_list_shows_every_builtin_rule():
 
     result = run_cli("rules", "list")
     assert result.returncode == 0
-    lines = result.stdout.decode("utf-8").splitlines()
+    header, *lines = result.stdout.decode("utf-8").splitlines()
+    assert re.split(r"\s{2,}", header) == [
+        "rule",
+        "class",
+        "target",
+        "precision",
+        "decides",
+        "languages",
+        "description",
+    ]
     assert len(lines) == len(builtin_ruleset().rules)
     assert any(line.startswith("cookie_banner.text.de ") and "de" in line for line in lines)
 
 
+def test_rules_list_shows_measured_precision_and_who_decides():
+    """Markup never decides prose alone; a text rule of a class cleaner exists to remove decides alone."""
+    from cleaner.rules import builtin_ruleset
+
+    rows = {cols[0]: cols for cols in (re.split(r"\s{2,}", line.strip()) for line in _rule_lines())}
+    rules = {rule.id: rule for rule in builtin_ruleset().rules}
+    sidebar, cookie = rows["sidebar.attributes"], rows["cookie_banner.text.en"]
+    assert sidebar[3] == f"{rules['sidebar.attributes'].precision:.3f}" and sidebar[4] == "not prose"
+    assert cookie[4] == "alone"
+    assert cookie[3] == f"{rules['cookie_banner.text.en'].precision:.3f}"
+
+
+def _rule_lines(*args: str) -> list[str]:
+    return run_cli("rules", "list", *args).stdout.decode("utf-8").splitlines()[1:]
+
+
 def test_rules_list_filters_by_language():
-    lines = run_cli("rules", "list", "--language", "id").stdout.decode("utf-8").splitlines()
-    columns = [re.split(r"\s{2,}", line) for line in lines]
-    assert columns and all("id" in languages.split(",") for _, _, _, languages, _ in columns)
+    columns = [re.split(r"\s{2,}", line) for line in _rule_lines("--language", "id")]
+    assert columns and all("id" in languages.split(",") for *_, languages, _ in columns)
 
 
 def test_rules_test_reports_failing_examples(tmp_path):

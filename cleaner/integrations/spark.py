@@ -35,7 +35,8 @@ from cleaner.records import CleanDocument
 SPAN = "struct<text:string,reason:string,rule:string,score:double,start:int,end:int>"
 PROVENANCE = (
     "struct<input_sha256:string,input_kind:string,source:string,encoding:string,versions:map<string,string>,"
-    "options:map<string,string>,blocks:struct<total:int,kept:int>,origin:map<string,string>>"
+    "options:map<string,string>,blocks:struct<total:int,kept:int>,safety_net:string,text_form:string,"
+    "origin:map<string,string>>"
 )
 RECORD = (
     "struct<text:string,title:string,author:string,date:string,url:string,sitename:string,language:string,"

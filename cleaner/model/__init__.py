@@ -8,12 +8,15 @@ Two models ship beside this file: ``html.txt`` for blocks of HTML pages and ``te
 of already-extracted text, with ``model.json`` naming their features, thresholds and training data.
 A model may have a context model (``text.context.txt``): it scores each block again from its own
 features and the content model's probabilities of its neighbours, and its probability decides.
-Rules stay authoritative: the model decides only the blocks that no rule or DOM marker removed.
+Rules that decide alone stay authoritative. The model decides every other block, among them the
+blocks that a rule marked only as evidence (``Decision.evidence``: markup on a paragraph of prose,
+a text rule measured imprecise), weighing the marker as a feature and as a raised bar.
 Training code: :mod:`cleaner.model.train` (``cleaner train``).
 """
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -26,6 +29,7 @@ from cleaner.decide import is_paragraph
 from cleaner.model.features import CONTEXT_NAMES, NAMES, context, features, rule_removed, word_count
 from cleaner.model.trees import Forest, parse
 from cleaner.records import Decision
+from cleaner.rules import measured_precision
 
 FAVORS = ("precision", "balanced", "recall")
 HERE = Path(__file__).resolve().parent
@@ -110,7 +114,7 @@ def refine(
     thresholds = _thresholds(model, favor, decisions, probabilities, open_)
     keep = [p >= t for p, t in zip(probabilities, thresholds, strict=True)]
     for i in range(1, len(decisions) - 1):
-        if open_[i] and not keep[i] and probabilities[i] >= thresholds[i] / 2:
+        if open_[i] and not keep[i] and not decisions[i].evidence and probabilities[i] >= thresholds[i] / 2:
             if probabilities[i - 1] >= _CONFIDENT and probabilities[i + 1] >= _CONFIDENT:
                 keep[i] = True
     for i, decision in enumerate(decisions):
@@ -124,6 +128,8 @@ def refine(
             refined.append(decision)
         elif keep[i]:
             refined.append(Decision(decision.block, True, None, None, probabilities[i]))
+        elif decision.evidence:  # the markup's reason stands, now that the model agrees with it
+            refined.append(dataclasses.replace(decision, score=probabilities[i]))
         else:
             refined.append(Decision(decision.block, False, reasons[i], f"model.{kind}", probabilities[i]))
     return refined
@@ -132,16 +138,38 @@ def refine(
 def _thresholds(
     model: Model, favor: str, decisions: list[Decision], probabilities: list[float], open_: list[bool]
 ) -> list[float]:
-    """Each block's bar: higher for overruling trafilatura where it kept a real article."""
+    """Each block's bar: higher for overruling trafilatura where it kept a real article, and for keeping a block
+    that markup or a rule marked (``Decision.evidence``: the marker is a prior as well as a feature)."""
     base = model.thresholds[favor]
     overrule = model.thresholds.get("overrule")
     if not overrule:
         return [base] * len(decisions)
+    marked = [_evidence_bar(model, favor, d) for d in decisions]
     agreed = sum(
         word_count(d.block.text)
         for d, p, o in zip(decisions, probabilities, open_, strict=True)
         if o and d.block.main_content and p >= base
     )
     if agreed < model.thresholds["overrule_words"]:
-        return [base] * len(decisions)
-    return [overrule[favor] if d.block.main_content is False else base for d in decisions]
+        return [bar if d.evidence else base for d, bar in zip(decisions, marked, strict=True)]
+    return [
+        bar if d.evidence else overrule[favor] if d.block.main_content is False else base
+        for d, bar in zip(decisions, marked, strict=True)
+    ]
+
+
+def _evidence_bar(model: Model, favor: str, decision: Decision) -> float:
+    """The bar for keeping a block that markup marked: that of overruling trafilatura where trafilatura kept
+    the block; where it did not (or never saw it: hidden text), two signals stand against the block, and the
+    model must also be surer that it is content than the marking rule was measured right (its precision).
+
+    ``favor`` moves the bar as it moves the overruling one.
+    """
+    if not decision.evidence:
+        return 0.0
+    overrule = model.thresholds["overrule"]
+    if decision.block.main_content:
+        return overrule[favor]
+    shift = overrule[favor] - overrule["balanced"]
+    precision = measured_precision(decision.rule) or 0.0
+    return max(overrule[favor], min(1.0, precision + shift))

@@ -165,8 +165,12 @@ _VERDICT = {True: 1.0, False: 0.0, None: 0.5}
 
 
 def rule_removed(decision: Decision) -> bool:
-    """Removed by a rule (built-in or the user's), a DOM marker or a structural step: not the model's to decide."""
-    return not decision.keep and decision.reason not in OPEN_REASONS
+    """Removed by a rule (built-in or the user's), a DOM marker or a structural step: not the model's to decide.
+
+    A DOM marker on a block of prose is evidence, not a verdict (``Decision.evidence``): the model
+    decides that block, with the marker's reason among its features.
+    """
+    return not decision.keep and not decision.evidence and decision.reason not in OPEN_REASONS
 
 
 def as_if_open(row: Sequence[float]) -> list[float]:

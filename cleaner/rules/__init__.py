@@ -17,11 +17,22 @@ negative examples that the test suite runs. Targets:
 
 A ruleset may name ``domains`` in its ``[ruleset]`` table; its rules then apply only to pages
 whose URL is on one of them (or a subdomain).
+
+Every built-in rule carries its precision measured on the train split (``precision.json``,
+written by ``python -m benchmarks.rule_precision --write``): the share of the words it removes
+that are not in the gold. A rule decides alone only when it reads text and that precision is at
+least ``DECIDES_ALONE``, or when its ruleset says ``removes_directly = true`` (the boilerplate the
+project exists to remove: cookie and consent notices, subscription, newsletter, share, feedback
+and comment prompts, related and recent posts, comments, source links, bylines, section labels);
+otherwise its hit is evidence, which the learned model weighs against the block's text and
+neighbours. Markup (a class, id, role, tag or hidden state) never removes a block of prose alone,
+however precise: there it is evidence, and a prior (:func:`cleaner.model.refine`).
 """
 
 from __future__ import annotations
 
 import hashlib
+import json
 import tomllib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
@@ -38,6 +49,7 @@ RULESET_VERSION = "1.1"
 TARGETS = ("text", "heading", "attributes", "tag", "role", "structure")
 DEFAULT_MAX_WORDS = {"text": 60, "heading": 8, "attributes": 0, "tag": 0, "role": 0, "structure": 0}
 _MARKUP_TARGETS = ("attributes", "tag", "role")
+DECIDES_ALONE = 0.95  # measured precision a text rule needs to remove a block without the model's say
 MATCH_TIMEOUT = 0.05  # seconds one pattern may spend on one block before it counts as no match
 PROBE_TIMEOUT = 0.25
 _REMEMBER_CHARS = 1000  # strings up to this long have their rule matches remembered...
@@ -67,6 +79,20 @@ class Rule:
     share: float = 0.0  # ...and only when the pattern's matches cover at least this share of the line
     domains: tuple[str, ...] = ()
     origin: str = ""
+    precision: float | None = None  # measured on the train split (built-in rules); None: not measured
+    # a text rule of a class cleaner exists to remove (cookie notices, prompts, bylines...): it removes by
+    # itself whatever its measured precision, which then says where the rule needs work
+    removes_directly: bool = False
+
+    @property
+    def decides_alone(self) -> bool:
+        """A hit removes the block by itself: a text rule measured precise enough, or a user's own rule.
+
+        Markup rules never do on prose (``Decision.evidence``); their hits on other blocks stand.
+        """
+        if self.target in _MARKUP_TARGETS:
+            return False
+        return self.removes_directly or self.precision is None or self.precision >= DECIDES_ALONE
 
     def matches(self, text: str) -> regex.Match | None:
         if self.max_words and len(text.split()) > self.max_words:
@@ -238,6 +264,7 @@ def _compile(raw: dict, defaults: dict, origin: str) -> Rule:
             to_end_after=int(raw.get("to_end_after", 0)),
             min_chars=int(raw.get("min_chars", 0)),
             share=float(raw.get("share", 0.0)),
+            removes_directly=bool(raw.get("removes_directly", defaults.get("removes_directly", False))),
             domains=tuple(d.lower().lstrip(".") for d in raw.get("domains", defaults.get("domains", ()))),
             origin=origin,
         )
@@ -292,10 +319,30 @@ def _builtin_files() -> list[tuple[str, str]]:
     )
 
 
+@lru_cache(maxsize=1)
+def _measured() -> tuple[str, dict[str, float]]:
+    """The built-in rules' measured precision (``precision.json``) and the file's text, for the version."""
+    entry = resources.files("cleaner.rules") / "precision.json"
+    if not entry.is_file():
+        return "", {}
+    text = entry.read_text(encoding="utf-8")
+    rules = json.loads(text)["rules"]
+    return text, {rule: row["precision"] for rule, row in rules.items() if row["precision"] is not None}
+
+
+def measured_precision(rule_id: str | None) -> float | None:
+    """A built-in rule's measured precision, by id (None: not a built-in rule, or never measured)."""
+    return _measured()[1].get(rule_id) if rule_id else None
+
+
 def _assemble(sources: Sequence[tuple[str, str]], *, probe_from: int) -> RuleSet:
+    """``sources[:probe_from]`` are the built-in files: their rules get their measured precision; the
+    others (the user's) are probed for catastrophic backtracking."""
     rules: list[Rule] = []
     seen: set[str] = set()
     digest = hashlib.sha256()
+    measured_text, measured = _measured()
+    digest.update(measured_text.encode() + b"\0")
     for position, (origin, text) in enumerate(sources):
         digest.update(origin.encode() + b"\0" + text.encode() + b"\0")
         for rule in parse_ruleset(text, origin):
@@ -303,6 +350,8 @@ def _assemble(sources: Sequence[tuple[str, str]], *, probe_from: int) -> RuleSet
                 raise RuleError(f"{origin}: duplicate rule id {rule.id}")
             if position >= probe_from:
                 check_backtracking(rule)
+            elif rule.id in measured:
+                rule = replace(rule, precision=measured[rule.id])
             seen.add(rule.id)
             rules.append(rule)
     return RuleSet(tuple(rules), f"{RULESET_VERSION}+{digest.hexdigest()[:12]}")

@@ -1,0 +1,135 @@
+"""Rules as evidence: markup never removes the article's prose alone, and the decision has a safety net."""
+
+from __future__ import annotations
+
+import pytest
+
+from benchmarks import gate
+from cleaner import clean
+from cleaner.decide import ARTICLE_LIST, SAFETY_NET, article_lists, decide, safety_net, text_form
+from cleaner.records import Block, Decision
+from cleaner.rules import RuleSet, builtin_ruleset, parse_ruleset
+
+PARAGRAPHS = [
+    f"Paragraph {i} of the report: the council met on Tuesday and discussed the budget for the bridge, the "
+    "schools and the harbour, and the mayor answered questions from residents for an hour."
+    for i in range(14)
+]
+NAV = '<nav class="site-nav"><ul>' + "".join(f'<li><a href="/s{i}">Section {i}</a></li>' for i in range(8))
+COMMENTS = (
+    '<section id="comments" class="comments-area"><h3>30 comments</h3><ol>'
+    + "".join(
+        f'<li class="comment"><p class="author">Reader {i} says:</p><p>I have lived by the harbour for thirty '
+        "years and I think the council should have spent the money on the schools first, not on another "
+        f"bridge that nobody asked for, number {i}.</p></li>"
+        for i in range(30)
+    )
+    + "</ol></section>"
+)
+
+
+def _page(wrapper_class: str) -> str:
+    """A news article whose body sits in a wrapper named like boilerplate, under a long comment section."""
+    body = "".join(f"<p>{p}</p>" for p in PARAGRAPHS)
+    return (
+        f"<html><head><title>Council backs bridge budget</title></head><body>{NAV}</ul></nav><main>"
+        "<h1>Council backs bridge budget</h1><p class='lede'>The city council approved the budget for the new "
+        "bridge on Tuesday evening, after a debate that lasted well into the night.</p>"
+        f"<div class='{wrapper_class}'>{body}</div></main>{COMMENTS}"
+        "<footer class='site-footer'>© 2026 The Paper</footer></body></html>"
+    )
+
+
+@pytest.mark.parametrize(
+    "wrapper_class", ["article-body pagination-first", "layout sidebar-left", "story nav-content", "ad-wrapper"]
+)
+def test_a_class_named_like_boilerplate_never_removes_the_article_body(wrapper_class):
+    doc = clean(_page(wrapper_class), mode="html")
+    assert doc.error is None
+    assert [p for p in PARAGRAPHS if p not in doc.text] == []
+    assert "thirty years" not in doc.text  # the comments under the article are not the article
+    menu = [span for span in doc.removed if span.text.startswith("Section 0")]
+    assert menu and menu[0].reason == "navigation"  # markup still removes what is not prose
+
+
+def _block(i: int, text: str, kind: str = "p", path: str = "/html/body/article/p", main: bool | None = True) -> Block:
+    return Block(i, text, 10 * i, 10 * i + len(text), kind=kind, tag_path=path, main_content=main)
+
+
+PROSE = PARAGRAPHS[0]
+
+
+def test_the_safety_net_falls_back_to_the_main_content_candidate_and_says_why():
+    removed = [Decision(_block(i, PARAGRAPHS[i]), False, "boilerplate", "model.html", 0.2) for i in range(5)]
+    named = Decision(_block(5, "Subscribe now for unlimited access."), False, "subscription_prompt", "x.text")
+    decisions, note = safety_net([*removed, named])
+    assert all(d.keep and d.rule == SAFETY_NET for d in decisions[:5])
+    assert not decisions[5].keep  # a rule that read the text still stands
+    assert note and "kept 0 of its" in note
+    kept = [Decision(_block(i, PARAGRAPHS[i]), True) for i in range(5)]
+    assert safety_net(kept) == (kept, None)
+
+
+def test_the_safety_net_is_recorded_in_provenance():
+    doc = clean(_page("article-body"), mode="html")
+    assert doc.to_dict()["provenance"]["safety_net"] is None
+    assert "safety_net" in doc.to_dict()["provenance"]
+
+
+def test_a_list_between_the_article_paragraphs_stays_unless_a_text_rule_named_it():
+    dates = ["June 17 -- Bridgestone Arena, Nashville, TN", "June 19 -- Fox Theatre, Atlanta, GA"]
+    items = [_block(1 + i, text, "li", "/html/body/article/ul/li", False) for i, text in enumerate(dates)]
+    decisions = [
+        Decision(_block(0, PROSE), True),
+        *(Decision(b, False, "boilerplate", "model.html", 0.3) for b in items),
+        Decision(_block(3, PARAGRAPHS[1]), True),
+    ]
+    kept = article_lists(decisions, html=True)
+    assert [d.keep for d in kept] == [True, True, True, True] and kept[1].rule == ARTICLE_LIST
+    named = [decisions[0], Decision(items[0], False, "share_prompt", "share_prompt.text.en"), *decisions[2:]]
+    assert not article_lists(named, html=True)[1].keep
+    outside = [Decision(b, False, "navigation", "model.html") for b in (_block(1, "Home", "li", "/html/nav/ul/li"),)]
+    assert not article_lists([decisions[0], *outside, decisions[3]], html=True)[1].keep
+
+
+def test_text_form_tells_an_extraction_from_a_page_text():
+    extraction = f"Council backs bridge budget\n\n{PROSE}\n\n{PARAGRAPHS[1]}"
+    page = "Home\nNews\nSport\nWeather\nSign in\nSubscribe\n" + extraction
+    assert clean(extraction, mode="text").provenance.text_form == "extracted"
+    assert clean(page, mode="text").provenance.text_form == "page"
+    assert text_form([]) == "page"
+
+
+def test_a_text_rule_decides_alone_only_when_measured_precise_or_of_a_class_cleaner_exists_to_remove():
+    rules = {rule.id: rule for rule in builtin_ruleset().rules}
+    assert not rules["navigation.attributes"].decides_alone  # markup: evidence on prose
+    assert rules["byline.text"].removes_directly and rules["byline.text"].decides_alone
+    toml = (
+        "[ruleset]\nclass='promo'\n[[rules]]\nid='promo.app'\npattern='^download our app'\n"
+        "positive=['Download our app']\nnegative=['We did not download it']"
+    )
+    (user_rule,) = parse_ruleset(toml, "user.toml")
+    assert user_rule.precision is None and user_rule.decides_alone  # the user's own rule is taken at its word
+    imprecise = user_rule.__class__(**{**user_rule.__dict__, "precision": 0.8})
+    assert not imprecise.decides_alone
+    block = Block(0, "Download our app for the best experience", 0, 40, kind="line")
+    (decision,), _ = decide([block], RuleSet((imprecise,), "test"))
+    assert decision.evidence and decision.rule == "promo.app"
+
+
+def _result(page_id: str, dataset: str, ours: float, anchor: float) -> dict:
+    f1 = {system: anchor for system in gate.SYSTEMS} | {gate.CLEANER: ours}
+    return {"id": page_id, "dataset": dataset, "f1": f1, "p": f1, "r": f1, "seconds": dict.fromkeys(f1, 0.0)}
+
+
+def test_the_gate_counts_collapses_both_ways_against_the_best_anchor():
+    results = [
+        _result("a/1", "dragnet", 0.3, 0.9),  # cleaner collapses
+        _result("a/2", "dragnet", 0.95, 0.2),  # the anchor collapses
+        _result("a/3", "dragnet", 0.45, 0.7),  # both poor: no collapse
+        {**_result("a/4", "dragnet", 0.0, 0.9), "error": "no article text found", "anchor_words": 150},
+    ]
+    row = gate.summarize(results)["datasets"]["dragnet"]
+    assert row["collapses"] == {gate.CLEANER: ["a/1", "a/4"], "best anchor": ["a/2"]}
+    assert row["errors_where_trafilatura_extracts"] == ["a/4"]
+    assert "| dragnet | 4 |" in gate.markdown({"datasets": {"dragnet": row}})
