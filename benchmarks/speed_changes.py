@@ -71,6 +71,7 @@ CHANGES = (
     ("c9b194e", "features: punctuation and digits of an ASCII block counted by deleting bytes", "text"),
     ("5f93a43", "corpus: block hashes normalized by split() and, for ASCII, bytes.translate", "cli-text"),
     ("70eceab", "parse: lxml's C-level element class lookup instead of lxml.html's Python one", "clean"),
+    ("00c034f", "rules as evidence, safety net, article lists; model retrained (the output changes)", "clean"),
 )
 BIG_MB = 5
 

@@ -15,6 +15,7 @@ from cleaner.decide import (
     decide,
     is_prose,
     keep_headline,
+    repeated_paragraphs,
     safety_net,
     text_form,
 )
@@ -298,6 +299,7 @@ def _clean_html(text, data, *, url, source, options, ruleset, encoding, favor) -
     decisions, top, meta = html_decisions(text, url, ruleset)
     decisions = article_flow(_favored(model.refine(decisions, "html", favor), favor))
     decisions, net = safety_net(article_lists(decisions, html=True))
+    decisions = repeated_paragraphs(decisions)
     body = assemble.body_text(decisions)
     facts = _page_facts(meta, top, url)
     language = detect_language(body, fallback=meta.html_lang)

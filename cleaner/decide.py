@@ -427,6 +427,23 @@ def safety_net(decisions: Sequence[Decision]) -> tuple[list[Decision], str | Non
     return out, note
 
 
+REPEATED = "structure.repeated_paragraph"
+
+
+def repeated_paragraphs(decisions: Sequence[Decision]) -> list[Decision]:
+    """A paragraph of prose kept twice is one paragraph: the later copy goes (a page's hidden print or
+    mobile copy of the article, a teaser that repeats the lede word for word)."""
+    out = list(decisions)
+    seen: set[str] = set()
+    for i, decision in enumerate(out):
+        if not decision.keep or not is_prose(decision.block):
+            continue
+        if decision.block.text in seen:
+            out[i] = Decision(decision.block, False, "duplicate", REPEATED, decision.score)
+        seen.add(decision.block.text)
+    return out
+
+
 ARTICLE_FLOW = "structure.article_flow"
 
 

@@ -133,3 +133,17 @@ def test_the_gate_counts_collapses_both_ways_against_the_best_anchor():
     assert row["collapses"] == {gate.CLEANER: ["a/1", "a/4"], "best anchor": ["a/2"]}
     assert row["errors_where_trafilatura_extracts"] == ["a/4"]
     assert "| dragnet | 4 |" in gate.markdown({"datasets": {"dragnet": row}})
+
+
+def test_a_paragraph_kept_twice_is_kept_once():
+    """A hidden print copy of the article, or a teaser repeating the lede word for word, is no second paragraph."""
+    from cleaner.decide import REPEATED, repeated_paragraphs
+
+    first, copy = _block(0, PROSE), _block(5, PROSE, path="/html/body/div/p")
+    decisions = repeated_paragraphs(
+        [Decision(first, True), Decision(_block(1, PARAGRAPHS[1]), True), Decision(copy, True)]
+    )
+    assert [d.keep for d in decisions] == [True, True, False]
+    assert decisions[2].reason == "duplicate" and decisions[2].rule == REPEATED
+    page = f"<html><body><article><p>{PROSE}</p><p>{PARAGRAPHS[1]}</p></article><div><p>{PROSE}</p></div></body></html>"
+    assert clean(page, mode="html").text.count(PROSE) == 1
