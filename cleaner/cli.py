@@ -318,7 +318,12 @@ def rules_test(files, builtin) -> None:
     help="Also train on records whose licence does not allow shipping the model (experiments only).",
 )
 @click.option("--jobs", type=int, default=2, show_default=True)
-def train_command(data, out, seed, datasets, split, any_licence, jobs) -> None:
+@click.option(
+    "--augment",
+    is_flag=True,
+    help="Also learn every block as if its class and id names said nothing (so that no single name decides).",
+)
+def train_command(data, out, seed, datasets, split, any_licence, jobs, augment) -> None:
     """Train the HTML and text block classifiers on labeled pages (the shared data's record format)."""
     from cleaner.model.train import SHIPPABLE_LICENCES, train
 
@@ -332,6 +337,7 @@ def train_command(data, out, seed, datasets, split, any_licence, jobs) -> None:
             licences=() if any_licence else SHIPPABLE_LICENCES,
             jobs=jobs,
             log=lambda line: click.echo(line, err=True),
+            augment=augment,
         )
     except (ValueError, OSError) as err:
         click.echo(f"cleaner: error: {err}", err=True)

@@ -196,6 +196,7 @@ def train(
     licences: Sequence[str] = SHIPPABLE_LICENCES,
     jobs: int = 2,
     log=print,
+    augment: bool = False,
 ) -> dict:
     """Build rows from the labeled pages, train both models, write them and model.json to ``out``."""
     try:
@@ -217,9 +218,13 @@ def train(
         per_page = pool.map(rows_of, pages, chunksize=4)
     out.mkdir(parents=True, exist_ok=True)
     meta = {"format": "lightgbm-text", "seed": seed, "pages": len(pages), "split": split, "models": {}}
+    if augment:
+        meta["augment"] = "class and id names blanked"
     meta["data"] = {"datasets": list(datasets), "licences": list(licences), "ids_sha256": _ids_digest(pages)}
     for kind in ("html", "text"):
         sequences = [sequence for page in per_page for sequence in page[kind][0]]
+        if augment:
+            sequences += [_without_names(sequence) for sequence in sequences]
         rows, marks = _open_rows(sequences)
         params = {**PARAMS, **KIND_PARAMS[kind], "seed": seed, "bagging_seed": seed, "feature_fraction_seed": seed}
         booster = lightgbm.train(params, lightgbm.Dataset(rows, label=marks), num_boost_round=ROUNDS)
@@ -249,6 +254,17 @@ def train(
         log(f"{kind}: {len(rows)} blocks, {int(marks.sum())} content, model {entry['version']}")
     (out / "model.json").write_text(json.dumps(meta, indent=2, sort_keys=True) + "\n", encoding="utf-8")
     return meta
+
+
+_NAME_COLUMNS = [i for i, name in enumerate(NAMES) if name.startswith("attr_")]
+
+
+def _without_names(sequence: Labeled) -> Labeled:
+    """The same blocks as if the page's class and id names said nothing (renamed by a site's build tool):
+    so that no single name decides, the model also learns each block without them (``augment``)."""
+    rows = sequence.rows.copy()
+    rows[:, _NAME_COLUMNS] = 0.0
+    return Labeled(rows, sequence.labels, sequence.open)
 
 
 def _open_rows(sequences: Sequence[Labeled]) -> tuple[numpy.ndarray, numpy.ndarray]:
