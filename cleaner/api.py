@@ -8,17 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from cleaner import assemble, fast, limits, model
-from cleaner.decide import (
-    TopOfDocument,
-    article_flow,
-    article_lists,
-    decide,
-    is_prose,
-    keep_headline,
-    repeated_paragraphs,
-    safety_net,
-    text_form,
-)
+from cleaner.decide import TopOfDocument, decide, is_prose, keep_headline
 from cleaner.decode import InputError, decode
 from cleaner.detect import detect_kind, is_json
 from cleaner.label import label_main_content, main_content_text
@@ -27,6 +17,7 @@ from cleaner.normalize import normalize_text
 from cleaner.parse import parse_page
 from cleaner.records import CleanDocument, Decision
 from cleaner.rules import RuleSet, load_ruleset
+from cleaner.safety import settle, text_form
 from cleaner.segment import prune, segment_html, segment_text
 
 MODES = ("auto", "html", "text")
@@ -288,7 +279,7 @@ def _clean_text(text, data, *, url, source, options, ruleset, encoding, favor) -
     decisions, top = text_decisions(text, ruleset)
     form = text_form([d.block for d in decisions])
     point = "recall" if favor == "balanced" and form == "extracted" else favor  # where in doubt, keep
-    decisions = article_lists(_favored(model.refine(decisions, "text", point), favor), html=False)
+    decisions, _ = settle(_favored(model.refine(decisions, "text", point), favor), html=False)
     body = assemble.body_text(decisions)
     facts = {"title": top.title, "author": top.author, "url": url, "categories": top.categories}
     language = detect_language(body)
@@ -297,9 +288,7 @@ def _clean_text(text, data, *, url, source, options, ruleset, encoding, favor) -
 
 def _clean_html(text, data, *, url, source, options, ruleset, encoding, favor) -> CleanDocument:
     decisions, top, meta = html_decisions(text, url, ruleset)
-    decisions = article_flow(_favored(model.refine(decisions, "html", favor), favor))
-    decisions, net = safety_net(article_lists(decisions, html=True))
-    decisions = repeated_paragraphs(decisions)
+    decisions, net = settle(_favored(model.refine(decisions, "html", favor), favor), html=True)
     body = assemble.body_text(decisions)
     facts = _page_facts(meta, top, url)
     language = detect_language(body, fallback=meta.html_lang)

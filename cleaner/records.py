@@ -88,7 +88,7 @@ class Provenance:
     blocks_kept: int = 0
     # where the document came from inside a container: WARC file/record/offset, JSONL line and id, ...
     origin: tuple[tuple[str, Any], ...] = ()
-    # why the decision fell back to the main-content candidate (None: it did not); see decide.safety_net
+    # why the decision fell back to the main-content candidate (None: it did not); see safety.safety_net
     safety_net: str | None = None
     # text mode: "extracted" (an extractor's output) or "page" (a page's whole text), see decide.text_form
     text_form: str | None = None

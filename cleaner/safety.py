@@ -1,0 +1,187 @@
+"""After the model: the safety net of the decision, so that the article is never lost.
+
+The model and the rules decide block by block; these steps read the decided page as a whole. An
+article split over wrappers named like boilerplate reads on (:func:`article_flow`), lists and
+tables between its paragraphs stay (:func:`article_lists`), a paragraph kept twice is kept once
+(:func:`repeated_paragraphs`), and a decision that lost the article falls back to the main-content
+candidate (:func:`safety_net`), which provenance records. :func:`text_form` tells text mode which
+operating point an input needs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from cleaner.decide import is_paragraph, is_prose
+from cleaner.records import Block, Decision
+
+
+def settle(decisions: Sequence[Decision], *, html: bool) -> tuple[list[Decision], str | None]:
+    """Every step below in order, on the model's decisions; the safety net's note (None when it did not act).
+
+    Text has no markup, so only its lists between paragraphs need settling.
+    """
+    if not html:
+        return article_lists(decisions, html=False), None
+    settled, note = safety_net(article_lists(article_flow(decisions), html=True))
+    return repeated_paragraphs(settled), note
+
+
+_EXTRACTED_WITHIN = 5  # an extraction's article starts within its first few lines; a page's text has its menus first
+_MENU_LINES = 0.3  # ...and a page's text has many short lines: menus, buttons, labels
+_MENU_WORDS = 4
+
+
+def text_form(blocks: Sequence[Block]) -> str:
+    """A page's whole text ("page": menus first, many short lines) or anything else ("extracted").
+
+    A page's visible text opens with its menus and headers, not with a paragraph of prose (25 words or
+    more that end a sentence), and at least 30% of its lines are short (four words or fewer). What
+    does not look so is taken for an extractor's output, where the default keeps more (the recall
+    operating point): where in doubt, losing an article sentence costs more than keeping a boilerplate
+    line. On 80 train pages of each dataset the model never saw, this takes 83% of the visible texts
+    for pages and 12% of trafilatura's favor_recall outputs.
+    """
+    if not blocks:
+        return "page"
+    head = blocks[:_EXTRACTED_WITHIN]
+    short = sum(1 for block in blocks if block.words <= _MENU_WORDS) / len(blocks)
+    opens_with_prose = any(is_prose(block, min_words=25) for block in head)
+    return "page" if not opens_with_prose and short >= _MENU_LINES else "extracted"
+
+
+# the safety net: a main-content candidate of at least this many words is confident, and a decision that
+# keeps less than this share of its words has lost the article
+_CANDIDATE_WORDS, _KEPT_SHARE = 100, 0.25
+SAFETY_NET = "safety_net.main_content"
+
+
+def safety_net(decisions: Sequence[Decision]) -> tuple[list[Decision], str | None]:
+    """Never an empty article where there is one: fall back to the main-content candidate, and say why.
+
+    The candidate is trafilatura's verdict (the blocks it kept). When the decision removed every
+    block, or kept under a quarter of the words of a candidate of 100 words or more, the candidate's
+    blocks stay as well, unless a text rule named them. Returns the decisions and the note that
+    provenance records (None when the net did not act).
+    """
+    out = list(decisions)
+    candidate = [i for i, d in enumerate(out) if d.block.main_content and not d.keep and _overrulable(d)]
+    if not candidate:
+        return out, None
+    kept = sum(d.block.words for d in out if d.keep)
+    offered = sum(d.block.words for d in out if d.block.main_content)
+    if kept and (offered < _CANDIDATE_WORDS or kept >= _KEPT_SHARE * offered):
+        return out, None
+    for i in candidate:
+        out[i] = Decision(out[i].block, True, None, SAFETY_NET, out[i].score)
+    note = f"main-content candidate (trafilatura's verdict): the decision kept {kept} of its {offered} words"
+    return out, note
+
+
+REPEATED = "structure.repeated_paragraph"
+
+
+def repeated_paragraphs(decisions: Sequence[Decision]) -> list[Decision]:
+    """A paragraph of prose kept twice is one paragraph: the later copy goes (a page's hidden print or
+    mobile copy of the article, a teaser that repeats the lede word for word)."""
+    out = list(decisions)
+    seen: set[str] = set()
+    for i, decision in enumerate(out):
+        if not decision.keep or not is_prose(decision.block):
+            continue
+        if decision.block.text in seen:
+            out[i] = Decision(decision.block, False, "duplicate", REPEATED, decision.score)
+        seen.add(decision.block.text)
+    return out
+
+
+ARTICLE_FLOW = "structure.article_flow"
+
+
+def article_flow(decisions: Sequence[Decision]) -> list[Decision]:
+    """Paragraphs that markup alone removed stay where they carry on the kept article's prose.
+
+    An article split over wrappers named like boilerplate (a "pagination" class on its second half, a
+    "comments" class on its last paragraphs) reads on without a break: a paragraph of 25 words or more
+    that ends a sentence, right after (or right before) a kept one, is the same article. Hidden text and
+    blocks that a rule removed by reading their text are left as they are; a comment section has its
+    heading or its authors' lines between it and the article.
+    """
+    out = list(decisions)
+    for order in (range(1, len(out)), range(len(out) - 2, -1, -1)):
+        for i in order:
+            neighbour = out[i - 1] if order.step == 1 else out[i + 1]
+            current = out[i]
+            if (
+                not current.keep
+                and current.evidence
+                and current.rule != "dom.hidden"
+                and is_paragraph(current.block)
+                and neighbour.keep
+                and is_prose(neighbour.block)
+            ):
+                out[i] = Decision(current.block, True, None, ARTICLE_FLOW, current.score)
+    return out
+
+
+ARTICLE_LIST = "structure.article_list"
+_LIST_KINDS = frozenset({"li", "cell"})
+_LIST_RUN = 40  # blocks at most in one list or table between two paragraphs
+_LIST_ITEM_WORDS = 30
+
+
+def article_lists(decisions: Sequence[Decision], html: bool) -> list[Decision]:
+    """Lists and tables inside the article stay: a tour-date list, a race calendar, a standings table.
+
+    A run of list items or table cells (HTML, inside the container of the paragraph before it) or of
+    short lines (text) between two kept paragraphs of prose is the article's own, unless a rule that
+    reads the text named one of its blocks.
+    """
+    out = list(decisions)
+    position = 0
+    while position < len(out):
+        if out[position].keep or not _list_like(out[position].block, html):
+            position += 1
+            continue
+        end = position
+        while end < len(out) and not out[end].keep and _list_like(out[end].block, html):
+            end += 1
+        before, after = out[position - 1] if position else None, out[end] if end < len(out) else None
+        run = out[position:end]
+        if (
+            before is not None
+            and after is not None
+            and end - position <= _LIST_RUN
+            and _paragraph(before)
+            and _paragraph(after)
+            and all(_overrulable(d) and not (d.evidence and d.rule and d.rule.startswith("dom.")) for d in run)
+            and (not html or all(_inside(d.block, before.block) for d in run))
+        ):
+            for i in range(position, end):
+                out[i] = Decision(out[i].block, True, None, ARTICLE_LIST, out[i].score)
+        position = end
+    return out
+
+
+def _list_like(block: Block, html: bool) -> bool:
+    if block.words > _LIST_ITEM_WORDS:
+        return False
+    return block.kind in _LIST_KINDS if html else not is_prose(block, min_words=25)
+
+
+def _paragraph(decision: Decision) -> bool:
+    return decision.keep and is_prose(decision.block)
+
+
+def _inside(block: Block, paragraph: Block) -> bool:
+    """The block sits in the container that holds the paragraph."""
+    container = paragraph.tag_path.rsplit("/", 1)[0]
+    return bool(container) and block.tag_path.startswith(container + "/")
+
+
+def _overrulable(decision: Decision) -> bool:
+    """Removed by the model, trafilatura's verdict, markup alone or a structural step: not by a rule that read text."""
+    rule = decision.rule
+    return (
+        decision.evidence or rule is None or rule == "trafilatura" or rule.startswith(("model.", "structure.", "dom."))
+    )
