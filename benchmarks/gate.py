@@ -26,7 +26,7 @@ from collections import defaultdict
 from pathlib import Path
 
 from benchmarks import anchors
-from benchmarks.common import DATASETS, arguments, mean, pages, run, score, tokens
+from benchmarks.common import DATASETS, Score, arguments, mean, pages, run, score, tokens
 
 CLEANER, FAST = "cleaner", "cleaner (fast)"
 SYSTEMS = (CLEANER, FAST, *anchors.STRONGEST)
@@ -97,17 +97,15 @@ def _row(items: list[dict], groups: dict[str, list[dict]]) -> dict:
     """One dataset's (or all datasets') line: mean scores, the best anchor, collapses both ways."""
     systems = {}
     for system in SYSTEMS:
-        from benchmarks.common import Score
-
         average = mean([Score(i["p"][system], i["r"][system], i["f1"][system]) for i in items])
         seconds = sum(i["seconds"][system] for i in items) / max(1, len(items))
         systems[system] = {**average.__dict__, "ms_per_doc": 1000 * seconds}
     best = max(anchors.STRONGEST, key=lambda s: systems[s]["f1"])
     collapses = {CLEANER: [], "best anchor": []}
+    # each page is judged against the anchor that is best on its own dataset
+    best_of = {dataset: _best_anchor(groups[dataset]) for dataset in {item["dataset"] for item in items}}
     for item in items:
-        # each page is judged against the anchor that is best on its own dataset
-        own_best = _best_anchor(groups[item["dataset"]])
-        ours, theirs = item["f1"][CLEANER], item["f1"][own_best]
+        ours, theirs = item["f1"][CLEANER], item["f1"][best_of[item["dataset"]]]
         if ours < COLLAPSE and theirs >= HOLDS:
             collapses[CLEANER].append(item["id"])
         if theirs < COLLAPSE and ours >= HOLDS:
