@@ -95,9 +95,13 @@ def test_a_list_between_the_article_paragraphs_stays_unless_a_text_rule_named_it
 
 def test_text_form_tells_an_extraction_from_a_page_text():
     extraction = f"Council backs bridge budget\n\n{PROSE}\n\n{PARAGRAPHS[1]}"
-    page = "Home\nNews\nSport\nWeather\nSign in\nSubscribe\n" + extraction
+    menu = "Home\nNews\nSport\nWeather\nSign in\nSubscribe\n"
+    footer = "".join(f"Section {n}\n" for n in range(40))
+    page = menu + extraction + "\n" + footer
     assert clean(extraction, mode="text").provenance.text_form == "extracted"
     assert clean(page, mode="text").provenance.text_form == "page"
+    # a few menu lines before an extraction's article do not make a page: a page's text has 40+ lines
+    assert clean(menu + extraction, mode="text").provenance.text_form == "extracted"
     assert text_form([]) == "page"
 
 
