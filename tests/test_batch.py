@@ -57,7 +57,8 @@ def test_every_kind_of_input_gives_one_record_each_in_order(tmp_path):
     assert records[4]["provenance"]["origin"] == {"jsonl_file": str(lines), "line": 1, "id": "a1"}
     assert records[4]["url"] == "https://a.example/1"
     assert records[7]["provenance"]["origin"]["target_uri"] == "https://w.example/p"
-    assert records[3]["text"].startswith("But for a better view")
+    assert records[3]["text"].startswith("Commentary: Worry more about Putin’s visit to North Korea")
+    assert "\n\nBut for a better view" in records[3]["text"]
 
 
 def test_globs_and_stdin(tmp_path):

@@ -22,7 +22,8 @@ def test_one_input_defaults_to_text():
     result = run_cli("clean", SEED)
     assert result.returncode == 0
     out = result.stdout.decode("utf-8")
-    assert out.startswith("But for a better view of why North Korea")
+    assert out.startswith("Commentary: Worry more about Putin’s visit to North Korea than Kim’s trash balloons\n\n")
+    assert out.count("Commentary: Worry more") == 1  # the headline once; its repeat goes
     assert "Leave a Comment" not in out and "by Admin" not in out
 
 
@@ -123,7 +124,7 @@ negative = ["The countries signed nothing"]
 
 def test_summary_goes_to_stderr():
     result = run_cli("clean", SEED, "--summary", "--format", "jsonl")
-    assert "kept 6/13 blocks" in result.stderr.decode("utf-8")
+    assert "kept 7/13 blocks" in result.stderr.decode("utf-8")
 
 
 def test_rules_list_shows_every_builtin_rule():

@@ -60,7 +60,9 @@ def test_strong_rules_win_inside_a_region():
 
 
 def test_headline_section_label_and_byline_at_the_top():
-    doc = clean(f"Europe\n\nBridge to reopen in May\n\nBy Mary Major\n\nBridge to reopen in May\n\n{PROSE}")
+    doc = clean(
+        f"Europe\n\nBridge to reopen in May\n\nBy Mary Major\n\nBridge to reopen in May\n\n{PROSE}", favor="precision"
+    )
     assert doc.title == "Bridge to reopen in May"
     assert doc.author == "Mary Major"
     assert doc.categories == ("Europe",)
@@ -68,25 +70,38 @@ def test_headline_section_label_and_byline_at_the_top():
     assert [r for r, _ in _reasons(doc)] == ["section_label", "title", "byline", "duplicate_title"]
 
 
-def test_favor_recall_keeps_the_headline_once_in_the_text():
+def test_the_headline_stays_once_in_the_text_except_at_favor_precision():
     page = f"Europe\n\nBridge to reopen in May\n\nBy Mary Major\n\nBridge to reopen in May\n\n{PROSE}"
     for preset in ("default", "fast"):
-        doc = clean(page, favor="recall", preset=preset)
-        assert doc.title == "Bridge to reopen in May"
-        assert doc.text == f"Bridge to reopen in May\n\n{PROSE}"
-        assert [r for r, _ in _reasons(doc)] == ["section_label", "byline", "duplicate_title"]
+        for favor in ("balanced", "recall"):
+            doc = clean(page, favor=favor, preset=preset)
+            assert doc.provenance.text_form == "extracted"
+            assert doc.title == "Bridge to reopen in May"
+            assert doc.text == f"Bridge to reopen in May\n\n{PROSE}"
+            assert [r for r, _ in _reasons(doc)] == ["section_label", "byline", "duplicate_title"]
+        assert clean(page, favor="precision", preset=preset).text == PROSE
 
 
-def test_favor_recall_keeps_the_h1_of_an_html_page_once():
+def test_a_whole_page_text_moves_its_headline_to_the_title_at_the_default():
+    menu = "".join(f"Menu {n}\n" for n in range(30))
+    page = f"{menu}\nBridge to reopen in May\n\n{PROSE}\n\n{PROSE}\n" + "".join(f"Footer {n}\n" for n in range(12))
+    doc, recall = clean(page), clean(page, favor="recall")
+    assert doc.provenance.text_form == "page" and doc.title
+    assert ("title", doc.title) in _reasons(doc) and doc.title not in doc.text.split("\n\n")
+    assert recall.text.split("\n\n")[0] == recall.title
+
+
+def test_the_h1_of_an_html_page_stays_once_except_at_favor_precision():
     html = (
         "<html><head><title>Bridge to reopen in May | Daily</title></head><body><article>"
         f"<h1>Bridge to reopen in May</h1><p>{PROSE}</p><p>{PROSE}</p></article></body></html>"
     )
-    assert not clean(html).text.startswith("Bridge to reopen")
-    doc = clean(html, favor="recall")
-    assert doc.title == "Bridge to reopen in May"
-    assert doc.text.split("\n\n")[0] == "Bridge to reopen in May"
-    assert doc.text.count("Bridge to reopen in May") == 1
+    assert not clean(html, favor="precision").text.startswith("Bridge to reopen")
+    for favor in ("balanced", "recall"):
+        doc = clean(html, favor=favor)
+        assert doc.title == "Bridge to reopen in May"
+        assert doc.text.split("\n\n")[0] == "Bridge to reopen in May"
+        assert doc.text.count("Bridge to reopen in May") == 1
 
 
 def test_article_that_starts_with_prose_has_no_title():

@@ -50,7 +50,7 @@ def removed_elements(page: str) -> list:
 
 def test_explain_lists_every_block_with_its_reason_and_no_ansi_when_piped(plain_env):
     doc = clean_file(SEED)
-    assert len(doc.decisions) == 13 and len(doc.removed) == 7
+    assert len(doc.decisions) == 13 and len(doc.removed) == 6
     result = run_cli("explain", str(SEED.relative_to(ROOT)))
     assert result.returncode == 0, result.stderr.decode()
     out = result.stdout.decode("utf-8")
@@ -80,7 +80,7 @@ def test_explain_writes_the_html_report_and_says_where(tmp_path, plain_env):
     assert str(report) in result.stderr.decode()
     page = report.read_text(encoding="utf-8")
     assert page == render_html(clean_file(SEED))
-    assert len(removed_elements(page)) == 7
+    assert len(removed_elements(page)) == 6
 
 
 def test_explain_reads_stdin_with_mode_url_and_rules(tmp_path, plain_env):

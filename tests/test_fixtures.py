@@ -59,4 +59,8 @@ def test_known_boilerplate_reasons_are_reported():
     reasons = {span.reason for page in HTML_FIXTURES for span in clean_file(page).removed}
     for reason in ("cookie_banner", "subscription_prompt", "share_prompt", "related_content", "comment_prompt"):
         assert reason in reasons
-    assert {"navigation", "hidden", "newsletter", "recent_posts", "duplicate_title"} <= reasons
+    assert {"navigation", "hidden", "newsletter", "recent_posts"} <= reasons
+    # the default keeps the headline's first occurrence in the text; favor="precision" names it a duplicate
+    assert "duplicate_title" in {
+        span.reason for page in HTML_FIXTURES for span in clean_file(page, favor="precision").removed
+    }

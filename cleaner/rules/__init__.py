@@ -404,6 +404,9 @@ def _example_matches(rule: Rule, text: str) -> bool:
     if rule.target == "structure":
         from cleaner.api import clean  # the example is a whole document: run the pipeline on it
 
+        # favor="precision": where the rule fires it removes; at the default a headline it finds is the
+        # title and also stays in the text
         ruleset = RuleSet((*[r for r in builtin_ruleset().rules if r.id != rule.id], replace(rule)), "examples")
-        return any(span.rule == rule.id for span in clean(text, mode="text", rules=ruleset).removed)
+        record = clean(text, mode="text", rules=ruleset, favor="precision")
+        return any(span.rule == rule.id for span in record.removed)
     return bool(rule.matches(text))
