@@ -279,7 +279,8 @@ def _clean_text(text, data, *, url, source, options, ruleset, encoding, favor) -
     decisions, top = text_decisions(text, ruleset)
     form = text_form([d.block for d in decisions])
     point = "recall" if favor == "balanced" and form == "extracted" else favor  # where in doubt, keep
-    decisions, _ = settle(_favored(model.refine(decisions, "text", point), favor, form), html=False)
+    decisions, _ = settle(model.refine(decisions, "text", point), html=False)
+    decisions = _favored(decisions, favor, form)  # after the safety net, which reads the article without it
     body = assemble.body_text(decisions)
     facts = {"title": top.title, "author": top.author, "url": url, "categories": top.categories}
     language = detect_language(body)
@@ -288,7 +289,8 @@ def _clean_text(text, data, *, url, source, options, ruleset, encoding, favor) -
 
 def _clean_html(text, data, *, url, source, options, ruleset, encoding, favor) -> CleanDocument:
     decisions, top, meta = html_decisions(text, url, ruleset)
-    decisions, net = settle(_favored(model.refine(decisions, "html", favor), favor), html=True)
+    decisions, net = settle(model.refine(decisions, "html", favor), html=True)
+    decisions = _favored(decisions, favor)  # after the safety net, which reads the article without it
     body = assemble.body_text(decisions)
     facts = _page_facts(meta, top, url)
     language = detect_language(body, fallback=meta.html_lang)
