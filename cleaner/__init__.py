@@ -6,14 +6,17 @@ The pipeline, one module per stage::
 
 Public API::
 
-    from cleaner import clean, clean_file
+    from cleaner import Options, clean, clean_file
     doc = clean(html_or_text, url="https://example.org/a")
+    options = Options(favor="recall", rules=["site.toml"])  # validated once, reused for every document
+    doc = clean(html_or_text, options)
     doc.text, doc.title, doc.removed, doc.provenance
 """
 
 __version__ = "0.1.0"
 
 from cleaner.api import clean, clean_file
+from cleaner.options import Options
 from cleaner.records import CleanDocument, Provenance, RemovedSpan
 
-__all__ = ["CleanDocument", "Provenance", "RemovedSpan", "__version__", "clean", "clean_file"]
+__all__ = ["CleanDocument", "Options", "Provenance", "RemovedSpan", "__version__", "clean", "clean_file"]

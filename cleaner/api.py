@@ -3,97 +3,99 @@
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from cleaner import assemble, fast, limits, model
+from cleaner import options as options_module
 from cleaner.decide import TopOfDocument, decide, is_prose, keep_headline
 from cleaner.decode import InputError, decode
 from cleaner.detect import detect_kind, is_json
 from cleaner.label import label_main_content, main_content_text
 from cleaner.metadata import Metadata, best_title, detect_language, html_metadata, is_article_headline
 from cleaner.normalize import normalize_text
+from cleaner.options import Options
 from cleaner.parse import parse_page
 from cleaner.records import CleanDocument, Decision
-from cleaner.rules import RuleSet, load_ruleset
+from cleaner.rules import RuleSet
 from cleaner.safety import settle, text_form
 from cleaner.segment import prune, segment_html, segment_text
 
-MODES = ("auto", "html", "text")
-FAVORS = model.FAVORS
-PRESETS = fast.PRESETS
-DEFAULT_TIMEOUT = 30.0  # seconds per document
-DEFAULT_MAX_BYTES = 20 * 1024 * 1024
+MODES, FAVORS, PRESETS = options_module.MODES, options_module.FAVORS, options_module.PRESETS
+DEFAULT_TIMEOUT, DEFAULT_MAX_BYTES = options_module.DEFAULT_TIMEOUT, options_module.DEFAULT_MAX_BYTES
 
 
 def clean(
     content: str | bytes,
+    options: Options | Mapping[str, Any] | None = None,
     *,
-    url: str | None = None,
-    mode: str = "auto",
-    rules: RuleSet | Iterable[str | Path] | None = None,
-    favor: str = "balanced",
     source: str | None = None,
     origin: Mapping[str, Any] | None = None,
-    timeout: float | None = DEFAULT_TIMEOUT,
-    max_bytes: int | None = DEFAULT_MAX_BYTES,
-    preset: str = "default",
+    **kwargs: Any,
 ) -> CleanDocument:
     """Clean one document (HTML or already-extracted text) and say what was removed and why.
 
-    ``favor`` trades precision for recall: "precision" removes more, "recall" keeps more.
-    ``origin`` says where the document sits inside a container (a WARC record, a JSONL line) and
-    goes into the provenance as given. Bad input (empty, binary, undecodable) gives a
-    CleanDocument whose ``error`` says why. So does a document over ``max_bytes``, or one that takes
-    longer than ``timeout`` seconds (None turns a limit off); see :mod:`cleaner.limits`.
-    ``preset="fast"`` runs :mod:`cleaner.fast` (resiliparse's main content, then the text steps
-    and the text model; no trafilatura) instead of the default pipeline.
+    ``options`` is a :class:`cleaner.Options`; keyword arguments (``mode``, ``favor``, ``preset``,
+    ``rules``, ``url``, ``timeout``, ``max_bytes``) build one or change the given one, and a bad
+    value raises ValueError at once. ``source`` names the input in provenance; ``origin`` says where
+    the document sits inside a container (a WARC record, a JSONL line) and goes into the provenance
+    as given. Bad input (empty, binary, undecodable) gives a CleanDocument whose ``error`` says why.
+    So does a document over ``max_bytes``, or one that takes longer than ``timeout`` seconds (None
+    turns a limit off); see :mod:`cleaner.limits`. ``preset="fast"`` runs :mod:`cleaner.fast`
+    (resiliparse's main content, then the text steps and the text model; no trafilatura).
     """
+    opts = Options.of(options, **kwargs)
     size = len(content.encode("utf-8", errors="surrogatepass")) if isinstance(content, str) else len(content)
-    if max_bytes is not None and size > max_bytes:
-        message = f"too large: {size} bytes, over the limit of {max_bytes}"
-        doc = _failed(b"", message, url, mode, rules, favor, source, preset)
+    if opts.max_bytes is not None and size > opts.max_bytes:
+        doc = _failed(b"", f"too large: {size} bytes, over the limit of {opts.max_bytes}", opts, source)
     else:
         try:
-            with limits.time_limit(timeout):
-                doc = _clean(content, url=url, mode=mode, rules=rules, favor=favor, source=source, preset=preset)
+            with limits.time_limit(opts.timeout):
+                doc = _clean(content, opts, source)
         except limits.TimeLimitExceeded:
             data = content.encode("utf-8", errors="surrogatepass") if isinstance(content, str) else bytes(content)
-            doc = _failed(data, f"timeout: over {timeout:g} s", url, mode, rules, favor, source, preset)
+            doc = _failed(data, f"timeout: over {opts.timeout:g} s", opts, source)
     if origin and doc.provenance is not None:
         located = dataclasses.replace(doc.provenance, origin=tuple(origin.items()))
         doc = dataclasses.replace(doc, provenance=located)
     return doc
 
 
-def _failed(data: bytes, message: str, url, mode, rules, favor, source, preset="default") -> CleanDocument:
-    ruleset = rules if isinstance(rules, RuleSet) else load_ruleset(rules or ())
-    options = _options(mode, url, rules, favor, preset)
-    source = source or url or "<string>"
-    return assemble.failed(data, message, source=source, url=url, options=options, ruleset_version=ruleset.version)
+def _failed(data: bytes, message: str, options: Options, source: str | None) -> CleanDocument:
+    return assemble.failed(
+        data,
+        message,
+        source=source or options.url or "<string>",
+        url=options.url,
+        options=options.recorded(),
+        ruleset_version=options.ruleset().version,
+    )
 
 
-def _options(mode, url, rules, favor, preset) -> dict[str, Any]:
-    """The options recorded in provenance; ``preset`` only when it is not the default (records stay as they were)."""
-    options = {"mode": mode, "url": url, "rules": _rule_names(rules), "favor": favor}
-    if preset != "default":
-        options["preset"] = preset
-    return options
+@dataclass(frozen=True)
+class _Input:
+    """A decoded document and what every stage after decoding needs to know about it."""
+
+    text: str
+    data: bytes
+    encoding: str | None
+    source: str
+    options: Options
+    ruleset: RuleSet
+
+    @property
+    def url(self) -> str | None:
+        return self.options.url
+
+    @property
+    def favor(self) -> str:
+        return self.options.favor
 
 
-def _clean(content, *, url, mode, rules, favor, source, preset="default") -> CleanDocument:
-    if mode not in MODES:
-        raise ValueError(f"mode must be one of {', '.join(MODES)}, not {mode!r}")
-    if favor not in FAVORS:
-        raise ValueError(f"favor must be one of {', '.join(FAVORS)}, not {favor!r}")
-    if preset not in PRESETS:
-        raise ValueError(f"preset must be one of {', '.join(PRESETS)}, not {preset!r}")
+def _clean(content: str | bytes, options: Options, source: str | None) -> CleanDocument:
     data = content.encode("utf-8", errors="surrogatepass") if isinstance(content, str) else bytes(content)
-    source = source or url or "<string>"
-    ruleset = rules if isinstance(rules, RuleSet) else load_ruleset(rules or ())
-    options = _options(mode, url, rules, favor, preset)
-    ruleset = ruleset.for_url(url)
     try:
         if isinstance(content, str):
             if not content.strip():
@@ -102,79 +104,39 @@ def _clean(content, *, url, mode, rules, favor, source, preset="default") -> Cle
         else:
             decoded = decode(data)
             text, encoding = decoded.text, decoded.encoding
-        if mode == "auto" and is_json(text):
+        if options.mode == "auto" and is_json(text):
             raise InputError("not a web page: JSON data (clean its records as a .jsonl input with --field)")
-        kind = detect_kind(text) if mode == "auto" else mode
-        if preset == "fast":
-            clean_kind = _clean_html_fast if kind == "html" else _clean_text_fast
-        else:
-            clean_kind = _clean_html if kind == "html" else _clean_text
-        doc = clean_kind(
-            text, data, url=url, source=source, options=options, ruleset=ruleset, encoding=encoding, favor=favor
+        kind = detect_kind(text) if options.mode == "auto" else options.mode
+        document = _Input(
+            text, data, encoding, source or options.url or "<string>", options, options.ruleset().for_url(options.url)
         )
+        if options.preset == "fast":
+            doc = _clean_html_fast(document) if kind == "html" else _clean_text_fast(document)
+        else:
+            doc = _clean_html(document) if kind == "html" else _clean_text(document)
         if not doc.text:
             return dataclasses.replace(doc, error=f"no article text found: all {len(doc.removed)} blocks were removed")
         return doc
     except InputError as err:
-        return assemble.failed(data, str(err), source=source, url=url, options=options, ruleset_version=ruleset.version)
+        return _failed(data, str(err), options, source)
     except RecursionError:
-        return assemble.failed(
-            data, "input too deeply nested", source=source, url=url, options=options, ruleset_version=ruleset.version
-        )
+        return _failed(data, "input too deeply nested", options, source)
     except Exception as err:  # one bad document must never stop a batch
-        message = f"internal error: {type(err).__name__}: {err}"
-        return assemble.failed(data, message, source=source, url=url, options=options, ruleset_version=ruleset.version)
+        return _failed(data, f"internal error: {type(err).__name__}: {err}", options, source)
 
 
-def _rule_names(rules: RuleSet | Iterable[str | Path] | None) -> list[str]:
-    if rules is None:
-        return []
-    if isinstance(rules, RuleSet):
-        return [f"ruleset {rules.version}"]
-    return [str(path) for path in rules]
-
-
-def clean_file(
-    path: str | Path,
-    *,
-    url: str | None = None,
-    mode: str = "auto",
-    rules: RuleSet | Iterable[str | Path] | None = None,
-    favor: str = "balanced",
-    timeout: float | None = DEFAULT_TIMEOUT,
-    max_bytes: int | None = DEFAULT_MAX_BYTES,
-    preset: str = "default",
-) -> CleanDocument:
+def clean_file(path: str | Path, options: Options | Mapping[str, Any] | None = None, **kwargs: Any) -> CleanDocument:
     """Clean the document stored at ``path``; a missing or unreadable file gives an error record."""
+    opts = Options.of(options, **kwargs)
     path = Path(path)
     try:
         size = path.stat().st_size
-        if max_bytes is not None and size > max_bytes:  # do not even read it
-            message = f"too large: {size} bytes, over the limit of {max_bytes}"
-            return _failed(b"", message, url, mode, rules, favor, str(path), preset)
+        if opts.max_bytes is not None and size > opts.max_bytes:  # do not even read it
+            return _failed(b"", f"too large: {size} bytes, over the limit of {opts.max_bytes}", opts, str(path))
         data = path.read_bytes()
     except OSError as err:
-        ruleset = rules if isinstance(rules, RuleSet) else load_ruleset(rules or ())
-        message = f"cannot read file: {err.strerror or err}"
-        return assemble.failed(
-            b"",
-            message,
-            source=str(path),
-            url=url,
-            options=_options(mode, url, rules, favor, preset),
-            ruleset_version=ruleset.version,
-        )
-    return clean(
-        data,
-        url=url,
-        mode=mode,
-        rules=rules,
-        favor=favor,
-        source=str(path),
-        timeout=timeout,
-        max_bytes=max_bytes,
-        preset=preset,
-    )
+        return _failed(b"", f"cannot read file: {err.strerror or err}", opts, str(path))
+    return clean(data, opts, source=str(path))
 
 
 def text_decisions(text: str, ruleset: RuleSet) -> tuple[list[Decision], TopOfDocument]:
@@ -275,26 +237,26 @@ def _title(meta: Metadata, blocks) -> str | None:
     return best_title(meta.title, headings[0].text if headings else None, meta.sitename)
 
 
-def _clean_text(text, data, *, url, source, options, ruleset, encoding, favor) -> CleanDocument:
-    decisions, top = text_decisions(text, ruleset)
+def _clean_text(document: _Input) -> CleanDocument:
+    favor = document.favor
+    decisions, top = text_decisions(document.text, document.ruleset)
     form = text_form([d.block for d in decisions])
     point = "recall" if favor == "balanced" and form == "extracted" else favor  # where in doubt, keep
     decisions, _ = settle(model.refine(decisions, "text", point), html=False)
     decisions = _favored(decisions, favor, form)  # after the safety net, which reads the article without it
     body = assemble.body_text(decisions)
-    facts = {"title": top.title, "author": top.author, "url": url, "categories": top.categories}
-    language = detect_language(body)
-    return _document(body, decisions, facts, "text", data, source, options, ruleset, encoding, language, form=form)
+    facts = {"title": top.title, "author": top.author, "url": document.url, "categories": top.categories}
+    return _document(document, body, decisions, facts, "text", detect_language(body), form=form)
 
 
-def _clean_html(text, data, *, url, source, options, ruleset, encoding, favor) -> CleanDocument:
-    decisions, top, meta = html_decisions(text, url, ruleset)
-    decisions, net = settle(model.refine(decisions, "html", favor), html=True)
-    decisions = _favored(decisions, favor)  # after the safety net, which reads the article without it
+def _clean_html(document: _Input) -> CleanDocument:
+    decisions, top, meta = html_decisions(document.text, document.url, document.ruleset)
+    decisions, net = settle(model.refine(decisions, "html", document.favor), html=True)
+    decisions = _favored(decisions, document.favor)  # after the safety net, which reads the article without it
     body = assemble.body_text(decisions)
-    facts = _page_facts(meta, top, url)
+    facts = _page_facts(meta, top, document.url)
     language = detect_language(body, fallback=meta.html_lang)
-    return _document(body, decisions, facts, "html", data, source, options, ruleset, encoding, language, net=net)
+    return _document(document, body, decisions, facts, "html", language, net=net)
 
 
 def _favored(decisions: list[Decision], favor: str, form: str | None = None) -> list[Decision]:
@@ -325,50 +287,36 @@ def _page_facts(meta: Metadata, top: TopOfDocument, url: str | None) -> dict:
     }
 
 
-def _clean_text_fast(text, data, *, url, source, options, ruleset, encoding, favor) -> CleanDocument:
-    decisions, top, language = fast.text_decisions(text, ruleset)
+def _clean_text_fast(document: _Input) -> CleanDocument:
+    decisions, top, language = fast.text_decisions(document.text, document.ruleset)
     form = text_form([d.block for d in decisions])
-    decisions = _favored(decisions, favor, form)
+    decisions = _favored(decisions, document.favor, form)
     body = assemble.body_text(decisions)
-    facts = {"title": top.title, "author": top.author, "url": url, "categories": top.categories}
-    return _document(
-        body, decisions, facts, "text", data, source, options, ruleset, encoding, language, "none", form=form
-    )
+    facts = {"title": top.title, "author": top.author, "url": document.url, "categories": top.categories}
+    return _document(document, body, decisions, facts, "text", language, "none", form=form)
 
 
-def _clean_html_fast(text, data, *, url, source, options, ruleset, encoding, favor) -> CleanDocument:
-    decisions, top, meta, language = fast.html_decisions(text, url, ruleset)
+def _clean_html_fast(document: _Input) -> CleanDocument:
+    decisions, top, meta, language = fast.html_decisions(document.text, document.url, document.ruleset)
+    favor = document.favor
     decisions = _favored(model.refine(decisions, "text", favor, use_context=False), favor)
     body = assemble.body_text(decisions)
-    facts = _page_facts(meta, top, url)
-    version = model.version("text")
-    return _document(body, decisions, facts, "html", data, source, options, ruleset, encoding, language, version)
+    facts = _page_facts(meta, top, document.url)
+    return _document(document, body, decisions, facts, "html", language, model.version("text"))
 
 
 def _document(
-    body,
-    decisions,
-    facts,
-    kind,
-    data,
-    source,
-    options,
-    ruleset,
-    encoding,
-    language,
-    model_version=None,
-    net=None,
-    form=None,
+    document: _Input, body, decisions, facts, kind, language, model_version=None, net=None, form=None
 ) -> CleanDocument:
     """Assemble the record: the clean text, what the page says about itself, what was removed, provenance."""
     provenance = assemble.provenance(
-        data,
+        document.data,
         kind=kind,
-        source=source,
-        ruleset_version=ruleset.version,
+        source=document.source,
+        ruleset_version=document.ruleset.version,
         model_version=model.version(kind) if model_version is None else model_version,
-        options=options,
-        encoding=encoding,
+        options=document.options.recorded(),
+        encoding=document.encoding,
         decisions=decisions,
         safety_net=net,
         text_form=form,

@@ -34,10 +34,11 @@ from pathlib import Path
 from typing import IO, Any
 
 from cleaner import assemble, corpus
-from cleaner.api import DEFAULT_MAX_BYTES, DEFAULT_TIMEOUT, _options, clean
+from cleaner.api import clean
+from cleaner.corpus import CorpusOptions
+from cleaner.options import Options
 from cleaner.read import Item
 from cleaner.records import CleanDocument
-from cleaner.rules import RuleSet, load_ruleset
 from cleaner.write import Writer, summary_line
 
 CORPUS_KEY = "_corpus"  # spool-only field: what the corpus pass needs of a document
@@ -47,27 +48,11 @@ _PARENT_CHECK_S = 1.0  # an idle worker looks this often whether its parent is s
 
 @dataclass(frozen=True)
 class BatchOptions:
-    mode: str = "auto"
-    favor: str = "balanced"
-    preset: str = "default"
-    rule_files: tuple[str, ...] = ()
-    url: str | None = None
-    timeout: float | None = DEFAULT_TIMEOUT
-    max_bytes: int | None = DEFAULT_MAX_BYTES
+    """A batch run: how each document is cleaned, and what the workers keep for the corpus pass."""
+
+    clean: Options = field(default_factory=Options)
     corpus: bool = False  # keep block hashes and kept blocks in the spool for the corpus pass
     signatures: bool = False  # keep each text's MinHash signature in the spool for the dedup pass
-
-
-@dataclass(frozen=True)
-class CorpusOptions:
-    site_template: bool = True
-    thresholds: corpus.Thresholds = field(default_factory=corpus.Thresholds)
-    dedup: bool = True
-    dedup_threshold: float = corpus.DEDUP_THRESHOLD
-
-    @property
-    def on(self) -> bool:
-        return self.site_template or self.dedup
 
 
 @dataclass(frozen=True)
@@ -86,21 +71,21 @@ class Result:
 # one document
 
 
-def clean_item(item: Item, options: BatchOptions, ruleset: RuleSet) -> Result:
+def clean_item(item: Item, options: BatchOptions) -> Result:
     """Clean one input document into its record; never raises."""
     if item.error is not None:
-        doc, nbytes = failed(item, item.error, options, ruleset), 0
+        doc, nbytes = failed(item, item.error, options), 0
     elif item.path is not None:
-        data, error = _read_file(item.path, options.max_bytes)
+        data, error = _read_file(item.path, options.clean.max_bytes)
         nbytes = len(data)
         if error is not None:
-            doc = failed(item, error, options, ruleset)
+            doc = failed(item, error, options)
         else:
-            doc = _clean(data, item, options, ruleset)
+            doc = _clean(data, item, options)
     else:
         content = item.content if item.content is not None else b""
         nbytes = len(content) if isinstance(content, bytes) else len(content.encode("utf-8", "surrogatepass"))
-        doc = _clean(content, item, options, ruleset)
+        doc = _clean(content, item, options)
     record = doc.to_dict()
     extra: dict[str, Any] = {}
     if options.corpus:
@@ -122,19 +107,13 @@ def clean_item(item: Item, options: BatchOptions, ruleset: RuleSet) -> Result:
     )
 
 
-def _clean(content: bytes | str, item: Item, options: BatchOptions, ruleset: RuleSet) -> CleanDocument:
-    return clean(
-        content,
-        url=item.url or options.url,
-        mode=options.mode,
-        rules=ruleset,
-        favor=options.favor,
-        source=item.name,
-        origin=dict(item.origin) or None,
-        timeout=options.timeout,
-        max_bytes=options.max_bytes,
-        preset=options.preset,
-    )
+def _item_options(item: Item, options: BatchOptions) -> Options:
+    """The run's options with the document's own URL (a JSONL field, a WARC record's target URI)."""
+    return options.clean.replace(url=item.url) if item.url and item.url != options.clean.url else options.clean
+
+
+def _clean(content: bytes | str, item: Item, options: BatchOptions) -> CleanDocument:
+    return clean(content, _item_options(item, options), source=item.name, origin=dict(item.origin) or None)
 
 
 def _read_file(path: Path, max_bytes: int | None) -> tuple[bytes, str | None]:
@@ -157,23 +136,24 @@ def _read_file(path: Path, max_bytes: int | None) -> tuple[bytes, str | None]:
     return data, None
 
 
-def failed(item: Item, message: str, options: BatchOptions, ruleset: RuleSet) -> CleanDocument:
+def failed(item: Item, message: str, options: BatchOptions) -> CleanDocument:
     """The error record of a document that never reached the pipeline (unreadable, timed out, crashed)."""
+    own = _item_options(item, options)
     doc = assemble.failed(
         b"",
         message,
         source=item.name,
-        url=item.url or options.url,
-        options=_options(options.mode, item.url, ruleset, options.favor, options.preset),
-        ruleset_version=ruleset.version,
+        url=own.url,
+        options=own.recorded(),
+        ruleset_version=own.ruleset().version,
     )
     if item.origin and doc.provenance is not None:
         doc = dataclasses.replace(doc, provenance=dataclasses.replace(doc.provenance, origin=item.origin))
     return doc
 
 
-def _failed_result(item: Item, message: str, options: BatchOptions, ruleset: RuleSet) -> Result:
-    return clean_item(dataclasses.replace(item, error=message, path=None, content=None), options, ruleset)
+def _failed_result(item: Item, message: str, options: BatchOptions) -> Result:
+    return clean_item(dataclasses.replace(item, error=message, path=None, content=None), options)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -186,7 +166,7 @@ def _work(conn: Connection, options: BatchOptions, parent: int) -> None:
     A forked worker holds copies of the parent's pipe ends, so a parent killed outright (SIGKILL,
     out of memory) may never close the pipe for it: the worker checks that its parent is alive.
     """
-    ruleset = load_ruleset(options.rule_files)
+    options.clean.ruleset()  # compiled before the first document's time limit starts
     while True:
         try:
             while not conn.poll(_PARENT_CHECK_S):
@@ -198,7 +178,7 @@ def _work(conn: Connection, options: BatchOptions, parent: int) -> None:
         if task is None:
             return
         seq, item = task
-        conn.send((seq, clean_item(item, options, ruleset)))
+        conn.send((seq, clean_item(item, options)))
 
 
 @dataclass
@@ -211,11 +191,11 @@ class _Worker:
 class OrderedPool:
     """``jobs`` worker processes; :meth:`map` yields results in input order with a bounded window."""
 
-    def __init__(self, jobs: int, options: BatchOptions, ruleset: RuleSet, window: int | None = None) -> None:
-        self.jobs, self.options, self.ruleset = max(1, jobs), options, ruleset
+    def __init__(self, jobs: int, options: BatchOptions, window: int | None = None) -> None:
+        self.jobs, self.options = max(1, jobs), options
         self.window = window or self.jobs * 8
         self.context = multiprocessing.get_context("fork" if sys.platform != "win32" else "spawn")
-        _warm_up(ruleset)
+        _warm_up(options.clean)
         self.workers = [self._start() for _ in range(self.jobs)]
 
     def _start(self) -> _Worker:
@@ -250,7 +230,7 @@ class OrderedPool:
         done: dict[int, Result] = {}
         next_in = next_out = 0
         exhausted = False
-        hard_limit = None if not self.options.timeout else self.options.timeout + GRACE_S
+        hard_limit = None if not self.options.clean.timeout else self.options.clean.timeout + GRACE_S
         while True:
             for worker in self.workers:
                 if worker.task is None and not exhausted and next_in - next_out < self.window:
@@ -277,7 +257,7 @@ class OrderedPool:
                     worker.task = None
                 except (EOFError, OSError):
                     code = worker.process.exitcode
-                    result = _failed_result(item, f"worker crashed (exit code {code})", self.options, self.ruleset)
+                    result = _failed_result(item, f"worker crashed (exit code {code})", self.options)
                     self._replace(worker)
                 done[seq] = result
             if hard_limit is not None:
@@ -296,19 +276,19 @@ class OrderedPool:
         for worker in list(self.workers):
             if worker.task is not None and now - worker.task[2] > hard_limit:
                 seq, item, _ = worker.task
-                message = f"timeout: over {self.options.timeout:g} s"
-                done[seq] = _failed_result(item, message, self.options, self.ruleset)
+                message = f"timeout: over {self.options.clean.timeout:g} s"
+                done[seq] = _failed_result(item, message, self.options)
                 self._replace(worker)
 
 
-def _warm_up(ruleset: RuleSet) -> None:
+def _warm_up(options: Options) -> None:
     """Load the models, trafilatura and the language identifier once, before the workers are forked:
     they share those pages, and the first document's time limit is not spent on loading."""
     prose = "A warm-up paragraph, long enough to be read as prose by every step of the pipeline. " * 4
     text = f"Warm up\n\nby Admin\n\n{prose}\n\nRecent Posts\n\nShare this article"
     html = f"<html><head><title>Warm up</title></head><body><nav>Home</nav><h1>Warm up</h1><p>{prose}</p></body></html>"
     for mode, sample in (("html", html), ("text", text)):
-        clean(sample, mode=mode, rules=ruleset, timeout=None)
+        clean(sample, options, mode=mode, timeout=None)
 
 
 def _prepared(item: Item, options: BatchOptions) -> Item:
@@ -319,7 +299,7 @@ def _prepared(item: Item, options: BatchOptions) -> Item:
         from cleaner.fetch import FetchError, fetch
 
         try:
-            fetched = fetch(item.url, max_bytes=options.max_bytes, timeout=options.timeout)
+            fetched = fetch(item.url, max_bytes=options.clean.max_bytes, timeout=options.clean.timeout)
         except FetchError as err:
             return dataclasses.replace(item, error=str(err))
         return dataclasses.replace(item, content=fetched.content, url=fetched.url)

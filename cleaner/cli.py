@@ -8,7 +8,8 @@ from pathlib import Path
 import click
 
 from cleaner import __version__, corpus
-from cleaner.api import DEFAULT_MAX_BYTES, DEFAULT_TIMEOUT, FAVORS, MODES, PRESETS, clean, clean_file
+from cleaner.api import clean, clean_file
+from cleaner.options import DEFAULT_MAX_BYTES, DEFAULT_TIMEOUT, FAVORS, MODES, PRESETS, Options
 from cleaner.rules import (
     RuleError,
     builtin_ruleset,
@@ -126,6 +127,7 @@ def clean_command(inputs, mode, fmt, output, url, rule_files, summary, favor, pr
     Exit status: 0 when every document was cleaned, 1 when some failed (their records
     still appear, with an error field), 2 for usage errors.
     """
+    from cleaner.batch import CorpusOptions
     from cleaner.run import run_clean
 
     single = _single_input(inputs)
@@ -133,25 +135,34 @@ def clean_command(inputs, mode, fmt, output, url, rule_files, summary, favor, pr
         raise click.UsageError("--url applies to a single input")
     if batch["resume"] and (output == "-" or (fmt or "jsonl") != "jsonl"):
         raise click.UsageError("--resume needs --output FILE and the jsonl format")
-    try:
-        ruleset = load_ruleset(rule_files)
-    except RuleError as err:
-        raise click.UsageError(str(err)) from None
+    options = _options(mode=mode, favor=favor, preset=preset, rules=rule_files, url=url)
+    options = options.replace(timeout=batch.pop("timeout") or None, max_bytes=batch.pop("max_bytes") or None)
+    corpus_options = CorpusOptions(
+        site_template=not batch.pop("no_site_template"),
+        thresholds=corpus.Thresholds(batch.pop("site_template_min_docs"), batch.pop("site_template_share")),
+        dedup=not batch.pop("no_dedup"),
+    )
     code = run_clean(
         inputs,
-        mode=mode,
+        options,
         fmt=fmt or ("text" if single else "jsonl"),
         output=output,
-        url=url,
-        rule_files=tuple(rule_files),
-        ruleset=ruleset,
         summary=summary,
-        favor=favor,
-        preset=preset,
         several=not single,
+        corpus_options=corpus_options,
         **batch,
     )
     sys.exit(code)
+
+
+def _options(**values) -> Options:
+    """The options of one run; a rule file that does not load is a usage error (exit 2)."""
+    options = Options(**{**values, "rules": tuple(values.get("rules") or ())})
+    try:
+        options.ruleset()
+    except RuleError as err:
+        raise click.UsageError(str(err)) from None
+    return options
 
 
 def _single_input(inputs: tuple[str, ...]) -> bool:
@@ -194,16 +205,13 @@ def explain_command(input_path, mode, url, rule_files, report, favor) -> None:
 
     if input_path != "-" and Path(input_path).is_dir():
         raise click.UsageError(f"INPUT must be one file or -, not a directory: {input_path}")
-    try:
-        ruleset = load_ruleset(rule_files)
-    except RuleError as err:
-        raise click.UsageError(str(err)) from None
+    options = _options(mode=mode, favor=favor, rules=rule_files, url=url)
     if input_path == "-":
         name = "stdin"
-        doc = clean(sys.stdin.buffer.read(), url=url, mode=mode, rules=ruleset, favor=favor, source=name)
+        doc = clean(sys.stdin.buffer.read(), options, source=name)
     else:
         name = input_path
-        doc = clean_file(input_path, url=url, mode=mode, rules=ruleset, favor=favor)
+        doc = clean_file(input_path, options)
     if doc.decisions:  # a failed document can still have blocks, e.g. when all of them were removed
         print_explanation(doc, Console(highlight=False))
         if report:

@@ -79,6 +79,20 @@ class Thresholds:
     share: float = SITE_TEMPLATE_SHARE
 
 
+@dataclass(frozen=True)
+class CorpusOptions:
+    """The corpus pass of a batch or a Spark job: site templates and near duplicates."""
+
+    site_template: bool = True
+    thresholds: Thresholds = field(default_factory=Thresholds)
+    dedup: bool = True
+    dedup_threshold: float = DEDUP_THRESHOLD
+
+    @property
+    def on(self) -> bool:
+        return self.site_template or self.dedup
+
+
 def block_hash(text: str) -> int:
     """A signed 64-bit hash of a block's normalized text (fits a Spark LongType).
 

@@ -10,7 +10,6 @@ from collections.abc import Callable
 from contextlib import nullcontext
 from pathlib import Path
 
-from cleaner import corpus
 from cleaner.batch import (
     BatchOptions,
     CorpusOptions,
@@ -22,55 +21,30 @@ from cleaner.batch import (
     replace_atomically,
     resume_point,
 )
+from cleaner.options import Options
 from cleaner.read import JsonlFields, count_items, iter_items
-from cleaner.rules import RuleSet
 
 
 def run_clean(
     inputs: tuple[str, ...],
+    options: Options,
     *,
-    mode: str,
     fmt: str,
     output: str,
-    url: str | None,
-    rule_files: tuple[str, ...],
-    ruleset: RuleSet,
     summary: bool,
-    favor: str,
     several: bool,
-    preset: str = "default",
     jobs: int | None,
-    timeout: float,
-    max_bytes: int,
     resume: bool,
     quiet: bool,
     stats: bool,
     content_field: str | None,
     id_field: str,
     url_field: str,
-    no_site_template: bool,
-    site_template_min_docs: int,
-    site_template_share: float,
-    no_dedup: bool,
+    corpus_options: CorpusOptions,
     fetch: bool = False,
 ) -> int:
     """Clean every input document into ``output``; the exit status."""
-    corpus_options = CorpusOptions(
-        site_template=not no_site_template,
-        thresholds=corpus.Thresholds(site_template_min_docs, site_template_share),
-        dedup=not no_dedup,
-    )
-    options = BatchOptions(
-        mode=mode,
-        favor=favor,
-        preset=preset,
-        rule_files=rule_files,
-        url=url,
-        timeout=timeout or None,
-        max_bytes=max_bytes or None,
-        corpus=corpus_options.site_template,
-        signatures=corpus_options.dedup,
-    )
+    batch = BatchOptions(clean=options, corpus=corpus_options.site_template, signatures=corpus_options.dedup)
     fields = JsonlFields(content_field, id_field or None, url_field or None)
     interactive = sys.stderr.isatty() and not quiet
     tally = Stats()
@@ -91,7 +65,7 @@ def run_clean(
         spool = Path(temp_dir.name) / "spool.jsonl"
     total = count_items(inputs)
     items = itertools.islice(iter_items(inputs, fields, fetch=fetch), skip, None)
-    pool = OrderedPool(jobs or _cores(), options, ruleset)
+    pool = OrderedPool(jobs or _cores(), batch)
     errors = 0
     try:
         with log.progress(None if total is None else total - skip) as advance:

@@ -190,13 +190,13 @@ def test_documents_alike_only_in_their_site_template_are_no_duplicates(tmp_path)
 
 
 def test_the_workers_sign_each_text_for_the_dedup_pass():
+    from cleaner import Options
     from cleaner.batch import CORPUS_KEY, BatchOptions, clean_item
     from cleaner.read import Item
-    from cleaner.rules import builtin_ruleset
 
     item = Item(name="a", content=ARTICLES[0])
     for signatures in (True, False):
-        result = clean_item(item, BatchOptions(mode="text", signatures=signatures), builtin_ruleset())
+        result = clean_item(item, BatchOptions(Options(mode="text"), signatures=signatures))
         record = json.loads(result.line)
         if not signatures:
             assert CORPUS_KEY not in record

@@ -143,7 +143,9 @@ def test_site_templates_and_duplicates_across_a_spark_job(spark):
     docs = _corpus()
     thresholds = corpus.Thresholds(min_docs=3, share=0.5)
     frame = spark.createDataFrame(docs, "url string, page string")
-    rows = clean_corpus(frame, html_col="page", url_col="url", thresholds=thresholds).collect()
+    rows = clean_corpus(
+        frame, html_col="page", url_col="url", corpus_options=corpus.CorpusOptions(thresholds=thresholds)
+    ).collect()
     expected = _in_one_process(docs, thresholds)
     assert [row.url for row in rows] == [url for url, _ in docs]  # input order
     for row, record in zip(rows, expected, strict=True):

@@ -19,14 +19,16 @@ Only DataTrove's core is needed: its ``processing`` extra pins an old trafilatur
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from datatrove.data import DocumentsPipeline
 from datatrove.pipeline.extractors.base import BaseExtractor, ExtractorSandbox
 from datatrove.utils.typeshelper import StatHints
 
-from cleaner.api import FAVORS, MODES, clean
+from cleaner.api import clean
 from cleaner.integrations import METADATA_FIELDS, metadata_of
+from cleaner.options import Options
 
 # cleaned once when the sandbox starts, so that the rules and the model are loaded before the first time limit
 WARMUP = (
@@ -43,20 +45,20 @@ class CleanerExtractor(BaseExtractor):
 
     def __init__(
         self,
+        options: Options | Mapping[str, Any] | None = None,
         *,
-        mode: str = "auto",
-        favor: str = "balanced",
-        rules: list[str] | tuple[str, ...] = (),
         url_key: str = "url",
         metadata_key: str = "cleaner",
         keep_errors: bool = False,
         timeout: float = 10.0,
+        **option_values: Any,
     ) -> None:
-        """``url_key`` names the reader's metadata field with the page URL (WarcReader's ``url``)."""
+        """``options`` (or ``mode=``, ``favor=``, ``preset=``, ``rules=``, ``max_bytes=``: any field of
+        :class:`cleaner.Options` but ``timeout``) is validated here, once. ``timeout`` is DataTrove's
+        sandbox limit per document; cleaner's own limit is ``Options.timeout``. ``url_key`` names the
+        reader's metadata field with the page URL (WarcReader's ``url``)."""
         super().__init__(timeout)
-        if mode not in MODES or favor not in FAVORS:
-            raise ValueError(f"mode must be one of {MODES} and favor one of {FAVORS}")
-        self.mode, self.favor, self.rules = mode, favor, [str(path) for path in rules]
+        self.options = Options.of(options, **option_values)
         self.url_key, self.metadata_key, self.keep_errors = url_key, metadata_key, keep_errors
 
     def extract(self, text: str) -> str:
@@ -66,7 +68,7 @@ class CleanerExtractor(BaseExtractor):
     def clean(self, html: str, url: str | None = None, doc_id: str | None = None) -> tuple[str, dict[str, Any]]:
         """The clean text and what goes into ``metadata[metadata_key]``; runs inside the sandbox."""
         origin = {"document_id": doc_id} if doc_id is not None else None
-        doc = clean(html, url=url, mode=self.mode, rules=self.rules or None, favor=self.favor, origin=origin)
+        doc = clean(html, self.options.replace(url=url) if url else self.options, origin=origin)
         found = metadata_of(doc)
         found["removed"] = [span.to_dict() for span in doc.removed]
         found["provenance"] = doc.provenance.to_dict() if doc.provenance else None

@@ -17,8 +17,10 @@ Settings (all optional):
   ``CLEANER_PROVENANCE_FIELD``, ``CLEANER_ERROR_FIELD``: the output field names (``"text"``,
   ``"metadata"``, ``"removed"``, ``"provenance"``, ``"error"``); an empty name leaves that output out.
 - ``CLEANER_DROP_HTML`` (``False``): remove the raw page from the item once it is cleaned.
-- ``CLEANER_MODE`` (``"auto"``), ``CLEANER_FAVOR`` (``"balanced"``), ``CLEANER_RULES`` (a list of
-  TOML rule files): passed to :func:`cleaner.clean`.
+- ``CLEANER_MODE`` (``"auto"``), ``CLEANER_FAVOR`` (``"balanced"``), ``CLEANER_PRESET``
+  (``"default"``), ``CLEANER_RULES`` (a list of TOML rule files), ``CLEANER_TIMEOUT`` (seconds per
+  page, 0 for none) and ``CLEANER_MAX_BYTES`` (0 for none): the fields of :class:`cleaner.Options`,
+  validated when the crawl starts.
 
 With ``scrapy.Item`` classes, declare the output fields on the item; plain dicts need nothing.
 """
@@ -29,10 +31,10 @@ from typing import Any
 
 from itemadapter import ItemAdapter
 
-from cleaner.api import FAVORS, MODES, clean
+from cleaner.api import clean
 from cleaner.integrations import metadata_of
+from cleaner.options import DEFAULT_MAX_BYTES, DEFAULT_TIMEOUT, Options
 from cleaner.records import CleanDocument
-from cleaner.rules import load_ruleset
 
 OUTPUTS = {"text": "text", "metadata": "metadata", "removed": "removed", "provenance": "provenance", "error": "error"}
 
@@ -47,18 +49,15 @@ class CleanerPipeline:
         url_field: str = "url",
         outputs: dict[str, str] | None = None,
         drop_html: bool = False,
-        mode: str = "auto",
-        favor: str = "balanced",
-        rules: list[str] | tuple[str, ...] = (),
+        options: Options | None = None,
+        **option_values: Any,
     ) -> None:
-        if mode not in MODES or favor not in FAVORS:  # fail at start, not once per item
-            raise ValueError(f"CLEANER_MODE must be one of {MODES} and CLEANER_FAVOR one of {FAVORS}")
+        """``options`` (or its fields as keywords: ``mode=``, ``favor=``, ...) is validated here, once."""
         self.html_field, self.url_field = html_field, url_field
         self.outputs = {**OUTPUTS, **(outputs or {})}
         self.drop_html = drop_html
-        self.mode, self.favor = mode, favor
-        self.rules = [str(path) for path in rules]
-        load_ruleset(self.rules)  # a broken rule file stops the crawl at start, not at every item
+        self.options = Options.of(options, **option_values)  # a bad value stops the crawl at start
+        self.options.ruleset()  # so does a broken rule file, not every item
 
     @classmethod
     def from_crawler(cls, crawler) -> CleanerPipeline:
@@ -69,9 +68,14 @@ class CleanerPipeline:
             url_field=settings.get("CLEANER_URL_FIELD", "url"),
             outputs=outputs,
             drop_html=settings.getbool("CLEANER_DROP_HTML", False),
-            mode=settings.get("CLEANER_MODE", "auto"),
-            favor=settings.get("CLEANER_FAVOR", "balanced"),
-            rules=settings.getlist("CLEANER_RULES", []),
+            options=Options(
+                mode=settings.get("CLEANER_MODE", "auto"),
+                favor=settings.get("CLEANER_FAVOR", "balanced"),
+                preset=settings.get("CLEANER_PRESET", "default"),
+                rules=tuple(settings.getlist("CLEANER_RULES", [])),
+                timeout=settings.getfloat("CLEANER_TIMEOUT", DEFAULT_TIMEOUT) or None,
+                max_bytes=settings.getint("CLEANER_MAX_BYTES", DEFAULT_MAX_BYTES) or None,
+            ),
         )
 
     def process_item(self, item: Any, spider: Any = None) -> Any:
@@ -81,7 +85,7 @@ class CleanerPipeline:
         if content is None:
             return item
         url = adapter.get(self.url_field) if self.url_field else None
-        doc = clean(content, url=url, mode=self.mode, rules=self.rules, favor=self.favor, source=url)
+        doc = clean(content, self.options.replace(url=url) if url else self.options, source=url)
         for name, value in self._fields(doc).items():
             if self.outputs.get(name):
                 adapter[self.outputs[name]] = value

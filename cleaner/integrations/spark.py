@@ -28,7 +28,8 @@ from pyspark.sql import Column, DataFrame, SparkSession
 from pyspark.sql import functions as F
 from pyspark.sql import types as T
 
-from cleaner.api import FAVORS, MODES, clean
+from cleaner.api import clean
+from cleaner.options import Options
 from cleaner.records import CleanDocument
 
 # the JSONL record as Spark types; options and origin hold values of any JSON type, kept as their JSON text
@@ -61,17 +62,18 @@ WARC_ORIGIN = ("warc_file", "warc_record_id", "target_uri", "offset")
 _BATCH_ROWS = 64  # WARC records per Arrow batch: enough to amortize, few enough to keep memory flat
 
 
-def record_udf(mode: str = "auto", favor: str = "balanced", rules: Sequence[str] = ()):
-    """A pandas UDF (html, url, origin JSON) -> the JSONL record of the cleaned document, as a JSON string."""
-    if mode not in MODES or favor not in FAVORS:  # fail on the driver, not in every task
-        raise ValueError(f"mode must be one of {MODES} and favor one of {FAVORS}")
-    rule_paths = [str(path) for path in rules] or None
+def record_udf(options: Options | None = None, **option_values: Any):
+    """A pandas UDF (html, url, origin JSON) -> the JSONL record of the cleaned document, as a JSON string.
+
+    ``options`` (or its fields as keywords) is validated here, on the driver, not in every task.
+    """
+    options = Options.of(options, **option_values)
 
     @F.pandas_udf(T.StringType())
     def clean_records(html: pd.Series, url: pd.Series, origin: pd.Series) -> pd.Series:
         return pd.Series(
             [
-                json.dumps(clean_one(content, page_url, where, mode, favor, rule_paths), ensure_ascii=False)
+                json.dumps(clean_one(content, page_url, where, options), ensure_ascii=False)
                 for content, page_url, where in zip(html, url, origin, strict=True)
             ]
         )
@@ -79,17 +81,17 @@ def record_udf(mode: str = "auto", favor: str = "balanced", rules: Sequence[str]
     return clean_records
 
 
-def clean_one(content: Any, url: Any, origin: Any, mode: str, favor: str, rules: list[str] | None) -> dict:
+def clean_one(content: Any, url: Any, origin: Any, options: Options) -> dict:
     """The JSONL record of one row."""
-    return clean_cell(content, url, origin, mode, favor, rules).to_dict()
+    return clean_cell(content, url, origin, options).to_dict()
 
 
-def clean_cell(content: Any, url: Any, origin: Any, mode: str, favor: str, rules: list[str] | None) -> CleanDocument:
+def clean_cell(content: Any, url: Any, origin: Any, options: Options) -> CleanDocument:
     """Clean one row's cells; nulls (a missing page, URL or origin) are cleaned as empty input or left out."""
     content = content if isinstance(content, bytes | bytearray | str) else b""
     url = url if isinstance(url, str) else None
     where = json.loads(origin) if isinstance(origin, str) else None
-    return clean(content, url=url, mode=mode, rules=rules, favor=favor, source=url, origin=where)
+    return clean(content, options.replace(url=url) if url else options, source=url, origin=where)
 
 
 def with_clean_columns(
@@ -99,19 +101,19 @@ def with_clean_columns(
     origin_cols: Sequence[str] = (),
     *,
     prefix: str = "clean_",
-    mode: str = "auto",
-    favor: str = "balanced",
-    rules: Sequence[str] = (),
+    options: Options | None = None,
+    **option_values: Any,
 ) -> DataFrame:
     """``df`` with the clean text, metadata, removed spans, provenance and error of its ``html_col`` added.
 
     ``html_col`` may be binary (best: cleaner detects the encoding) or string. ``origin_cols``
     are copied into each document's ``provenance.origin``, so that a row can be traced back to
-    the WARC record or file it came from.
+    the WARC record or file it came from. ``options`` (or its fields as keywords: ``mode=``,
+    ``favor=``, ``preset=``, ``rules=``, ``timeout=``, ``max_bytes=``) say how to clean.
     """
     url, origin = _url_and_origin(url_col, origin_cols)
     # nondeterministic: Spark then runs the UDF once per row, never once per column that reads its result
-    record = record_udf(mode, favor, rules).asNondeterministic()(F.col(html_col), url, origin)
+    record = record_udf(options, **option_values).asNondeterministic()(F.col(html_col), url, origin)
     return _record_columns(df, record, prefix)
 
 

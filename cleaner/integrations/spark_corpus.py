@@ -23,6 +23,7 @@ from __future__ import annotations
 import json
 import pickle
 from collections.abc import Sequence
+from typing import Any
 
 import pandas as pd
 from pyspark.sql import DataFrame
@@ -30,8 +31,8 @@ from pyspark.sql import functions as F
 from pyspark.sql import types as T
 
 from cleaner import corpus
-from cleaner.api import FAVORS, MODES
 from cleaner.integrations.spark import _record_columns, _url_and_origin, clean_cell
+from cleaner.options import Options
 
 STAGE = T.StructType(
     [
@@ -50,23 +51,22 @@ def clean_corpus(
     url_col: str | None = None,
     origin_cols: Sequence[str] = (),
     *,
-    site_template: bool = True,
-    dedup: bool = True,
-    thresholds: corpus.Thresholds | None = None,
-    dedup_threshold: float = corpus.DEDUP_THRESHOLD,
+    corpus_options: corpus.CorpusOptions | None = None,
     prefix: str = "clean_",
-    mode: str = "auto",
-    favor: str = "balanced",
-    rules: Sequence[str] = (),
+    options: Options | None = None,
+    **option_values: Any,
 ) -> DataFrame:
     """``with_clean_columns`` over the whole DataFrame as one corpus, plus ``{prefix}duplicate_of``.
 
-    A document without a URL counts as a page of the site named by its first origin column (a WARC file).
+    ``corpus_options`` is the corpus pass of ``cleaner clean`` (site templates, near duplicates);
+    ``options`` (or its fields as keywords) say how each page is cleaned. A document without a URL
+    counts as a page of the site named by its first origin column (a WARC file).
     """
-    if mode not in MODES or favor not in FAVORS:
-        raise ValueError(f"mode must be one of {MODES} and favor one of {FAVORS}")
+    settings = corpus_options or corpus.CorpusOptions()
+    site_template, dedup = settings.site_template, settings.dedup
+    thresholds, dedup_threshold = settings.thresholds, settings.dedup_threshold
     url, origin = _url_and_origin(url_col, origin_cols)
-    stage = _stage_udf(mode, favor, [str(p) for p in rules] or None).asNondeterministic()
+    stage = _stage_udf(Options.of(options, **option_values)).asNondeterministic()
     staged = (
         df.withColumn("_doc", F.monotonically_increasing_id())
         .withColumn("_stage", stage(F.col(html_col), url, origin))
@@ -75,7 +75,7 @@ def clean_corpus(
         .localCheckpoint()
     )
     if site_template:
-        staged = _remove_templates(staged, thresholds or corpus.Thresholds()).localCheckpoint()
+        staged = _remove_templates(staged, thresholds).localCheckpoint()
     out = _record_columns(staged, F.col("_record"), prefix)
     if dedup:
         out = out.join(_duplicates(staged, dedup_threshold, f"{prefix}duplicate_of"), "_doc", "left")
@@ -84,17 +84,17 @@ def clean_corpus(
     return out.orderBy("_doc").drop("_doc", "_record", "_site", "_blocks", "_kept")
 
 
-def _stage_udf(mode: str, favor: str, rules: list[str] | None):
+def _stage_udf(options: Options):
     @F.pandas_udf(STAGE)
     def clean_and_fingerprint(html: pd.Series, url: pd.Series, origin: pd.Series) -> pd.DataFrame:
-        return pd.DataFrame([_stage_one(*row, mode, favor, rules) for row in zip(html, url, origin, strict=True)])
+        return pd.DataFrame([_stage_one(*row, options) for row in zip(html, url, origin, strict=True)])
 
     return clean_and_fingerprint
 
 
-def _stage_one(content, url, origin, mode: str, favor: str, rules: list[str] | None) -> dict:
+def _stage_one(content, url, origin, options: Options) -> dict:
     """Clean one row; its record, its site and block hashes for the counts, and its kept blocks for the removal."""
-    doc = clean_cell(content, url, origin, mode, favor, rules)
+    doc = clean_cell(content, url, origin, options)
     where = json.loads(origin) if isinstance(origin, str) else {}
     fallback = str(next(iter(where.values()), "")) if where else ""
     print_ = corpus.fingerprint(doc, fallback)
