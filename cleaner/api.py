@@ -8,11 +8,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from cleaner import assemble, fast, limits, model
+from cleaner import assemble, errors, fast, limits, model
 from cleaner import options as options_module
 from cleaner.decide import TopOfDocument, decide, is_prose, keep_headline
-from cleaner.decode import InputError, decode
+from cleaner.decode import decode
 from cleaner.detect import detect_kind, is_json
+from cleaner.errors import InputError
 from cleaner.label import label_main_content, main_content_text
 from cleaner.metadata import Metadata, best_title, detect_language, html_metadata, is_article_headline
 from cleaner.normalize import normalize_text
@@ -49,24 +50,27 @@ def clean(
     opts = Options.of(options, **kwargs)
     size = len(content.encode("utf-8", errors="surrogatepass")) if isinstance(content, str) else len(content)
     if opts.max_bytes is not None and size > opts.max_bytes:
-        doc = _failed(b"", f"too large: {size} bytes, over the limit of {opts.max_bytes}", opts, source)
+        doc = _failed(
+            b"", f"too large: {size} bytes, over the limit of {opts.max_bytes}", errors.TOO_LARGE, opts, source
+        )
     else:
         try:
             with limits.time_limit(opts.timeout):
                 doc = _clean(content, opts, source)
         except limits.TimeLimitExceeded:
             data = content.encode("utf-8", errors="surrogatepass") if isinstance(content, str) else bytes(content)
-            doc = _failed(data, f"timeout: over {opts.timeout:g} s", opts, source)
+            doc = _failed(data, f"timeout: over {opts.timeout:g} s", errors.TIMEOUT, opts, source)
     if origin and doc.provenance is not None:
         located = dataclasses.replace(doc.provenance, origin=tuple(origin.items()))
         doc = dataclasses.replace(doc, provenance=located)
     return doc
 
 
-def _failed(data: bytes, message: str, options: Options, source: str | None) -> CleanDocument:
+def _failed(data: bytes, message: str, kind: str, options: Options, source: str | None) -> CleanDocument:
     return assemble.failed(
         data,
         message,
+        kind,
         source=source or options.url or "<string>",
         url=options.url,
         options=options.recorded(),
@@ -99,13 +103,15 @@ def _clean(content: str | bytes, options: Options, source: str | None) -> CleanD
     try:
         if isinstance(content, str):
             if not content.strip():
-                raise InputError("empty input")
+                raise InputError("empty input", errors.EMPTY)
             text, encoding = content, None
         else:
             decoded = decode(data)
             text, encoding = decoded.text, decoded.encoding
         if options.mode == "auto" and is_json(text):
-            raise InputError("not a web page: JSON data (clean its records as a .jsonl input with --field)")
+            raise InputError(
+                "not a web page: JSON data (clean its records as a .jsonl input with --field)", errors.NOT_TEXT
+            )
         kind = detect_kind(text) if options.mode == "auto" else options.mode
         document = _Input(
             text, data, encoding, source or options.url or "<string>", options, options.ruleset().for_url(options.url)
@@ -115,14 +121,15 @@ def _clean(content: str | bytes, options: Options, source: str | None) -> CleanD
         else:
             doc = _clean_html(document) if kind == "html" else _clean_text(document)
         if not doc.text:
-            return dataclasses.replace(doc, error=f"no article text found: all {len(doc.removed)} blocks were removed")
+            message = f"no article text found: all {len(doc.removed)} blocks were removed"
+            return dataclasses.replace(doc, error=message, error_kind=errors.NO_TEXT)
         return doc
     except InputError as err:
-        return _failed(data, str(err), options, source)
+        return _failed(data, str(err), err.kind, options, source)
     except RecursionError:
-        return _failed(data, "input too deeply nested", options, source)
-    except Exception as err:  # one bad document must never stop a batch
-        return _failed(data, f"internal error: {type(err).__name__}: {err}", options, source)
+        return _failed(data, "input too deeply nested", errors.TOO_LARGE, options, source)
+    except Exception as err:  # one bad document must never stop a batch; tests and fuzzing treat it as a bug
+        return _failed(data, f"internal error: {type(err).__name__}: {err}", errors.INTERNAL, options, source)
 
 
 def clean_file(path: str | Path, options: Options | Mapping[str, Any] | None = None, **kwargs: Any) -> CleanDocument:
@@ -132,10 +139,11 @@ def clean_file(path: str | Path, options: Options | Mapping[str, Any] | None = N
     try:
         size = path.stat().st_size
         if opts.max_bytes is not None and size > opts.max_bytes:  # do not even read it
-            return _failed(b"", f"too large: {size} bytes, over the limit of {opts.max_bytes}", opts, str(path))
+            message = f"too large: {size} bytes, over the limit of {opts.max_bytes}"
+            return _failed(b"", message, errors.TOO_LARGE, opts, str(path))
         data = path.read_bytes()
     except OSError as err:
-        return _failed(b"", f"cannot read file: {err.strerror or err}", opts, str(path))
+        return _failed(b"", f"cannot read file: {err.strerror or err}", errors.UNREADABLE, opts, str(path))
     return clean(data, opts, source=str(path))
 
 
@@ -143,7 +151,7 @@ def text_decisions(text: str, ruleset: RuleSet) -> tuple[list[Decision], TopOfDo
     """Rule and structure decisions for already-extracted text (before the learned model)."""
     blocks = segment_text(normalize_text(text))
     if not blocks:
-        raise InputError("empty input: no text")
+        raise InputError("empty input: no text", errors.EMPTY)
     return decide(blocks, ruleset)
 
 
@@ -209,7 +217,7 @@ def html_decisions(
     tree, visible = parse_page(text)
     segmented = _segment(tree, ruleset, open_hidden, visible)
     if not segmented.blocks:
-        raise InputError("no text in this HTML page")
+        raise InputError("no text in this HTML page", errors.NO_TEXT)
     prune(segmented.marked)
     blocks = segmented.blocks
     if use_trafilatura:

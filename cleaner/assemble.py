@@ -8,7 +8,7 @@ from functools import cache
 from importlib.metadata import PackageNotFoundError, version
 from typing import Any
 
-from cleaner import __version__
+from cleaner import __version__, errors
 from cleaner.records import CleanDocument, Decision, Provenance, RemovedSpan
 
 
@@ -69,12 +69,22 @@ def removed_spans(decisions: Sequence[Decision]) -> tuple[RemovedSpan, ...]:
 
 
 def failed(
-    data: bytes, message: str, *, source: str, url: str | None, options: Mapping[str, Any], ruleset_version: str
+    data: bytes,
+    message: str,
+    kind: str,
+    *,
+    source: str,
+    url: str | None,
+    options: Mapping[str, Any],
+    ruleset_version: str,
 ) -> CleanDocument:
-    """The record of a document that could not be cleaned: no text, and why."""
+    """The record of a document that could not be cleaned: no text, why (``message``) and ``kind``."""
+    if kind not in errors.KINDS:
+        raise ValueError(f"unknown error kind {kind!r}")
     return CleanDocument(
         text="",
         url=url,
         provenance=provenance(data, kind=None, source=source, ruleset_version=ruleset_version, options=options),
         error=message,
+        error_kind=kind,
     )

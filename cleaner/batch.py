@@ -36,6 +36,7 @@ from typing import IO, Any
 from cleaner import assemble, corpus
 from cleaner.api import clean
 from cleaner.corpus import CorpusOptions
+from cleaner.errors import INTERNAL, TIMEOUT, TOO_LARGE, UNREADABLE
 from cleaner.options import Options
 from cleaner.read import Item
 from cleaner.records import CleanDocument
@@ -62,6 +63,7 @@ class Result:
     name: str
     line: str
     error: str | None
+    error_kind: str | None
     reasons: tuple[tuple[str, int], ...]
     nbytes: int
     summary: str
@@ -79,7 +81,7 @@ def clean_item(item: Item, options: BatchOptions) -> Result:
         data, error = _read_file(item.path, options.clean.max_bytes)
         nbytes = len(data)
         if error is not None:
-            doc = failed(item, error, options)
+            doc = failed(dataclasses.replace(item, error_kind=error[1]), error[0], options)
         else:
             doc = _clean(data, item, options)
     else:
@@ -101,6 +103,7 @@ def clean_item(item: Item, options: BatchOptions) -> Result:
         name=item.name,
         line=json.dumps(record, ensure_ascii=False),
         error=doc.error,
+        error_kind=doc.error_kind,
         reasons=tuple(sorted(reasons.items())),
         nbytes=nbytes,
         summary=summary_line(doc),
@@ -116,8 +119,8 @@ def _clean(content: bytes | str, item: Item, options: BatchOptions) -> CleanDocu
     return clean(content, _item_options(item, options), source=item.name, origin=dict(item.origin) or None)
 
 
-def _read_file(path: Path, max_bytes: int | None) -> tuple[bytes, str | None]:
-    """The file's bytes (gunzipped for .gz), or why not; a file over ``max_bytes`` is not read whole."""
+def _read_file(path: Path, max_bytes: int | None) -> tuple[bytes, tuple[str, str] | None]:
+    """The file's bytes (gunzipped for .gz), or why not (message, kind); a file over ``max_bytes`` is not read whole."""
     limit = -1 if max_bytes is None else max_bytes + 1
     try:
         if path.name.lower().endswith(".gz"):
@@ -125,14 +128,14 @@ def _read_file(path: Path, max_bytes: int | None) -> tuple[bytes, str | None]:
                 data = stream.read(limit)
         else:
             if max_bytes is not None and path.stat().st_size > max_bytes:
-                return b"", f"too large: {path.stat().st_size} bytes, over the limit of {max_bytes}"
+                return b"", (f"too large: {path.stat().st_size} bytes, over the limit of {max_bytes}", TOO_LARGE)
             data = path.read_bytes()
     except OSError as err:
-        return b"", f"cannot read file: {err.strerror or err}"
+        return b"", (f"cannot read file: {err.strerror or err}", UNREADABLE)
     except EOFError as err:
-        return b"", f"cannot read file: {err}"
+        return b"", (f"cannot read file: {err}", UNREADABLE)
     if max_bytes is not None and len(data) > max_bytes:
-        return b"", f"too large: over the limit of {max_bytes} bytes"
+        return b"", (f"too large: over the limit of {max_bytes} bytes", TOO_LARGE)
     return data, None
 
 
@@ -142,6 +145,7 @@ def failed(item: Item, message: str, options: BatchOptions) -> CleanDocument:
     doc = assemble.failed(
         b"",
         message,
+        item.error_kind,
         source=item.name,
         url=own.url,
         options=own.recorded(),
@@ -152,8 +156,8 @@ def failed(item: Item, message: str, options: BatchOptions) -> CleanDocument:
     return doc
 
 
-def _failed_result(item: Item, message: str, options: BatchOptions) -> Result:
-    return clean_item(dataclasses.replace(item, error=message, path=None, content=None), options)
+def _failed_result(item: Item, message: str, kind: str, options: BatchOptions) -> Result:
+    return clean_item(dataclasses.replace(item, error=message, error_kind=kind, path=None, content=None), options)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -257,7 +261,7 @@ class OrderedPool:
                     worker.task = None
                 except (EOFError, OSError):
                     code = worker.process.exitcode
-                    result = _failed_result(item, f"worker crashed (exit code {code})", self.options)
+                    result = _failed_result(item, f"worker crashed (exit code {code})", INTERNAL, self.options)
                     self._replace(worker)
                 done[seq] = result
             if hard_limit is not None:
@@ -277,7 +281,7 @@ class OrderedPool:
             if worker.task is not None and now - worker.task[2] > hard_limit:
                 seq, item, _ = worker.task
                 message = f"timeout: over {self.options.clean.timeout:g} s"
-                done[seq] = _failed_result(item, message, self.options)
+                done[seq] = _failed_result(item, message, TIMEOUT, self.options)
                 self._replace(worker)
 
 
@@ -324,7 +328,7 @@ class Stats:
         self.documents += 1
         self.nbytes += result.nbytes
         if result.error:
-            self.errors[error_kind(result.error)] += 1
+            self.errors[result.error_kind or INTERNAL] += 1
         for reason, count in result.reasons:
             self.removed[reason] += count
 
@@ -350,12 +354,6 @@ def _counts(counter: Counter) -> str:
     return (" (" + ", ".join(f"{key} {n}" for key, n in counter.most_common()) + ")") if counter else ""
 
 
-def error_kind(message: str) -> str:
-    """The stable head of an error message: ``timeout``, ``too large``, ``empty input``, ``not text``, ..."""
-    head = message.split(":", 1)[0].strip()
-    return head if len(head) <= 40 else head[:40]
-
-
 # ---------------------------------------------------------------------------------------------
 # spool and output
 
@@ -376,7 +374,7 @@ def resume_point(spool: Path) -> tuple[int, int]:
                 break
             count += 1
             keep += len(line)
-            if b'"error": null' not in line:
+            if json.loads(line).get("error") is not None:
                 errors += 1
         stream.truncate(keep)
     return count, errors

@@ -8,9 +8,7 @@ from dataclasses import dataclass
 
 import charset_normalizer
 
-
-class InputError(ValueError):
-    """The input cannot be cleaned; the message is the one-line error users see."""
+from cleaner.errors import EMPTY, NOT_TEXT, UNDECODABLE, InputError
 
 
 @dataclass(frozen=True)
@@ -88,7 +86,7 @@ def sniff_binary(data: bytes) -> str | None:
 def decode(data: bytes) -> Decoded:
     """Decode raw input; raise InputError with a clear message when it is not text."""
     if not data.strip():
-        raise InputError("empty input")
+        raise InputError("empty input", EMPTY)
     for bom, name in _BOMS:
         if data.startswith(bom):
             return Decoded(data.decode(name, errors="replace"), name)
@@ -97,7 +95,7 @@ def decode(data: bytes) -> Decoded:
         return _checked(data.decode(wide), wide)
     binary = sniff_binary(data)
     if binary:
-        raise InputError(f"not text: {binary}")
+        raise InputError(f"not text: {binary}", NOT_TEXT)
     try:
         return Decoded(data.decode("utf-8"), "utf-8")
     except UnicodeDecodeError:
@@ -164,7 +162,7 @@ def _mixed(data: bytes) -> Decoded:
     """
     invalid = len(data) - len(data.decode("utf-8", errors="ignore").encode("utf-8"))
     if invalid > _MIXED_SHARE * len(data):
-        raise InputError("undecodable: no character encoding fits these bytes")
+        raise InputError("undecodable: no character encoding fits these bytes", UNDECODABLE)
     return _checked(data.decode("utf-8", errors="cleaner-cp1252"), "utf-8+cp1252")
 
 
@@ -185,5 +183,5 @@ def _detect(data: bytes) -> charset_normalizer.CharsetMatch | None:
 
 def _checked(text: str, encoding: str) -> Decoded:
     if len(_CONTROL.findall(text[:20_000])) > max(8, len(text[:20_000]) // 50):
-        raise InputError(f"not text: decodes as {encoding} but is mostly control characters")
+        raise InputError(f"not text: decodes as {encoding} but is mostly control characters", NOT_TEXT)
     return Decoded(text, encoding)

@@ -23,7 +23,7 @@ import re
 from collections.abc import Sequence
 
 from cleaner.decide import TopOfDocument, decide
-from cleaner.decode import InputError
+from cleaner.errors import EMPTY, NO_TEXT, NOT_TEXT, InputError
 from cleaner.metadata import (
     _ISO_DATE,
     META_KEYS,
@@ -113,7 +113,7 @@ def _parse(text: str):
     try:
         return HTMLTree.parse(text)
     except Exception as err:  # resiliparse rejects some inputs outright
-        raise InputError(f"unparsable HTML: {err}") from None
+        raise InputError(f"unparsable HTML: {err}", NOT_TEXT) from None
 
 
 def html_decisions(
@@ -128,7 +128,7 @@ def html_decisions(
     tree = _parse(text)
     lines, headline = _main_content(tree)
     if not lines:
-        raise InputError("no text in this HTML page")
+        raise InputError("no text in this HTML page", NO_TEXT)
     meta = page_metadata(tree, url)
     # the main content's headline before the metadata's title, as in the default preset (api._title);
     # on wcxb train, title exact match 0.704 -> 0.718
@@ -142,7 +142,7 @@ def text_decisions(text: str, ruleset: RuleSet) -> tuple[list[Decision], TopOfDo
     """Already-extracted text: the default text steps, without the model."""
     blocks = segment_text(normalize_text(text))
     if not blocks:
-        raise InputError("empty input: no text")
+        raise InputError("empty input: no text", EMPTY)
     decisions, top = decide(blocks, ruleset)
     return decisions, top, _language([block.text for block in blocks], None)
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from urllib.parse import urljoin, urlsplit
 
 from cleaner import __version__
-from cleaner.decode import InputError
+from cleaner.errors import UNREADABLE, InputError
 
 DEFAULT_MAX_REDIRECTS = 5
 _CHUNK = 1 << 16
@@ -25,6 +25,9 @@ _REDIRECTS = (301, 302, 303, 307, 308)
 
 class FetchError(InputError):
     """The URL could not be downloaded within the limits; the message is the one-line error users see."""
+
+    def __init__(self, message: str, kind: str = UNREADABLE) -> None:
+        super().__init__(message, kind)
 
 
 @dataclass(frozen=True)

@@ -20,7 +20,7 @@ import lxml.html
 from lxml import etree
 from lxml.html import soupparser
 
-from cleaner.decode import InputError
+from cleaner.errors import NOT_TEXT, InputError
 
 # huge_tree lifts libxml2's depth limit of 256, which real pages with unclosed tags exceed.
 _PARSER = lxml.html.HTMLParser(
@@ -72,10 +72,10 @@ def parse_page(text: str) -> tuple[lxml.html.HtmlElement, str | None]:
     except (etree.ParserError, ValueError) as err:
         root = _soup(text)
         if root is None:
-            raise InputError(f"unparsable HTML: {err}") from None
+            raise InputError(f"unparsable HTML: {err}", NOT_TEXT) from None
         return root, None
     if root is None:
-        raise InputError("unparsable HTML: no document element")
+        raise InputError("unparsable HTML: no document element", NOT_TEXT)
     visible = visible_text(root)
     kept = len(visible.split())
     if kept < _LOST * _markup_text_length(text):

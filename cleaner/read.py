@@ -6,6 +6,8 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from cleaner.errors import UNREADABLE
+
 STDIN = "-"
 
 
@@ -65,6 +67,7 @@ class Item:
     url: str | None = None
     origin: tuple[tuple[str, object], ...] = ()
     error: str | None = None
+    error_kind: str = UNREADABLE  # what ``error`` is (cleaner.errors.KINDS): a container, file or download
     site: str | None = None
     fetch: bool = False  # ``url`` is to be downloaded (``--fetch``); the parent does it, within the limits
 

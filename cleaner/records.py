@@ -129,6 +129,7 @@ class CleanDocument:
     removed: tuple[RemovedSpan, ...] = ()
     provenance: Provenance | None = None
     error: str | None = None
+    error_kind: str | None = None  # one of cleaner.errors.KINDS when error is set
     duplicate_of: str | None = None  # in a batch: the source of an earlier near-duplicate document
     # every block with its decision, in document order: for explain and reports, not part of the record
     decisions: tuple[Decision, ...] = field(default=(), repr=False, compare=False)
@@ -156,5 +157,6 @@ class CleanDocument:
             "removed": [span.to_dict() for span in self.removed],
             "provenance": self.provenance.to_dict() if self.provenance else None,
             "error": self.error,
+            "error_kind": self.error_kind,
             "duplicate_of": self.duplicate_of,
         }

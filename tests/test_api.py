@@ -15,7 +15,7 @@ from cleaner import CleanDocument, __version__, clean, clean_file, model
 from cleaner.rules import builtin_ruleset
 
 RECORD_KEYS = ["text", "title", "author", "date", "url", "sitename", "language", "categories", "removed"]
-RECORD_KEYS += ["provenance", "error", "duplicate_of"]
+RECORD_KEYS += ["provenance", "error", "error_kind", "duplicate_of"]
 
 
 def test_record_schema_and_provenance():
