@@ -44,7 +44,8 @@ def build(data: Path, folder: Path, size_mb: float) -> tuple[Path, Path, int]:
     """The WARC.gz and a text JSONL of about ``size_mb`` MB of HTML; the number of documents."""
     from lxml import html as lxml_html
 
-    from cleaner.warc import WarcWriter
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
+    from warc_writer import WarcWriter  # the test suite's WARC writer: cleaner only reads WARC files
 
     warc, text = folder / "pages.warc.gz", folder / "pages.jsonl"
     budget, count, round_ = size_mb * 1e6, 0, 0

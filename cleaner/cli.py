@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import sys
 from pathlib import Path
 
@@ -48,6 +49,10 @@ FAVOR_OPTION = click.option(
 @click.version_option(__version__, prog_name="cleaner")
 def main() -> None:
     """Clean messy web pages and scraped article text."""
+    # the application, not the library, configures logging: trafilatura and htmldate report every
+    # page they find little in, which is what cleaner's own records already say
+    for name in ("trafilatura", "htmldate"):
+        logging.getLogger(name).setLevel(logging.CRITICAL)
 
 
 @main.command("clean")

@@ -7,7 +7,6 @@ back onto our blocks, so every block learns whether trafilatura kept it.
 from __future__ import annotations
 
 import dataclasses
-import logging
 import re
 
 import numpy
@@ -17,9 +16,6 @@ from lxml import etree
 from cleaner.decide import is_prose
 from cleaner.normalize import collapse
 from cleaner.records import Block
-
-logging.getLogger("trafilatura").setLevel(logging.CRITICAL)
-logging.getLogger("htmldate").setLevel(logging.CRITICAL)
 
 _LIST_MARK = re.compile(r"^[-*•]\s+")
 _SHORT = 40  # below this many characters a block must equal a whole line (or table cell) of the output

@@ -19,9 +19,6 @@ class Writer:
             raise ValueError(f"unknown format {fmt!r}")
         self.stream, self.fmt, self.several, self.count = stream, fmt, several, 0
 
-    def write(self, doc: CleanDocument) -> None:
-        self.write_record(doc.to_dict())
-
     def write_record(self, record: dict[str, Any]) -> None:
         """Write one JSONL record (``CleanDocument.to_dict()``, possibly changed by the corpus pass)."""
         if self.fmt == "jsonl":

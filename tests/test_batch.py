@@ -11,10 +11,10 @@ import time
 
 import pytest
 from conftest import HTML_FIXTURES, SEED_FILES, cleaner_command, run_cli
+from warc_writer import write_warc
 
 from cleaner import clean
 from cleaner.limits import TimeLimitExceeded, time_limit
-from cleaner.warc import write_warc
 
 CORPUS_OFF = ("--no-site-template", "--no-dedup")
 

@@ -21,9 +21,10 @@ from pathlib import Path
 
 import pytest
 from conftest import run_cli
+from warc_writer import WarcWriter, response_record
 
 from cleaner import clean, clean_file
-from cleaner.warc import WarcWriter, iter_warc, response_record
+from cleaner.warc import iter_warc
 
 PROSE = (
     "Readers of this article learn how the committee voted on the budget today, and why the vote matters "

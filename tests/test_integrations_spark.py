@@ -9,12 +9,12 @@ import sys
 import pyarrow.parquet as pq
 import pytest
 from pyspark.sql import SparkSession
+from warc_writer import write_warc
 
 from cleaner import clean, corpus
 from cleaner.integrations.spark import WARC_ORIGIN, read_warc, with_clean_columns
 from cleaner.integrations.spark_corpus import clean_corpus
 from cleaner.integrations.spark_job import clean_warcs
-from cleaner.warc import write_warc
 from tests.conftest import HTML_FIXTURES, SEED_FILES
 
 URL = "https://example.org/news/{}"

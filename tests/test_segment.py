@@ -14,6 +14,10 @@ RULES = builtin_ruleset()
 ROOT = Path(__file__).resolve().parent.parent
 
 
+# the hand-written pages (fixtures/fuzz/ holds hostile inputs, replayed by test_fuzz_regressions.py)
+_PAGES = sorted([*ROOT.glob("fixtures/html/*.html"), *ROOT.glob("fixtures/near_misses/*.html")])
+
+
 def _html_blocks(markup: str):
     return segment_html(parse_html(markup), RULES).blocks
 
@@ -151,7 +155,7 @@ def test_the_size_bound_never_changes_what_counts_as_most_of_the_page():
     )
     for root in (
         parse_html(markup),
-        *(parse_html(p.read_text(errors="replace")) for p in sorted(ROOT.glob("fixtures/**/*.html"))[:8]),
+        *(parse_html(p.read_text(errors="replace")) for p in _PAGES[:8]),
     ):
         for element in root.iter():
             if not isinstance(element.tag, str):
@@ -164,7 +168,7 @@ def test_the_size_bound_never_changes_what_counts_as_most_of_the_page():
 
 def test_the_visible_text_of_parsing_is_the_trees_and_segments_alike():
     """parse_page hands on the visible text it read: that of the tree it returns, or None for a fallback tree."""
-    pages = [p.read_text(errors="replace") for p in sorted(ROOT.glob("fixtures/**/*.html"))]
+    pages = [p.read_text(errors="replace") for p in _PAGES]
     prose = "<p>The committee voted on the plan after a long debate about the budget.</p>"
     deep = "<html><body>" + "<div>" * 3000 + prose * 3 + "</div>" * 3000 + "</body></html>"
     wide = f"<body><div class='has-comments'>{prose * 20}</div><div class='comments'>Nice!</div></body>"
