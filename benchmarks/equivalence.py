@@ -88,7 +88,9 @@ def compare(saved: list[dict], now: list[dict]) -> list[str]:
 
 def _where(before, after) -> str:
     if isinstance(before, dict) and isinstance(after, dict):
-        keys = [key for key in before if before.get(key) != after.get(key)]
+        keys = [
+            key for key in {**before, **after} if before.get(key) != after.get(key) or (key in before) != (key in after)
+        ]
         return f" ({', '.join(keys)})"
     return ""
 
