@@ -13,8 +13,7 @@ from __future__ import annotations
 from typing import Any
 
 from cleaner.records import CleanDocument
-
-METADATA_FIELDS = ("title", "author", "date", "url", "sitename", "language", "categories")
+from cleaner.schema import METADATA as METADATA_FIELDS
 
 
 def metadata_of(doc: CleanDocument) -> dict[str, Any]:

@@ -26,8 +26,8 @@ from datatrove.data import DocumentsPipeline
 from datatrove.pipeline.extractors.base import BaseExtractor, ExtractorSandbox
 from datatrove.utils.typeshelper import StatHints
 
+from cleaner import errors, schema
 from cleaner.api import clean
-from cleaner.integrations import METADATA_FIELDS, metadata_of
 from cleaner.options import Options
 
 # cleaned once when the sandbox starts, so that the rules and the model are loaded before the first time limit
@@ -69,11 +69,7 @@ class CleanerExtractor(BaseExtractor):
         """The clean text and what goes into ``metadata[metadata_key]``; runs inside the sandbox."""
         origin = {"document_id": doc_id} if doc_id is not None else None
         doc = clean(html, self.options.replace(url=url) if url else self.options, origin=origin)
-        found = metadata_of(doc)
-        found["removed"] = [span.to_dict() for span in doc.removed]
-        found["provenance"] = doc.provenance.to_dict() if doc.provenance else None
-        found["error"] = doc.error
-        return doc.text, found
+        return doc.text, _flat(schema.outputs(doc.to_dict()))
 
     def run(self, data: DocumentsPipeline, rank: int = 0, world_size: int = 1) -> DocumentsPipeline:
         with ExtractorSandbox(timeout=self.timeout, warmup_text=(WARMUP,)) as sandbox:
@@ -100,12 +96,18 @@ class CleanerExtractor(BaseExtractor):
             return sandbox.process_document((html, url, doc_id), self.clean)
         except TimeoutError:
             self.stat_update("timeout")
-            return "", _failed(f"timed out after {self.timeout} s")
+            return "", _failed(f"timeout: over {self.timeout:g} s (DataTrove's sandbox)", errors.TIMEOUT)
         except EOFError:
             self.stat_update("broken_process")
-            return "", _failed("the cleaning process died (out of memory?)")
+            return "", _failed("the cleaning process died (out of memory?)", errors.INTERNAL)
 
 
-def _failed(error: str) -> dict[str, Any]:
+def _failed(error: str, kind: str) -> dict[str, Any]:
     """The metadata of a document the sandbox gave no answer for: the same keys as any other."""
-    return {**dict.fromkeys(METADATA_FIELDS), "categories": [], "removed": [], "provenance": None, "error": error}
+    return _flat(schema.failed_outputs(error, kind))
+
+
+def _flat(outputs: dict[str, Any]) -> dict[str, Any]:
+    """What goes into ``metadata["cleaner"]``: the record's metadata fields, then the other outputs but the text."""
+    rest = {name: value for name, value in outputs.items() if name not in ("text", "metadata")}
+    return {**outputs["metadata"], **rest}

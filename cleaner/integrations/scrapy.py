@@ -14,8 +14,9 @@ Settings (all optional):
 - ``CLEANER_HTML_FIELD`` (``"html"``): the field holding the page, ``bytes`` (best: cleaner
   detects the encoding itself) or ``str``. ``CLEANER_URL_FIELD`` (``"url"``): the page's URL.
 - ``CLEANER_TEXT_FIELD``, ``CLEANER_METADATA_FIELD``, ``CLEANER_REMOVED_FIELD``,
-  ``CLEANER_PROVENANCE_FIELD``, ``CLEANER_ERROR_FIELD``: the output field names (``"text"``,
-  ``"metadata"``, ``"removed"``, ``"provenance"``, ``"error"``); an empty name leaves that output out.
+  ``CLEANER_PROVENANCE_FIELD``, ``CLEANER_ERROR_FIELD``, ``CLEANER_ERROR_KIND_FIELD``: the output
+  field names (``"text"``, ``"metadata"``, ``"removed"``, ``"provenance"``, ``"error"``,
+  ``"error_kind"``: :data:`cleaner.schema.OUTPUTS`); an empty name leaves that output out.
 - ``CLEANER_DROP_HTML`` (``False``): remove the raw page from the item once it is cleaned.
 - ``CLEANER_MODE`` (``"auto"``), ``CLEANER_FAVOR`` (``"balanced"``), ``CLEANER_PRESET``
   (``"default"``), ``CLEANER_RULES`` (a list of TOML rule files), ``CLEANER_TIMEOUT`` (seconds per
@@ -31,12 +32,12 @@ from typing import Any
 
 from itemadapter import ItemAdapter
 
+from cleaner import schema
 from cleaner.api import clean
-from cleaner.integrations import metadata_of
 from cleaner.options import DEFAULT_MAX_BYTES, DEFAULT_TIMEOUT, Options
 from cleaner.records import CleanDocument
 
-OUTPUTS = {"text": "text", "metadata": "metadata", "removed": "removed", "provenance": "provenance", "error": "error"}
+OUTPUTS = {name: name for name in schema.OUTPUTS}  # output -> item field, renamed by CLEANER_{OUTPUT}_FIELD
 
 
 class CleanerPipeline:
@@ -95,10 +96,4 @@ class CleanerPipeline:
 
     @staticmethod
     def _fields(doc: CleanDocument) -> dict[str, Any]:
-        return {
-            "text": doc.text,
-            "metadata": metadata_of(doc),
-            "removed": [span.to_dict() for span in doc.removed],
-            "provenance": doc.provenance.to_dict() if doc.provenance else None,
-            "error": doc.error,
-        }
+        return schema.outputs(doc.to_dict())

@@ -10,7 +10,8 @@
 
 The UDF returns each document's JSONL record (exactly ``CleanDocument.to_dict()``), which Spark
 parses into typed columns: ``clean_text``, ``clean_metadata`` (a struct), ``clean_removed``
-(an array of spans), ``clean_provenance`` (a struct) and ``clean_error``. Cleaning never raises,
+(an array of spans), ``clean_provenance`` (a struct), ``clean_error`` and ``clean_error_kind``
+(:data:`cleaner.schema.OUTPUTS`). Cleaning never raises,
 so one bad page gives an error in its row instead of failing the job.
 
 ``cleaner`` must be installed where the executors run (as pyspark itself is).
@@ -28,23 +29,13 @@ from pyspark.sql import Column, DataFrame, SparkSession
 from pyspark.sql import functions as F
 from pyspark.sql import types as T
 
+from cleaner import schema
 from cleaner.api import clean
 from cleaner.options import Options
 from cleaner.records import CleanDocument
 
-# the JSONL record as Spark types; options and origin hold values of any JSON type, kept as their JSON text
-SPAN = "struct<text:string,reason:string,rule:string,score:double,start:int,end:int>"
-PROVENANCE = (
-    "struct<input_sha256:string,input_kind:string,source:string,encoding:string,versions:map<string,string>,"
-    "options:map<string,string>,blocks:struct<total:int,kept:int>,safety_net:string,text_form:string,"
-    "origin:map<string,string>>"
-)
-RECORD = (
-    "struct<text:string,title:string,author:string,date:string,url:string,sitename:string,language:string,"
-    f"categories:array<string>,removed:array<{SPAN}>,provenance:{PROVENANCE},error:string>"
-)
-METADATA_FIELDS = ("title", "author", "date", "url", "sitename", "language", "categories")
-OUTPUTS = ("text", "metadata", "removed", "provenance", "error")
+RECORD = schema.spark_record()  # the JSONL record as a Spark type (cleaner.schema)
+METADATA_FIELDS, OUTPUTS = schema.METADATA, schema.OUTPUTS
 
 WARC_SCHEMA = T.StructType(
     [
@@ -125,17 +116,10 @@ def _url_and_origin(url_col: str | None, origin_cols: Sequence[str]) -> tuple[Co
 
 def _record_columns(df: DataFrame, record_json: Column, prefix: str, extra: Sequence[str] = ()) -> DataFrame:
     """Parse the JSONL record into typed columns (``extra``: more string fields of the record)."""
-    schema = RECORD[:-1] + "".join(f",{name}:string" for name in extra) + ">"
     tmp = f"{prefix}record__"
-    df = df.withColumn(tmp, F.from_json(record_json, schema))
-    columns = {
-        "text": F.col(f"{tmp}.text"),
-        "metadata": F.struct(*[F.col(f"{tmp}.{name}").alias(name) for name in METADATA_FIELDS]),
-        "removed": F.col(f"{tmp}.removed"),
-        "provenance": F.col(f"{tmp}.provenance"),
-        "error": F.col(f"{tmp}.error"),
-        **{name: F.col(f"{tmp}.{name}") for name in extra},
-    }
+    df = df.withColumn(tmp, F.from_json(record_json, schema.spark_record(tuple(extra))))
+    columns = {name: F.col(f"{tmp}.{name}") for name in (*OUTPUTS, *extra)}
+    columns["metadata"] = F.struct(*[F.col(f"{tmp}.{name}").alias(name) for name in METADATA_FIELDS])
     return df.withColumns({prefix + name: column for name, column in columns.items()}).drop(tmp)
 
 
