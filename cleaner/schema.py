@@ -51,6 +51,43 @@ FIELDS = tuple(name for name, _ in RECORD)
 OUTPUTS = ("text", "metadata", *(name for name in FIELDS if name not in ("text", "duplicate_of", *METADATA)))
 
 
+# every reason a removed span can give: the rule classes first (cleaner/rules/*.toml, and the learned
+# model's class names), then the structural steps'. docs/record.md describes each; a test keeps them equal.
+# User rule files may add classes of their own.
+REASONS = (
+    "cookie_banner",
+    "consent",
+    "subscription_prompt",
+    "newsletter",
+    "paywall",
+    "share_prompt",
+    "feedback_prompt",
+    "related_content",
+    "recent_posts",
+    "timestamp_list",
+    "script_text",
+    "comment_prompt",
+    "comments",
+    "source_link",
+    "byline",
+    "title",
+    "duplicate_title",
+    "section_label",
+    "page_header",
+    "navigation",
+    "form",
+    "sidebar",
+    "advertising",
+    "legal_footer",
+    "hidden",
+    "outside_main_content",
+    "boilerplate",
+    "low_content",
+    "duplicate",
+    "site_template",
+)
+
+
 def struct(fields: tuple[tuple[str, str], ...]) -> str:
     return "struct<" + ",".join(f"{name}:{kind}" for name, kind in fields) + ">"
 

@@ -61,3 +61,27 @@ def test_datatrove_metadata_has_the_same_keys_for_a_record_and_a_sandbox_failure
     assert tuple(found) == expected
     lost = _failed("timeout: over 10 s (DataTrove's sandbox)", "timeout")
     assert tuple(lost) == expected and lost["error_kind"] == "timeout" and lost["categories"] == []
+
+
+def test_one_list_of_reasons_names_every_reason_the_rules_the_model_and_the_steps_give():
+    import re
+
+    from conftest import HTML_FIXTURES, ROOT
+
+    from cleaner import corpus, model
+    from cleaner.rules import builtin_ruleset
+
+    documented = re.findall(r"^\| `([a-z_]+)` \|", (ROOT / "docs" / "record.md").read_text(encoding="utf-8"), re.M)
+    table = documented[documented.index("cookie_banner") : documented.index("site_template") + 1]
+    assert sorted(table) == sorted(schema.REASONS) and len(set(schema.REASONS)) == len(schema.REASONS)
+    assert {rule.cls for rule in builtin_ruleset().rules} <= set(schema.REASONS)
+    for kind in ("html", "text"):
+        assert set(model.load(kind).class_names) <= set(schema.REASONS)
+    assert corpus.REASON in schema.REASONS
+    given = {
+        span.reason
+        for path in [*HTML_FIXTURES, *SEED_FILES]
+        for favor in ("precision", "balanced")
+        for span in clean_file(path, favor=favor).removed
+    }
+    assert given <= set(schema.REASONS), given - set(schema.REASONS)
