@@ -175,9 +175,7 @@ def _segment(tree, ruleset: RuleSet, open_hidden: bool = True, visible: str | No
 
 
 # words of prose in hidden elements, and how many times the shown prose, before they may hold the
-# article. Train split (wcxb: a held-out half, the model trained on the other half), on the pages
-# with at least 100 hidden words of prose: hidden over shown at least 3: F1 +0.84 summed over 5 wcxb
-# pages and +0.82 over 3 others (one page -0.59); at least 1: wcxb +0.54 over 7, others -0.67 over 7
+# article (measured: docs/decisions.md, "Hidden elements that hold the article")
 _HIDDEN_PROSE, _HIDDEN_SHARE = 100, 3
 
 
@@ -234,7 +232,7 @@ def _title(meta: Metadata, blocks) -> str | None:
     title, preferring the page's first <h1> where that title contains it.
 
     Pages give og:title and <title> their SEO wording ("Top 10 ... | Site"); the headline the reader
-    sees is the article's own. On wcxb train, title exact match: 0.723 -> 0.737.
+    sees is the article's own (measured: docs/decisions.md, "Title").
     """
     # a collapsed <h1> (a closed dialog's, a template's "{{ title }}") is not what the reader sees
     headings = [b for b in blocks if b.tag_path.endswith("/h1") and b.dom_reason is None and not b.collapsed]
@@ -270,13 +268,11 @@ def _clean_html(document: _Input) -> CleanDocument:
 def _favored(decisions: list[Decision], favor: str, form: str | None = None) -> list[Decision]:
     """The headline's first occurrence stays in the text (as well as in ``title``), except at "precision".
 
-    A headline is the article's, not boilerplate, and most gold texts count it. Measured on the train
-    split of the five datasets the shipped model never saw (``python -m benchmarks.gate --split train``),
-    keeping it at the default in HTML: F1 +0.009 cleanportaleval, +0.002 cleaneval, +0.010 dragnet,
-    +0.006 pagesignal, -0.003 readability. In text it stays where the recall point is in use (an
-    extraction, ``form="extracted"``, at the default); in a page's flat text, where the headline is told
-    from a menu line less surely, the default moves it to ``title`` only (visible text F1 -0.002 if kept).
-    Its repeats, the section label above it and the byline go in every case.
+    A headline is the article's, not boilerplate, and most gold texts count it. In text it stays where
+    the recall point is in use (an extraction, ``form="extracted"``, at the default); in a page's flat
+    text, where the headline is told from a menu line less surely, the default moves it to ``title``
+    only. Its repeats, the section label above it and the byline go in every case (measured:
+    docs/decisions.md, "The headline stays in the text").
     """
     if favor == "precision" or (favor == "balanced" and form == "page"):
         return decisions

@@ -144,9 +144,7 @@ def _removed(block: Block, rule: Rule) -> Decision:
 
 
 # nine words or more that end a sentence; a line with 500 characters of them holds an article's prose
-# (a JSON-LD description has a sentence or two). Train pages as plain text extractions (150 of each
-# dataset), text mode F1: 0.656 without script text, 0.683 with no prose allowed, 0.692 with 500
-# characters, recall 0.922 in each case
+# (a JSON-LD description has a sentence or two); measured: docs/decisions.md, "Script text"
 # (at most 200 words a run, taken possessively: an unbounded run would be retried from each of its
 # words, quadratic in a line of thousands of words without a sentence end, such as a class list)
 _PROSE_RUN = re.compile(r"(?<![\w'’,-])(?:[^\W_][\w'’,-]*+ ){8,200}+[^\W_]++[.!?]")
@@ -158,9 +156,8 @@ def _script_text(text: str, rules: Sequence[Rule]) -> Rule | None:
     """Text mode: the rule that finds a long line to be script, style sheet or data, not article text.
 
     A plain text extraction (``text_content()``, ``get_text()``) keeps what <script> and <style>
-    elements hold; on 120 train pages of each dataset that was 26 MB of script lines against 7 MB of
-    visible text. Such a line is long, dense with code punctuation or made of long unspaced runs, and
-    holds less than ``_PROSE_CHARS`` of prose.
+    elements hold, often more of it than visible text. Such a line is long, dense with code
+    punctuation or made of long unspaced runs, and holds less than ``_PROSE_CHARS`` of prose.
     """
     sample = _sample(text)
     for rule in rules:

@@ -81,7 +81,7 @@ def _main_content(tree) -> tuple[list[str], str | None]:
         return main_lines(markup)
 
     # on some pages resiliparse's heuristics find (next to) nothing: then its whole text goes to the
-    # text steps and the model, which decide line by line (train split: F1 0.847 -> 0.859)
+    # text steps and the model, which decide line by line (measured: docs/decisions.md, "Fast preset")
     main = extract(True)
     if sum(len(line.split()) for line in main[0]) < MIN_MAIN_WORDS:
         whole = extract(False)
@@ -122,16 +122,15 @@ def html_decisions(
     """resiliparse's main content as lines of text, decided by the text steps; also the metadata and language.
 
     The lines go through text mode (rules, headline, comment threads) and then the text model
-    (see :func:`cleaner.api`); on the dev split this scored 0.832 F1 against 0.805 for deciding
-    resiliparse's blocks as HTML blocks with the rules alone, at the same cost.
+    (see :func:`cleaner.api`), which scores better than deciding resiliparse's blocks as HTML blocks
+    with the rules alone, at the same cost (measured: docs/decisions.md, "Fast preset").
     """
     tree = _parse(text)
     lines, headline = _main_content(tree)
     if not lines:
         raise InputError("no text in this HTML page", NO_TEXT)
     meta = page_metadata(tree, url)
-    # the main content's headline before the metadata's title, as in the default preset (api._title);
-    # on wcxb train, title exact match 0.704 -> 0.718
+    # the main content's headline before the metadata's title, as in the default preset (api._title)
     title = headline if is_article_headline(headline, meta) else best_title(meta.title, headline, meta.sitename)
     meta = dataclasses.replace(meta, title=title)
     decisions, top = decide(segment_text("\n".join(lines)), ruleset)

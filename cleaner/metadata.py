@@ -22,8 +22,7 @@ from trafilatura.metadata import (
 from trafilatura.settings import Document
 
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}(-\d{2})?")
-# the language is told from the start of the text. The gold texts of 3,329 train pages, against their
-# `lang` label: 3,000 characters 3,312 right, 1,500 also 3,312 (in 0.46 ms instead of 0.83), 1,000 3,311
+# the language is told from the start of the text (measured: docs/decisions.md, "Language sample")
 LANGUAGE_CHARS = 1500
 
 
@@ -44,10 +43,9 @@ def html_metadata(tree: etree._Element, url: str | None) -> Metadata:
 
     Run on the pruned tree, so that a comment form's "Name" field is not taken for the author. The
     declared author is preferred to trafilatura's, which also reads bylines in the markup but splits
-    and re-cases what it finds ("Genevieve Carlton; Ph D"): on wcxb train the declared author first,
-    then trafilatura's, matched the gold on 0.767 of pages against 0.735. The date is the declared
-    one (:func:`declared_date`): on wcxb train trafilatura's date (ISO dates only) matched on 0.670
-    of pages, and it adds nothing where the page declares none, as its guesses there are mostly wrong.
+    and re-cases what it finds ("Genevieve Carlton; Ph D"). The date is the declared one
+    (:func:`declared_date`): trafilatura's adds nothing where the page declares none, as its guesses
+    there are mostly wrong (measured: docs/decisions.md, "Author and date").
     """
     own = declared(tree)
     try:
@@ -74,7 +72,7 @@ def trafilatura_metadata(tree: etree._Element, url: str | None, *, with_author: 
 
     Its steps, in its order, less those whose result cleaner never reads: htmldate's date guess, the
     tags, the licence and the host name. The markup's byline is looked for only ``with_author``: where
-    the page declares no author of its own. (benchmarks.speed_changes, clean(): 40.5 -> 38.4 CPU ms per dev page.)
+    the page declares no author of its own (measured: docs/decisions.md, "Metadata steps").
     """
     found = examine_meta(tree)
     if found.author and " " not in found.author:  # a single word is a handle, not a name
@@ -147,9 +145,8 @@ def declared_date(found: dict[str, str], tree: etree._Element | None = None) -> 
     """The publication date the page declares, as YYYY-MM-DD; None when it declares none in ISO form.
 
     The meta tags' or JSON-LD's date, else (given the tree) the markup's: an element marked
-    ``itemprop="datePublished"``, else the first ``<time datetime>``. On wcxb train, ``clean()``'s date
-    matched the gold on 0.743 of pages this way (the fast preset's on 0.745), on 0.670 with
-    trafilatura's date; the meta tags and JSON-LD alone gave 0.705.
+    ``itemprop="datePublished"``, else the first ``<time datetime>`` (measured: docs/decisions.md,
+    "Author and date").
     """
     date = found.get("date")
     if date and _ISO_DATE.match(date):

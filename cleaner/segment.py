@@ -306,9 +306,8 @@ def _attributes(element: etree._Element) -> tuple[str, bool, bool]:
 
     Hidden (``aria-hidden="true"``, ``display: none``, ``visibility: hidden``) is never content. The
     ``hidden`` attribute alone marks a closed accordion panel, an inactive tab or a "read more" rest,
-    which readers open: its blocks stay open, marked ``collapsed``, and the model decides them. On
-    wcxb train, about two thirds of the words inside such elements are gold; held-out wcxb pages
-    scored F1 0.827 -> 0.834 (2-fold, mean of two or three seeds) when it stopped being never-content.
+    which readers open: its blocks stay open, marked ``collapsed``, and the model decides them
+    (measured: docs/decisions.md, "Collapsed elements").
     """
     get = element.get
     identifier = get("id")

@@ -39,18 +39,15 @@ PARAMS = {
     "verbosity": -1,
 }
 ROUNDS = 250
-# per kind: lines of text carry less to split on, and trees of 15 leaves score them as well as 31
-# (dev, text mode: visible-text F1 0.827 vs 0.828, favor_recall input 0.839 either way) in half the time
+# per kind: lines of text carry less to split on, and trees of 15 leaves score them as well as 31, in
+# half the time (measured: docs/decisions.md, "Text model: 15 leaves")
 KIND_PARAMS = {"html": {}, "text": {"num_leaves": 15}}
 # the class model: which boilerplate class a removed block belongs to; small, it only names reasons
 CLASS_PARAMS = {**PARAMS, "objective": "multiclass", "num_class": len(CLASSES), "num_leaves": 15}
 CLASS_ROUNDS = 25
 # the context model (text only): a second model over each block's features and the content model's
-# probabilities of its neighbours, trained on out-of-fold probabilities. Train split, text mode on
-# 250 train pages of each other dataset (out of sample), seed 0, threshold 0.4: visible text F1 0.8767 ->
-# 0.8810, favor_recall output 0.8916 -> 0.8915 (its recall 0.9256 -> 0.9263). For HTML it was tried and
-# left out: +0.005 on 150 train pages of each other dataset, but on a held-out half of wcxb train (the
-# model trained on the other half) 0.8333 -> 0.8289.
+# probabilities of its neighbours, trained on out-of-fold probabilities. Text only: for HTML it was
+# tried and left out (measured: docs/decisions.md, "The context model")
 CONTEXT_KINDS = ("text",)
 CONTEXT_FOLDS = 2
 CONTEXT_PARAMS = {"num_leaves": 15}
@@ -66,18 +63,13 @@ THRESHOLDS = {
         "overrule": {"precision": 0.75, "balanced": 0.6, "recall": 0.45},
         "overrule_words": 100,
     },
-    # balanced (text): the best mean F1 of the two inputs. Train split, text mode on 250 train pages of each
-    # other dataset, with the context model: F1 on full visible text / on favor_recall output, and that
-    # output's recall: 0.35: 0.8751 / 0.8909, 0.9296; 0.4: 0.8810 / 0.8915, 0.9263; 0.45: 0.8844 / 0.8907,
-    # 0.9221; 0.5: 0.8851 / 0.8901, 0.9195. 0.45 and 0.5 tie (means 0.8876); 0.45 keeps more recall.
-    # Favor recall is what keeps a recall-first input's recall.
+    # balanced (text): the best mean F1 of the two inputs; favor recall is what keeps a recall-first
+    # input's recall (measured: docs/decisions.md, "Text thresholds")
     "text": {"precision": 0.5, "balanced": 0.45, "recall": 0.15},
 }
 _TOKEN = re.compile(r"\w+")
 # a long block not found verbatim in the gold is content when this share of its words, and this
-# share of its word triples, are in the gold. Triples: on the train split, with the text model
-# retrained, text mode's F1 on the other datasets' visible text went 0.870 -> 0.873 (two seeds;
-# 0.5: 0.872, 0.9: 0.872)
+# share of its word triples, are in the gold (measured: docs/decisions.md, "Labels: word triples")
 _COVERED, _IN_ORDER = 0.9, 0.75
 
 
@@ -165,8 +157,8 @@ def rows_of(record: dict) -> dict[str, Rows]:
     out: dict[str, Rows] = {"html": ([], [], []), "text": ([], [], [])}
     try:
         # hidden elements stay closed: opened on the pages whose article they hold, they also open those
-        # pages' menus and popups, and the model learned that collapsed blocks are content (train split,
-        # 150 pages of each other dataset: F1 0.8984 -> 0.8928, dragnet 0.822 -> 0.803)
+        # pages' menus and popups, and the model learned that collapsed blocks are content (measured:
+        # docs/decisions.md, "Training reads hidden elements closed")
         decisions = html_decisions(record["html"], record.get("url"), ruleset, open_hidden=False)[0]
         _add(out["html"], decisions, record["gold"])
         for text in text_inputs(record["html"]):
