@@ -124,7 +124,7 @@ TRAFILATURA = """
 import sys
 from concurrent.futures import ProcessPoolExecutor
 import trafilatura
-from cleaner.warc import iter_warc
+from cleaner.input.warc import iter_warc
 
 def run(content):
     return trafilatura.extract(content) or ""

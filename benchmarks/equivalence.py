@@ -47,7 +47,7 @@ def observe(record: dict) -> dict:
     """Everything a speedup must leave alone, for one page."""
     from cleaner import clean
     from cleaner.api import html_decisions
-    from cleaner.decode import InputError
+    from cleaner.input.decode import InputError
     from cleaner.model.features import features
     from cleaner.rules import builtin_ruleset
 

@@ -30,10 +30,10 @@ STAGES: tuple[tuple[str, str, str], ...] = (
     ("decode", "cleaner.api", "decode"),
     ("detect", "cleaner.api", "detect_kind"),
     ("parse", "cleaner.api", "parse_page"),
-    ("parse: visible text", "cleaner.parse", "visible_text"),
-    ("parse: markup-text check", "cleaner.parse", "_markup_text_length"),
+    ("parse: visible text", "cleaner.segment.parse", "visible_text"),
+    ("parse: markup-text check", "cleaner.segment.parse", "_markup_text_length"),
     ("segment", "cleaner.api", "segment_html"),
-    ("segment: visible text", "cleaner.segment", "_visible_chars"),
+    ("segment: visible text", "cleaner.segment.blocks", "_visible_chars"),
     ("rules: elements", "cleaner.rules", "RuleSet.match_element"),
     ("prune", "cleaner.api", "prune"),
     ("metadata: trafilatura", "cleaner.api", "html_metadata"),
@@ -47,7 +47,7 @@ STAGES: tuple[tuple[str, str, str], ...] = (
     ("model: trees", "cleaner.model.trees", "Forest.probabilities"),
     ("metadata: language", "cleaner.api", "detect_language"),
     ("assemble", "cleaner.api", "_document"),
-    ("assemble", "cleaner.assemble", "body_text"),
+    ("assemble", "cleaner.output.assemble", "body_text"),
 )
 
 

@@ -8,21 +8,23 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from cleaner import assemble, errors, fast, limits, model
+from cleaner import errors, limits, model
 from cleaner import options as options_module
-from cleaner.decide import TopOfDocument, decide, is_prose, keep_headline
-from cleaner.decode import decode
-from cleaner.detect import detect_kind, is_json
+from cleaner.decide.safety import settle, text_form
+from cleaner.decide.state import TopOfDocument, decide, is_prose, keep_headline
 from cleaner.errors import InputError
-from cleaner.label import label_main_content, main_content_text
-from cleaner.metadata import Metadata, best_title, detect_language, html_metadata, is_article_headline
-from cleaner.normalize import normalize_text
+from cleaner.input.decode import decode
+from cleaner.input.detect import detect_kind, is_json
+from cleaner.metadata.page import Metadata, best_title, detect_language, html_metadata, is_article_headline
 from cleaner.options import Options
-from cleaner.parse import parse_page
+from cleaner.output import assemble
 from cleaner.records import CleanDocument, Decision
 from cleaner.rules import RuleSet
-from cleaner.safety import settle, text_form
-from cleaner.segment import prune, segment_html, segment_text
+from cleaner.segment import fast
+from cleaner.segment.blocks import prune, segment_html, segment_text
+from cleaner.segment.label import label_main_content, main_content_text
+from cleaner.segment.normalize import normalize_text
+from cleaner.segment.parse import parse_page
 
 MODES, FAVORS, PRESETS = options_module.MODES, options_module.FAVORS, options_module.PRESETS
 DEFAULT_TIMEOUT, DEFAULT_MAX_BYTES = options_module.DEFAULT_TIMEOUT, options_module.DEFAULT_MAX_BYTES
@@ -44,7 +46,7 @@ def clean(
     the document sits inside a container (a WARC record, a JSONL line) and goes into the provenance
     as given. Bad input (empty, binary, undecodable) gives a CleanDocument whose ``error`` says why.
     So does a document over ``max_bytes``, or one that takes longer than ``timeout`` seconds (None
-    turns a limit off); see :mod:`cleaner.limits`. ``preset="fast"`` runs :mod:`cleaner.fast`
+    turns a limit off); see :mod:`cleaner.limits`. ``preset="fast"`` runs :mod:`cleaner.segment.fast`
     (resiliparse's main content, then the text steps and the text model; no trafilatura).
     """
     opts = Options.of(options, **kwargs)

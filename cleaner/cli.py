@@ -11,6 +11,7 @@ import click
 from cleaner import __version__, corpus
 from cleaner.api import clean, clean_file
 from cleaner.options import DEFAULT_MAX_BYTES, DEFAULT_TIMEOUT, FAVORS, MODES, PRESETS, Options
+from cleaner.output.write import FORMATS
 from cleaner.rules import (
     RuleError,
     builtin_ruleset,
@@ -19,7 +20,6 @@ from cleaner.rules import (
     load_ruleset,
     parse_ruleset,
 )
-from cleaner.write import FORMATS
 
 # options that several commands share
 MODE_OPTION = click.option(
@@ -132,8 +132,8 @@ def clean_command(inputs, mode, fmt, output, url, rule_files, summary, favor, pr
     Exit status: 0 when every document was cleaned, 1 when some failed (their records
     still appear, with an error field), 2 for usage errors.
     """
-    from cleaner.batch import CorpusOptions
-    from cleaner.run import run_clean
+    from cleaner.batch.pool import CorpusOptions
+    from cleaner.batch.run import run_clean
 
     single = _single_input(inputs)
     if url and not single:
@@ -179,7 +179,7 @@ def _single_input(inputs: tuple[str, ...]) -> bool:
 
 
 def _container(spec: str) -> bool:
-    from cleaner.read import JSONL_SUFFIXES, WARC_SUFFIXES
+    from cleaner.input.read import JSONL_SUFFIXES, WARC_SUFFIXES
 
     return spec.lower().endswith(WARC_SUFFIXES + JSONL_SUFFIXES)
 
@@ -206,7 +206,7 @@ def explain_command(input_path, mode, url, rule_files, report, favor) -> None:
     """
     from rich.console import Console
 
-    from cleaner.explain import print_explanation, render_html
+    from cleaner.output.explain import print_explanation, render_html
 
     if input_path != "-" and Path(input_path).is_dir():
         raise click.UsageError(f"INPUT must be one file or -, not a directory: {input_path}")

@@ -12,7 +12,7 @@ class Block:
     """One unit of text the decision is made on: a paragraph, heading, list item or line.
 
     ``start``/``end`` locate the block in the document's normalized text
-    (see :mod:`cleaner.normalize`), so every removal can be traced back.
+    (see :mod:`cleaner.segment.normalize`), so every removal can be traced back.
     """
 
     index: int
@@ -140,7 +140,7 @@ class CleanDocument:
 
     def _repr_html_(self) -> str:
         """Jupyter shows the explain report: every block, the removed ones struck through with their reason."""
-        from cleaner.explain import render_html  # lazy: explain imports this module
+        from cleaner.output.explain import render_html  # lazy: explain imports this module
 
         return render_html(self)
 

@@ -191,8 +191,8 @@ def test_documents_alike_only_in_their_site_template_are_no_duplicates(tmp_path)
 
 def test_the_workers_sign_each_text_for_the_dedup_pass():
     from cleaner import Options
-    from cleaner.batch import CORPUS_KEY, BatchOptions, clean_item
-    from cleaner.read import Item
+    from cleaner.batch.pool import CORPUS_KEY, BatchOptions, clean_item
+    from cleaner.input.read import Item
 
     item = Item(name="a", content=ARTICLES[0])
     for signatures in (True, False):

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from cleaner import clean
-from cleaner.decide import is_paragraph
+from cleaner.decide.state import is_paragraph
 from cleaner.records import Block
 
 

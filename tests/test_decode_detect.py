@@ -10,9 +10,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from cleaner.decode import InputError, declared_charset, decode
-from cleaner.detect import detect_kind
-from cleaner.normalize import normalize_line, normalize_text
+from cleaner.input.decode import InputError, declared_charset, decode
+from cleaner.input.detect import detect_kind
+from cleaner.segment.normalize import normalize_line, normalize_text
 
 ARTICLE = "Le marché de Vernay a rouvert ses portes ; l’été s’annonce chargé, à en croire les élus."
 

@@ -6,10 +6,10 @@ import pytest
 
 from benchmarks import gate
 from cleaner import clean
-from cleaner.decide import decide
+from cleaner.decide.safety import ARTICLE_LIST, SAFETY_NET, article_lists, safety_net, text_form
+from cleaner.decide.state import decide
 from cleaner.records import Block, Decision
 from cleaner.rules import RuleSet, builtin_ruleset, parse_ruleset
-from cleaner.safety import ARTICLE_LIST, SAFETY_NET, article_lists, safety_net, text_form
 
 PARAGRAPHS = [
     f"Paragraph {i} of the report: the council met on Tuesday and discussed the budget for the bridge, the "
@@ -142,7 +142,7 @@ def test_the_gate_counts_collapses_both_ways_against_the_best_anchor():
 
 def test_a_paragraph_kept_twice_is_kept_once():
     """A hidden print copy of the article, or a teaser repeating the lede word for word, is no second paragraph."""
-    from cleaner.safety import REPEATED, repeated_paragraphs
+    from cleaner.decide.safety import REPEATED, repeated_paragraphs
 
     first, copy = _block(0, PROSE), _block(5, PROSE, path="/html/body/div/p")
     decisions = repeated_paragraphs(

@@ -13,7 +13,7 @@ from conftest import FIXTURES, ROOT, SEED_FILES, run_cli
 from rich.console import Console
 
 from cleaner import clean, clean_file
-from cleaner.explain import print_explanation, reason_counts, render_html, render_text
+from cleaner.output.explain import print_explanation, reason_counts, render_html, render_text
 
 SEED = SEED_FILES[2]  # seeds/002_51033e559864e0e3.txt
 ANSI = re.compile(r"\x1b\[")

@@ -8,8 +8,8 @@ import pytest
 from conftest import HTML_FIXTURES, SEED_FILES, SEEDS, load_expected, run_cli
 
 from cleaner import clean, clean_file, model
-from cleaner.fast import _open_collapsed, main_lines, page_metadata
 from cleaner.rules import builtin_ruleset
+from cleaner.segment.fast import _open_collapsed, main_lines, page_metadata
 
 
 def _expected(page):
@@ -72,7 +72,7 @@ def test_fast_text_mode_removes_what_the_default_rules_remove(seed):
     """Without the model, text mode is the default's rule decisions: the same blocks with the same rules
     (the headline's first occurrence kept, as an extraction's is at the default)."""
     from cleaner.api import text_decisions
-    from cleaner.decide import keep_headline
+    from cleaner.decide.state import keep_headline
 
     text = seed.read_text(encoding="utf-8")
     fast = clean(text, mode="text", preset="fast")
@@ -171,8 +171,8 @@ def test_only_collapsed_elements_lose_their_hidden_attribute():
 def test_fast_scores_with_the_content_model_alone():
     import numpy
 
-    from cleaner import fast
     from cleaner.model.features import features, rule_removed
+    from cleaner.segment import fast
 
     page = HTML_FIXTURES[2]
     html = page.read_bytes().decode("utf-8")

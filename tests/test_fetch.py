@@ -1,4 +1,4 @@
-"""Fetching happens only on request (--fetch, cleaner.fetch.fetch), within size, time and redirect limits.
+"""Fetching happens only on request (--fetch, cleaner.input.fetch.fetch), within size, time and redirect limits.
 
 Tested against a real HTTP server on localhost.
 """
@@ -15,7 +15,7 @@ from typing import ClassVar
 import pytest
 from conftest import run_cli
 
-from cleaner.fetch import FetchError, fetch, is_url
+from cleaner.input.fetch import FetchError, fetch, is_url
 
 PROSE = (
     "Readers of this article learn how the committee voted on the budget today, and why the vote matters "

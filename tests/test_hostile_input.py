@@ -24,7 +24,7 @@ from conftest import run_cli
 from warc_writer import WarcWriter, response_record
 
 from cleaner import clean, clean_file
-from cleaner.warc import iter_warc
+from cleaner.input.warc import iter_warc
 
 PROSE = (
     "Readers of this article learn how the committee voted on the budget today, and why the vote matters "
@@ -133,8 +133,8 @@ def test_light_bad_input_through_the_library(name):
 def test_no_regex_backtracks_on_runs_of_markup(page):
     """Regression: the doctype regex was exponential in leading comments, the markup word count quadratic
     in unclosed raw-text elements."""
-    from cleaner.detect import detect_kind
-    from cleaner.parse import _markup_text_length
+    from cleaner.input.detect import detect_kind
+    from cleaner.segment.parse import _markup_text_length
 
     start = time.monotonic()
     detect_kind(page)

@@ -6,8 +6,8 @@ import random
 
 import pytest
 
-from cleaner import label
 from cleaner.records import Block
+from cleaner.segment import label
 
 
 def _sentence(rng: random.Random, vocabulary: list[str], words: int) -> str:

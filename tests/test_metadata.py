@@ -6,8 +6,8 @@ import pytest
 from conftest import HTML_FIXTURES
 from trafilatura.metadata import extract_metadata
 
-from cleaner.metadata import trafilatura_metadata
-from cleaner.parse import parse_html
+from cleaner.metadata.page import trafilatura_metadata
+from cleaner.segment.parse import parse_html
 
 FIELDS = ("title", "author", "url", "sitename", "categories")
 URLS = (None, "https://www.example.org/news/2024/an-article")

@@ -14,7 +14,7 @@ from cleaner.model.features import CONTEXT_NAMES, NAMES, context, features, rule
 from cleaner.model.train import THRESHOLDS, labels, train, visible_text
 from cleaner.records import Decision
 from cleaner.rules import builtin_ruleset
-from cleaner.segment import segment_text
+from cleaner.segment.blocks import segment_text
 
 
 def _labeled_pages(tmp_path):

@@ -6,8 +6,8 @@ import pytest
 from conftest import FIXTURES
 
 from cleaner import clean_file
-from cleaner.decode import decode
-from cleaner.normalize import normalize_text
+from cleaner.input.decode import decode
+from cleaner.segment.normalize import normalize_text
 
 NEAR_MISSES = sorted((FIXTURES / "near_misses").glob("*.txt"))
 

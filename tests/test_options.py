@@ -10,8 +10,8 @@ import pytest
 from conftest import SEED_FILES, run_cli
 
 from cleaner import Options, clean, clean_file
-from cleaner.batch import BatchOptions, clean_item
-from cleaner.read import Item
+from cleaner.batch.pool import BatchOptions, clean_item
+from cleaner.input.read import Item
 from cleaner.rules import builtin_ruleset
 
 RULES = "[ruleset]\nclass = 'site_promo'\n[[rules]]\nid = 'site.promo'\npattern = '^read more at'\n"

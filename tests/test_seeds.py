@@ -8,8 +8,8 @@ import pytest
 from conftest import SEED_FILES, SEEDS, load_expected, run_cli
 
 from cleaner import clean_file
-from cleaner.decode import decode
-from cleaner.normalize import normalize_text
+from cleaner.input.decode import decode
+from cleaner.segment.normalize import normalize_text
 
 
 def _as_expected(doc) -> dict:

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import lxml.html
 
-from cleaner.parse import parse_html, parse_page, visible_text
 from cleaner.rules import builtin_ruleset
-from cleaner.segment import segment_html, segment_text
+from cleaner.segment.blocks import segment_html, segment_text
+from cleaner.segment.parse import parse_html, parse_page, visible_text
 
 RULES = builtin_ruleset()
 ROOT = Path(__file__).resolve().parent.parent
@@ -147,7 +147,7 @@ def test_section_anchor_ids_are_not_markers():
 def test_the_size_bound_never_changes_what_counts_as_most_of_the_page():
     """_too_big skips the visible-text walk when even all of an element's text could not be most of the
     page; its answer must be the walk's, for every element and page size, the tight cases included."""
-    from cleaner.segment import _too_big, _visible_chars
+    from cleaner.segment.blocks import _too_big, _visible_chars
 
     markup = (
         "<body><div id='a'>" + "<i>x</i>" * 300 + "</div><div id='b'><script>" + "var y = 1; " * 400 + "</script>"

@@ -9,7 +9,7 @@ import pytest
 from conftest import HTML_FIXTURES, run_cli
 from warc_writer import WarcWriter, response_record, write_warc
 
-from cleaner.warc import iter_warc, origin
+from cleaner.input.warc import iter_warc, origin
 
 PAGES = [(f"https://news.example/{path.stem}", path.read_bytes()) for path in HTML_FIXTURES[:5]]
 

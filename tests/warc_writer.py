@@ -1,4 +1,4 @@
-"""Write WARC files for tests and benchmarks: cleaner reads WARC files (cleaner.warc) and never writes them."""
+"""Write WARC files for tests and benchmarks: cleaner reads WARC files (cleaner.input.warc) and never writes them."""
 
 from __future__ import annotations
 

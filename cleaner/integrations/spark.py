@@ -127,7 +127,7 @@ def read_warc(spark: SparkSession, paths: Sequence[str | Path], *, partitions: i
     """The HTML response records of WARC files, one row each (columns: ``WARC_SCHEMA``).
 
     The path list is distributed (one partition per file unless ``partitions`` says fewer) and
-    each task streams its files with :func:`cleaner.warc.iter_warc`, so no file is ever held in
+    each task streams its files with :func:`cleaner.input.warc.iter_warc`, so no file is ever held in
     memory whole. Paths must be readable by the executors (a local or mounted file system).
     A record that could not be read whole has a ``warc_error``.
     """
@@ -143,7 +143,7 @@ def _warc_batches(batches: Iterator[Any], files: list[str]) -> Iterator[Any]:
     """Arrow batches of the records of the files whose indexes arrive in ``batches``."""
     import pyarrow as pa
 
-    from cleaner.warc import iter_warc
+    from cleaner.input.warc import iter_warc
 
     schema = pa.schema(
         [
@@ -169,6 +169,6 @@ def _warc_batches(batches: Iterator[Any], files: list[str]) -> Iterator[Any]:
 
 
 def _warc_row(record) -> dict[str, Any]:
-    from cleaner.warc import origin
+    from cleaner.input.warc import origin
 
     return {**origin(record), "html": record.content, "http_charset": record.http_charset, "warc_error": record.error}

@@ -25,7 +25,7 @@ from pathlib import Path
 
 import numpy
 
-from cleaner.decide import is_paragraph
+from cleaner.decide.state import is_paragraph
 from cleaner.model.features import CONTEXT_NAMES, NAMES, context, features, rule_removed, word_count
 from cleaner.model.trees import Forest, parse
 from cleaner.records import Decision

@@ -20,8 +20,8 @@ from typing import NamedTuple
 import numpy
 
 from cleaner.model.features import CLASSES, CONTEXT_NAMES, NAMES, as_if_open, context, features, rule_removed
-from cleaner.normalize import collapse
 from cleaner.records import Decision
+from cleaner.segment.normalize import collapse
 
 SHIPPABLE_LICENCES = ("CC-BY-4.0",)
 PARAMS = {
@@ -118,9 +118,9 @@ def _triples(words: Sequence[str]) -> list[tuple[str, str, str]]:
 
 def visible_text(html: str) -> str:
     """A page's full visible text, one block per line: the dirtiest already-extracted input."""
-    from cleaner.parse import parse_html
     from cleaner.rules import builtin_ruleset
-    from cleaner.segment import segment_html
+    from cleaner.segment.blocks import segment_html
+    from cleaner.segment.parse import parse_html
 
     blocks = segment_html(parse_html(html), builtin_ruleset()).blocks
     return "\n".join(block.text for block in blocks if block.dom_reason != "hidden" and not block.collapsed)
@@ -150,7 +150,7 @@ def rows_of(record: dict) -> dict[str, Rows]:
     content model learns from the open ones), and class labels for the blocks that rules removed
     with a class the class model names."""
     from cleaner.api import html_decisions, text_decisions
-    from cleaner.decode import InputError
+    from cleaner.input.decode import InputError
     from cleaner.rules import builtin_ruleset
 
     ruleset = builtin_ruleset()

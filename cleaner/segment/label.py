@@ -13,9 +13,9 @@ import numpy
 import trafilatura
 from lxml import etree
 
-from cleaner.decide import is_prose
-from cleaner.normalize import collapse
+from cleaner.decide.state import is_prose
 from cleaner.records import Block
+from cleaner.segment.normalize import collapse
 
 _LIST_MARK = re.compile(r"^[-*•]\s+")
 _SHORT = 40  # below this many characters a block must equal a whole line (or table cell) of the output

@@ -1,4 +1,4 @@
-"""Download a page, only when asked (``cleaner clean --fetch``, ``cleaner.fetch``), within limits.
+"""Download a page, only when asked (``cleaner clean --fetch``, ``cleaner.input.fetch``), within limits.
 
 Standard library only. A body over ``max_bytes`` is cut off as soon as it goes over (it is never held
 whole), the whole download (redirects included) must finish within ``timeout`` seconds, at most

@@ -33,14 +33,15 @@ from multiprocessing.connection import Connection, wait
 from pathlib import Path
 from typing import IO, Any
 
-from cleaner import assemble, corpus
+from cleaner import corpus
 from cleaner.api import clean
 from cleaner.corpus import CorpusOptions
 from cleaner.errors import INTERNAL, TIMEOUT, TOO_LARGE, UNREADABLE
+from cleaner.input.read import Item
 from cleaner.options import Options
-from cleaner.read import Item
+from cleaner.output import assemble
+from cleaner.output.write import Writer, summary_line
 from cleaner.records import CleanDocument
-from cleaner.write import Writer, summary_line
 
 CORPUS_KEY = "_corpus"  # spool-only field: what the corpus pass needs of a document
 GRACE_S = 2.0  # the worker's own alarm fires first; the parent kills only what the alarm cannot stop
@@ -300,7 +301,7 @@ def _prepared(item: Item, options: BatchOptions) -> Item:
     if item.name == "stdin" and item.path is None and item.content is None and item.error is None:
         return dataclasses.replace(item, content=sys.stdin.buffer.read())
     if item.fetch and item.content is None and item.error is None and item.url:
-        from cleaner.fetch import FetchError, fetch
+        from cleaner.input.fetch import FetchError, fetch
 
         try:
             fetched = fetch(item.url, max_bytes=options.clean.max_bytes, timeout=options.clean.timeout)

@@ -3,7 +3,7 @@
 The default pipeline parses with lxml, walks every element, asks trafilatura and the learned model.
 This preset hands the page to resiliparse (C++: parse, main-content heuristics, block formatting)
 and keeps only its main content, as minimal HTML (headings, paragraphs, list items, links). Those
-blocks, as lines of text, then go through cleaner's text mode (:func:`cleaner.decide.decide`: text
+blocks, as lines of text, then go through cleaner's text mode (:func:`cleaner.decide.state.decide`: text
 rules, heading regions, headline and section label, teaser lists, comment threads, author lines)
 and the text model, without trafilatura. Metadata comes from a cheap reader of the page's
 ``<title>``, ``og:`` and ``article:`` meta tags and JSON-LD. Text input runs the default text
@@ -22,9 +22,9 @@ import html as htmlmod
 import re
 from collections.abc import Sequence
 
-from cleaner.decide import TopOfDocument, decide
+from cleaner.decide.state import TopOfDocument, decide
 from cleaner.errors import EMPTY, NO_TEXT, NOT_TEXT, InputError
-from cleaner.metadata import (
+from cleaner.metadata.page import (
     _ISO_DATE,
     META_KEYS,
     Metadata,
@@ -34,10 +34,10 @@ from cleaner.metadata import (
     is_article_headline,
     json_ld_facts,
 )
-from cleaner.normalize import normalize_line, normalize_text
 from cleaner.records import Decision
 from cleaner.rules import RuleSet
-from cleaner.segment import segment_text
+from cleaner.segment.blocks import segment_text
+from cleaner.segment.normalize import normalize_line, normalize_text
 
 PRESETS = ("default", "fast")
 MIN_MAIN_WORDS = 50  # a main content shorter than this is taken for a miss
@@ -99,7 +99,7 @@ _HIDDEN = (
 def _open_collapsed(tree) -> None:
     """Take the ``hidden`` attribute off collapsed panels and tabs, so that resiliparse reads them.
 
-    As in the default preset (:func:`cleaner.segment._attributes`), an element with the ``hidden``
+    As in the default preset (:func:`cleaner.segment.blocks._attributes`), an element with the ``hidden``
     attribute alone is content that readers open; resiliparse's main content would leave it out.
     """
     for node in tree.document.query_selector_all("[hidden]"):
@@ -213,7 +213,7 @@ def _meta_tags(head_html: str) -> list[dict[str, str]]:
 
 
 def _markup_date(tree) -> str | None:
-    """The date the markup marks as the publication date, as :func:`cleaner.metadata.declared_date` reads it."""
+    """The date the markup marks as the publication date, as :func:`cleaner.metadata.page.declared_date` reads it."""
     for selector, names in (('[itemprop="datePublished"]', ("content", "datetime")), ("time[datetime]", ("datetime",))):
         for node in tree.document.query_selector_all(selector):
             value = next((v for v in (node.getattr(n) for n in names) if v), "").strip()

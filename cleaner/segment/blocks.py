@@ -12,11 +12,11 @@ from functools import lru_cache
 
 from lxml import etree
 
-from cleaner.decide import is_prose
-from cleaner.normalize import collapse, normalize_line
-from cleaner.parse import visible_text
+from cleaner.decide.state import is_prose
 from cleaner.records import Block
 from cleaner.rules import RuleSet
+from cleaner.segment.normalize import collapse, normalize_line
+from cleaner.segment.parse import visible_text
 
 # an id made of five or more words is an anchor generated from a heading's text
 _HEADING_ANCHOR = re.compile(r"^[^\W\d_]+(?:[-_][^\W\d_]+){4,}$")
@@ -177,7 +177,7 @@ def segment_html(
     ``noscript`` reads <noscript> as text: pages drawn by script put their text there for crawlers.
     ``open_hidden`` treats hidden elements (``display: none``, ``aria-hidden``) as collapsed ones,
     whose blocks the model decides: for a page whose script shows the article only once it runs.
-    ``visible`` is the root's visible text where the caller has it (:func:`cleaner.parse.parse_page`).
+    ``visible`` is the root's visible text where the caller has it (:func:`cleaner.segment.parse.parse_page`).
     """
     builder = _Builder()
     marked: list[etree._Element] = []

@@ -124,7 +124,7 @@ JSON_LD_LIMIT = 200_000  # characters of JSON-LD read per page
 def declared(tree: etree._Element) -> dict[str, str]:
     """What the page's own meta tags say (the first tag of each field), with JSON-LD filling in author and date.
 
-    Read the way the fast preset reads them from resiliparse's tree (:func:`cleaner.fast.page_metadata`).
+    Read the way the fast preset reads them from resiliparse's tree (:func:`cleaner.segment.fast.page_metadata`).
     """
     found: dict[str, str] = {}
     head = tree.find("head")

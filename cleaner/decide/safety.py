@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from cleaner.decide import is_paragraph, is_prose
+from cleaner.decide.state import is_paragraph, is_prose
 from cleaner.records import Block, Decision
 
 

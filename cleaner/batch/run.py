@@ -10,7 +10,7 @@ from collections.abc import Callable
 from contextlib import nullcontext
 from pathlib import Path
 
-from cleaner.batch import (
+from cleaner.batch.pool import (
     BatchOptions,
     CorpusOptions,
     OrderedPool,
@@ -21,8 +21,8 @@ from cleaner.batch import (
     replace_atomically,
     resume_point,
 )
+from cleaner.input.read import JsonlFields, count_items, iter_items
 from cleaner.options import Options
-from cleaner.read import JsonlFields, count_items, iter_items
 
 
 def run_clean(
@@ -70,7 +70,7 @@ def run_clean(
     try:
         with log.progress(None if total is None else total - skip) as advance:
             if direct:
-                from cleaner.write import Writer
+                from cleaner.output.write import Writer
 
                 writer = Writer(sys.stdout, fmt, several=several)
                 for result in pool.map(items):

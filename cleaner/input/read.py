@@ -72,7 +72,7 @@ def iter_items(inputs: Sequence[str], fields: JsonlFields = JsonlFields(), *, fe
 
 
 def _is_url(spec: str) -> bool:
-    from cleaner.fetch import is_url
+    from cleaner.input.fetch import is_url
 
     return is_url(spec)
 
@@ -127,7 +127,7 @@ def _items_of(path: Path, fields: JsonlFields) -> Iterator[Item]:
 
 
 def _warc_items(path: Path) -> Iterator[Item]:
-    from cleaner.warc import iter_warc, origin
+    from cleaner.input.warc import iter_warc, origin
 
     try:
         for record in iter_warc(path):
