@@ -13,10 +13,9 @@ Public API::
     doc.text, doc.title, doc.removed, doc.provenance
 """
 
-__version__ = "0.1.0"
-
 from cleaner.api import clean, clean_file
 from cleaner.options import Options
 from cleaner.records import CleanDocument, Provenance, RemovedSpan
+from cleaner.version import __version__
 
 __all__ = ["CleanDocument", "Options", "Provenance", "RemovedSpan", "__version__", "clean", "clean_file"]

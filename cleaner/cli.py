@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from cleaner import __version__, corpus
+from cleaner import corpus
 from cleaner.api import clean, clean_file
 from cleaner.options import DEFAULT_MAX_BYTES, DEFAULT_TIMEOUT, FAVORS, MODES, PRESETS, Options
 from cleaner.output.write import FORMATS
@@ -16,10 +16,11 @@ from cleaner.rules import (
     RuleError,
     builtin_ruleset,
     check_backtracking,
-    check_examples,
     load_ruleset,
     parse_ruleset,
 )
+from cleaner.rules.examples import check_examples
+from cleaner.version import __version__
 
 # options that several commands share
 MODE_OPTION = click.option(

@@ -140,7 +140,7 @@ class CleanDocument:
 
     def _repr_html_(self) -> str:
         """Jupyter shows the explain report: every block, the removed ones struck through with their reason."""
-        from cleaner.output.explain import render_html  # lazy: explain imports this module
+        from cleaner.output.explain import render_html  # lazy: rich loads only when a notebook asks
 
         return render_html(self)
 

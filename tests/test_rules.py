@@ -10,10 +10,10 @@ from cleaner.rules import (
     RuleError,
     builtin_ruleset,
     check_backtracking,
-    check_examples,
     load_ruleset,
     parse_ruleset,
 )
+from cleaner.rules.examples import check_examples
 
 BUILTIN = builtin_ruleset()
 

@@ -14,8 +14,8 @@ import urllib.request
 from dataclasses import dataclass
 from urllib.parse import urljoin, urlsplit
 
-from cleaner import __version__
 from cleaner.errors import UNREADABLE, InputError
+from cleaner.version import __version__
 
 DEFAULT_MAX_REDIRECTS = 5
 _CHUNK = 1 << 16

@@ -8,8 +8,9 @@ from functools import cache
 from importlib.metadata import PackageNotFoundError, version
 from typing import Any
 
-from cleaner import __version__, errors
+from cleaner import errors
 from cleaner.records import CleanDocument, Decision, Provenance, RemovedSpan
+from cleaner.version import __version__
 
 
 @cache

@@ -19,13 +19,15 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from io import StringIO
+from typing import TYPE_CHECKING
 
 from rich.console import Console, ConsoleOptions, Group, RenderResult
 from rich.segment import Segment
 from rich.table import Table
 from rich.text import Text
 
-from cleaner.records import CleanDocument, Decision
+if TYPE_CHECKING:  # records show themselves with this module (CleanDocument._repr_html_): no import back
+    from cleaner.records import CleanDocument, Decision
 
 KEPT = "kept"
 REMOVED = "removed"
