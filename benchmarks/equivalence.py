@@ -46,10 +46,10 @@ def sample(data: Path, per_split: int) -> list[dict]:
 def observe(record: dict) -> dict:
     """Everything a speedup must leave alone, for one page."""
     from cleaner import clean
-    from cleaner.api import html_decisions
     from cleaner.input.decode import InputError
     from cleaner.model.features import features
     from cleaner.rules import builtin_ruleset
+    from cleaner.stages import html_decisions
 
     html, url = record["html"], record.get("url")
     doc = clean(html.encode("utf-8"), url=url, mode="html", timeout=None)

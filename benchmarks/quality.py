@@ -47,10 +47,10 @@ def _run(system: str, html: str) -> str:
 
 def _part(html: str, *, trafilatura: bool, rules: bool, model: bool) -> str:
     from cleaner import model as learned
-    from cleaner.api import html_decisions
     from cleaner.input.decode import InputError
     from cleaner.output.assemble import body_text
     from cleaner.rules import RuleSet, builtin_ruleset
+    from cleaner.stages import html_decisions
 
     ruleset = builtin_ruleset() if rules else RuleSet((), "none")
     try:

@@ -27,10 +27,10 @@ PRECISION_FILE = Path(__file__).resolve().parent.parent / "cleaner" / "rules" / 
 
 
 def _one(record: dict) -> dict:
-    from cleaner.api import html_decisions, text_decisions
     from cleaner.input.decode import InputError
     from cleaner.model.train import labels, text_inputs
     from cleaner.rules import builtin_ruleset
+    from cleaner.stages import html_decisions, text_decisions
 
     ruleset = builtin_ruleset()
     counts: dict[str, list[int]] = defaultdict(lambda: [0, 0])

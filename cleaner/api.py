@@ -4,27 +4,21 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Mapping
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from cleaner import errors, limits, model
 from cleaner import options as options_module
 from cleaner.decide.safety import settle, text_form
-from cleaner.decide.state import TopOfDocument, decide, is_prose, keep_headline
+from cleaner.decide.state import TopOfDocument, keep_headline
 from cleaner.errors import InputError
 from cleaner.input.decode import decode
 from cleaner.input.detect import detect_kind, is_json
-from cleaner.metadata.page import Metadata, best_title, detect_language, html_metadata, is_article_headline
+from cleaner.metadata.page import Metadata, detect_language
 from cleaner.options import Options
 from cleaner.output import assemble
 from cleaner.records import CleanDocument, Decision
-from cleaner.rules import RuleSet
-from cleaner.segment import fast
-from cleaner.segment.blocks import prune, segment_html, segment_text
-from cleaner.segment.label import label_main_content, main_content_text
-from cleaner.segment.normalize import normalize_text
-from cleaner.segment.parse import parse_page
+from cleaner.stages import STAGES, Input
 
 MODES, FAVORS, PRESETS = options_module.MODES, options_module.FAVORS, options_module.PRESETS
 DEFAULT_TIMEOUT, DEFAULT_MAX_BYTES = options_module.DEFAULT_TIMEOUT, options_module.DEFAULT_MAX_BYTES
@@ -80,26 +74,6 @@ def _failed(data: bytes, message: str, kind: str, options: Options, source: str 
     )
 
 
-@dataclass(frozen=True)
-class _Input:
-    """A decoded document and what every stage after decoding needs to know about it."""
-
-    text: str
-    data: bytes
-    encoding: str | None
-    source: str
-    options: Options
-    ruleset: RuleSet
-
-    @property
-    def url(self) -> str | None:
-        return self.options.url
-
-    @property
-    def favor(self) -> str:
-        return self.options.favor
-
-
 def _clean(content: str | bytes, options: Options, source: str | None) -> CleanDocument:
     data = content.encode("utf-8", errors="surrogatepass") if isinstance(content, str) else bytes(content)
     try:
@@ -115,13 +89,10 @@ def _clean(content: str | bytes, options: Options, source: str | None) -> CleanD
                 "not a web page: JSON data (clean its records as a .jsonl input with --field)", errors.NOT_TEXT
             )
         kind = detect_kind(text) if options.mode == "auto" else options.mode
-        document = _Input(
+        document = Input(
             text, data, encoding, source or options.url or "<string>", options, options.ruleset().for_url(options.url)
         )
-        if options.preset == "fast":
-            doc = _clean_html_fast(document) if kind == "html" else _clean_text_fast(document)
-        else:
-            doc = _clean_html(document) if kind == "html" else _clean_text(document)
+        doc = _pipeline(document, kind)
         if not doc.text:
             message = f"no article text found: all {len(doc.removed)} blocks were removed"
             return dataclasses.replace(doc, error=message, error_kind=errors.NO_TEXT)
@@ -149,122 +120,37 @@ def clean_file(path: str | Path, options: Options | Mapping[str, Any] | None = N
     return clean(data, opts, source=str(path))
 
 
-def text_decisions(text: str, ruleset: RuleSet) -> tuple[list[Decision], TopOfDocument]:
-    """Rule and structure decisions for already-extracted text (before the learned model)."""
-    blocks = segment_text(normalize_text(text))
-    if not blocks:
-        raise InputError("empty input: no text", errors.EMPTY)
-    return decide(blocks, ruleset)
+def _pipeline(document: Input, kind: str) -> CleanDocument:
+    """One pipeline for every preset: the preset's front stage, then the model, settle, assemble.
 
-
-_FALLBACK_WORDS = 50  # fewer words than this outside DOM markers: the markup hid the article
-
-
-def _segment(tree, ruleset: RuleSet, open_hidden: bool = True, visible: str | None = None):
-    """Blocks of the page; read again without markup rules, <noscript> included, when they left no text,
-    and with hidden elements collapsed when these hold the article (``open_hidden``).
-
-    A page-wide wrapper named "nav" or "comments", a page drawn by script whose text for crawlers
-    sits in <noscript>, or an article in a wrapper that a script shows, would otherwise be lost.
+    The preset chooses which stages plug in (:data:`cleaner.stages.STAGES`): the front stage (parse,
+    segment, label, metadata and the rules' decisions; or the fast preset's main-content step), which
+    model decides the blocks the rules left open, and whether the article is settled after it.
     """
-    segmented = segment_html(tree, ruleset, visible=visible)
-    if open_hidden and _hidden_holds_the_article(segmented.blocks):
-        return segment_html(tree, ruleset, open_hidden=True, visible=visible)
-    if _open_words(segmented.blocks) >= _FALLBACK_WORDS:
-        return segmented
-    retry = segment_html(tree, ruleset.without_markup(), noscript=True, visible=visible)
-    return retry if _open_words(retry.blocks) > _open_words(segmented.blocks) else segmented
-
-
-# words of prose in hidden elements, and how many times the shown prose, before they may hold the
-# article (measured: docs/decisions.md, "Hidden elements that hold the article")
-_HIDDEN_PROSE, _HIDDEN_SHARE = 100, 3
-
-
-def _hidden_holds_the_article(blocks) -> bool:
-    """Most of the page's prose is hidden: a script shows the article once it runs.
-
-    Prose is paragraphs of 25 words or more that end a sentence. Hidden elements stay never-content
-    otherwise: menus, modals, popups and templates are hidden for good.
-    """
-    hidden = shown = 0
-    for block in blocks:
-        if block.dom_reason in (None, "hidden") and is_prose(block, min_words=25):
-            if block.dom_reason:
-                hidden += block.words
-            else:
-                shown += block.words
-    return hidden >= _HIDDEN_PROSE and hidden >= _HIDDEN_SHARE * shown
-
-
-def _open_words(blocks) -> int:
-    """Words the decision can still keep: outside DOM markers, or prose that a shown marker holds (evidence)."""
-    return sum(
-        block.words
-        for block in blocks
-        if block.dom_reason is None or (block.dom_reason != "hidden" and is_prose(block))
-    )
-
-
-def html_decisions(
-    text: str, url: str | None, ruleset: RuleSet, *, use_trafilatura: bool = True, open_hidden: bool = True
-) -> tuple[list[Decision], TopOfDocument, Metadata]:
-    """Parse once, segment, prune never-content, ask trafilatura, decide by rules (before the model).
-
-    ``open_hidden=False`` keeps hidden elements never-content even where they hold the article
-    (:func:`_hidden_holds_the_article`): training reads pages so.
-    """
-    tree, visible = parse_page(text)
-    segmented = _segment(tree, ruleset, open_hidden, visible)
-    if not segmented.blocks:
-        raise InputError("no text in this HTML page", errors.NO_TEXT)
-    prune(segmented.marked)
-    blocks = segmented.blocks
-    if use_trafilatura:
-        blocks = label_main_content(blocks, main_content_text(tree, url))
-    prune(segmented.evidence)
-    meta = html_metadata(tree, url)
-    meta = dataclasses.replace(meta, title=_title(meta, blocks))
-    decisions, top = decide(blocks, ruleset, title=meta.title, author=meta.author, html=True)
-    return decisions, top, meta
-
-
-def _title(meta: Metadata, blocks) -> str | None:
-    """The <h1> just above the article's first paragraph (as trafilatura kept it), else the metadata's
-    title, preferring the page's first <h1> where that title contains it.
-
-    Pages give og:title and <title> their SEO wording ("Top 10 ... | Site"); the headline the reader
-    sees is the article's own (measured: docs/decisions.md, "Title").
-    """
-    # a collapsed <h1> (a closed dialog's, a template's "{{ title }}") is not what the reader sees
-    headings = [b for b in blocks if b.tag_path.endswith("/h1") and b.dom_reason is None and not b.collapsed]
-    first_prose = next((b.index for b in blocks if b.main_content and is_prose(b)), None)
-    above = [b for b in headings if first_prose is not None and b.index < first_prose]
-    if above and is_article_headline(above[-1].text, meta):
-        return above[-1].text
-    return best_title(meta.title, headings[0].text if headings else None, meta.sitename)
-
-
-def _clean_text(document: _Input) -> CleanDocument:
+    stages = STAGES[document.options.preset, kind]
+    front = stages.front(document)
     favor = document.favor
-    decisions, top = text_decisions(document.text, document.ruleset)
-    form = text_form([d.block for d in decisions])
-    point = "recall" if favor == "balanced" and form == "extracted" else favor  # where in doubt, keep
-    decisions, _ = settle(model.refine(decisions, "text", point), html=False)
+    form = text_form([d.block for d in front.decisions]) if kind == "text" else None
+    # where in doubt, keep: an extraction is decided at the recall point
+    point = "recall" if form == "extracted" and favor == "balanced" else favor
+    decisions, net = front.decisions, None
+    if stages.model is not None:
+        decisions = model.refine(decisions, stages.model, point, use_context=stages.context)
+    if stages.settle:
+        decisions, net = settle(decisions, html=kind == "html")
     decisions = _favored(decisions, favor, form)  # after the safety net, which reads the article without it
     body = assemble.body_text(decisions)
-    facts = {"title": top.title, "author": top.author, "url": document.url, "categories": top.categories}
-    return _document(document, body, decisions, facts, "text", detect_language(body), form=form)
-
-
-def _clean_html(document: _Input) -> CleanDocument:
-    decisions, top, meta = html_decisions(document.text, document.url, document.ruleset)
-    decisions, net = settle(model.refine(decisions, "html", document.favor), html=True)
-    decisions = _favored(decisions, document.favor)  # after the safety net, which reads the article without it
-    body = assemble.body_text(decisions)
-    facts = _page_facts(meta, top, document.url)
-    language = detect_language(body, fallback=meta.html_lang)
-    return _document(document, body, decisions, facts, "html", language, net=net)
+    if front.meta is not None:
+        facts = _page_facts(front.meta, front.top, document.url)
+    else:
+        facts = {"title": front.top.title, "author": front.top.author, "url": document.url}
+        facts["categories"] = front.top.categories
+    if front.language_told:
+        language = front.language
+    else:
+        language = detect_language(body, fallback=front.meta.html_lang if front.meta is not None else None)
+    version = model.version(stages.model) if stages.model is not None else "none"
+    return _document(document, body, decisions, facts, kind, language, version, net=net, form=form)
 
 
 def _favored(decisions: list[Decision], favor: str, form: str | None = None) -> list[Decision]:
@@ -293,26 +179,8 @@ def _page_facts(meta: Metadata, top: TopOfDocument, url: str | None) -> dict:
     }
 
 
-def _clean_text_fast(document: _Input) -> CleanDocument:
-    decisions, top, language = fast.text_decisions(document.text, document.ruleset)
-    form = text_form([d.block for d in decisions])
-    decisions = _favored(decisions, document.favor, form)
-    body = assemble.body_text(decisions)
-    facts = {"title": top.title, "author": top.author, "url": document.url, "categories": top.categories}
-    return _document(document, body, decisions, facts, "text", language, "none", form=form)
-
-
-def _clean_html_fast(document: _Input) -> CleanDocument:
-    decisions, top, meta, language = fast.html_decisions(document.text, document.url, document.ruleset)
-    favor = document.favor
-    decisions = _favored(model.refine(decisions, "text", favor, use_context=False), favor)
-    body = assemble.body_text(decisions)
-    facts = _page_facts(meta, top, document.url)
-    return _document(document, body, decisions, facts, "html", language, model.version("text"))
-
-
 def _document(
-    document: _Input, body, decisions, facts, kind, language, model_version=None, net=None, form=None
+    document: Input, body, decisions, facts, kind, language, model_version=None, net=None, form=None
 ) -> CleanDocument:
     """Assemble the record: the clean text, what the page says about itself, what was removed, provenance."""
     provenance = assemble.provenance(

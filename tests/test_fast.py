@@ -71,8 +71,8 @@ def test_fast_text_mode_on_a_seed():
 def test_fast_text_mode_removes_what_the_default_rules_remove(seed):
     """Without the model, text mode is the default's rule decisions: the same blocks with the same rules
     (the headline's first occurrence kept, as an extraction's is at the default)."""
-    from cleaner.api import text_decisions
     from cleaner.decide.state import keep_headline
+    from cleaner.stages import text_decisions
 
     text = seed.read_text(encoding="utf-8")
     fast = clean(text, mode="text", preset="fast")

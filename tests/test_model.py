@@ -9,12 +9,12 @@ import pytest
 from conftest import HTML_FIXTURES, SEED_FILES, load_expected
 
 from cleaner import clean, clean_file, model
-from cleaner.api import text_decisions
 from cleaner.model.features import CONTEXT_NAMES, NAMES, context, features, rule_removed
 from cleaner.model.train import THRESHOLDS, labels, train, visible_text
 from cleaner.records import Decision
 from cleaner.rules import builtin_ruleset
 from cleaner.segment.blocks import segment_text
+from cleaner.stages import text_decisions
 
 
 def _labeled_pages(tmp_path):

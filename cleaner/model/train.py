@@ -149,9 +149,9 @@ def rows_of(record: dict) -> dict[str, Rows]:
     """Feature rows and labels of one page, for both kinds: every block of each input in order (the
     content model learns from the open ones), and class labels for the blocks that rules removed
     with a class the class model names."""
-    from cleaner.api import html_decisions, text_decisions
     from cleaner.input.decode import InputError
     from cleaner.rules import builtin_ruleset
+    from cleaner.stages import html_decisions, text_decisions
 
     ruleset = builtin_ruleset()
     out: dict[str, Rows] = {"html": ([], [], []), "text": ([], [], [])}

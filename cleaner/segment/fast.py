@@ -130,7 +130,7 @@ def html_decisions(
     if not lines:
         raise InputError("no text in this HTML page", NO_TEXT)
     meta = page_metadata(tree, url)
-    # the main content's headline before the metadata's title, as in the default preset (api._title)
+    # the main content's headline before the metadata's title, as in the default preset (stages._title)
     title = headline if is_article_headline(headline, meta) else best_title(meta.title, headline, meta.sitename)
     meta = dataclasses.replace(meta, title=title)
     decisions, top = decide(segment_text("\n".join(lines)), ruleset)

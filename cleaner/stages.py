@@ -1,0 +1,193 @@
+"""The stages a preset plugs in before the model, and how the model and the settling steps run after them.
+
+One pipeline (:func:`cleaner.api._pipeline`) runs every preset: what differs is the *front* stage,
+the steps before the model. The default parses with lxml, segments the page into blocks, labels them
+with trafilatura's main-content verdict, reads the metadata and lets the rules decide
+(:func:`html_decisions`; for text, :func:`text_decisions`). The fast preset takes resiliparse's main
+content as lines of text instead (:mod:`cleaner.segment.fast`), decided by the text steps and the
+text model without its context pass, and leaves the settling steps out.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from cleaner import errors
+from cleaner.decide.state import TopOfDocument, decide, is_prose
+from cleaner.errors import InputError
+from cleaner.metadata.page import Metadata, best_title, html_metadata, is_article_headline
+from cleaner.options import Options
+from cleaner.records import Decision
+from cleaner.rules import RuleSet
+from cleaner.segment import fast
+from cleaner.segment.blocks import prune, segment_html, segment_text
+from cleaner.segment.label import label_main_content, main_content_text
+from cleaner.segment.normalize import normalize_text
+from cleaner.segment.parse import parse_page
+
+
+@dataclass(frozen=True)
+class Input:
+    """A decoded document and what every stage after decoding needs to know about it."""
+
+    text: str
+    data: bytes
+    encoding: str | None
+    source: str
+    options: Options
+    ruleset: RuleSet
+
+    @property
+    def url(self) -> str | None:
+        return self.options.url
+
+    @property
+    def favor(self) -> str:
+        return self.options.favor
+
+
+@dataclass(frozen=True)
+class Front:
+    """What the front stage gives the rest of the pipeline."""
+
+    decisions: list[Decision]
+    top: TopOfDocument
+    meta: Metadata | None = None  # HTML: what the page says about itself
+    language: str | None = None
+    language_told: bool = False  # the front stage told the language itself (else: from the clean text)
+
+
+@dataclass(frozen=True)
+class Stages:
+    """A preset's stages for one kind of input."""
+
+    front: Callable[[Input], Front]
+    model: str | None  # the model that decides the blocks the rules left open ("html", "text"); None: none
+    context: bool = True  # the text model's second pass over the neighbours' probabilities
+    settle: bool = True  # the article-flow, list and repeated-paragraph steps and the safety net
+
+
+def default_html(document: Input) -> Front:
+    decisions, top, meta = html_decisions(document.text, document.url, document.ruleset)
+    return Front(decisions, top, meta)
+
+
+def default_text(document: Input) -> Front:
+    decisions, top = text_decisions(document.text, document.ruleset)
+    return Front(decisions, top)
+
+
+def fast_html(document: Input) -> Front:
+    decisions, top, meta, language = fast.html_decisions(document.text, document.url, document.ruleset)
+    return Front(decisions, top, meta, language, language_told=True)
+
+
+def fast_text(document: Input) -> Front:
+    decisions, top, language = fast.text_decisions(document.text, document.ruleset)
+    return Front(decisions, top, None, language, language_told=True)
+
+
+STAGES: dict[tuple[str, str], Stages] = {
+    ("default", "html"): Stages(default_html, "html"),
+    ("default", "text"): Stages(default_text, "text"),
+    ("fast", "html"): Stages(fast_html, "text", context=False, settle=False),
+    ("fast", "text"): Stages(fast_text, None, settle=False),
+}
+
+
+def text_decisions(text: str, ruleset: RuleSet) -> tuple[list[Decision], TopOfDocument]:
+    """Rule and structure decisions for already-extracted text (before the learned model)."""
+    blocks = segment_text(normalize_text(text))
+    if not blocks:
+        raise InputError("empty input: no text", errors.EMPTY)
+    return decide(blocks, ruleset)
+
+
+_FALLBACK_WORDS = 50  # fewer words than this outside DOM markers: the markup hid the article
+
+
+def _segment(tree, ruleset: RuleSet, open_hidden: bool = True, visible: str | None = None):
+    """Blocks of the page; read again without markup rules, <noscript> included, when they left no text,
+    and with hidden elements collapsed when these hold the article (``open_hidden``).
+
+    A page-wide wrapper named "nav" or "comments", a page drawn by script whose text for crawlers
+    sits in <noscript>, or an article in a wrapper that a script shows, would otherwise be lost.
+    """
+    segmented = segment_html(tree, ruleset, visible=visible)
+    if open_hidden and _hidden_holds_the_article(segmented.blocks):
+        return segment_html(tree, ruleset, open_hidden=True, visible=visible)
+    if _open_words(segmented.blocks) >= _FALLBACK_WORDS:
+        return segmented
+    retry = segment_html(tree, ruleset.without_markup(), noscript=True, visible=visible)
+    return retry if _open_words(retry.blocks) > _open_words(segmented.blocks) else segmented
+
+
+# words of prose in hidden elements, and how many times the shown prose, before they may hold the
+# article (measured: docs/decisions.md, "Hidden elements that hold the article")
+_HIDDEN_PROSE, _HIDDEN_SHARE = 100, 3
+
+
+def _hidden_holds_the_article(blocks) -> bool:
+    """Most of the page's prose is hidden: a script shows the article once it runs.
+
+    Prose is paragraphs of 25 words or more that end a sentence. Hidden elements stay never-content
+    otherwise: menus, modals, popups and templates are hidden for good.
+    """
+    hidden = shown = 0
+    for block in blocks:
+        if block.dom_reason in (None, "hidden") and is_prose(block, min_words=25):
+            if block.dom_reason:
+                hidden += block.words
+            else:
+                shown += block.words
+    return hidden >= _HIDDEN_PROSE and hidden >= _HIDDEN_SHARE * shown
+
+
+def _open_words(blocks) -> int:
+    """Words the decision can still keep: outside DOM markers, or prose that a shown marker holds (evidence)."""
+    return sum(
+        block.words
+        for block in blocks
+        if block.dom_reason is None or (block.dom_reason != "hidden" and is_prose(block))
+    )
+
+
+def html_decisions(
+    text: str, url: str | None, ruleset: RuleSet, *, use_trafilatura: bool = True, open_hidden: bool = True
+) -> tuple[list[Decision], TopOfDocument, Metadata]:
+    """Parse once, segment, prune never-content, ask trafilatura, decide by rules (before the model).
+
+    ``open_hidden=False`` keeps hidden elements never-content even where they hold the article
+    (:func:`_hidden_holds_the_article`): training reads pages so.
+    """
+    tree, visible = parse_page(text)
+    segmented = _segment(tree, ruleset, open_hidden, visible)
+    if not segmented.blocks:
+        raise InputError("no text in this HTML page", errors.NO_TEXT)
+    prune(segmented.marked)
+    blocks = segmented.blocks
+    if use_trafilatura:
+        blocks = label_main_content(blocks, main_content_text(tree, url))
+    prune(segmented.evidence)
+    meta = html_metadata(tree, url)
+    meta = dataclasses.replace(meta, title=_title(meta, blocks))
+    decisions, top = decide(blocks, ruleset, title=meta.title, author=meta.author, html=True)
+    return decisions, top, meta
+
+
+def _title(meta: Metadata, blocks) -> str | None:
+    """The <h1> just above the article's first paragraph (as trafilatura kept it), else the metadata's
+    title, preferring the page's first <h1> where that title contains it.
+
+    Pages give og:title and <title> their SEO wording ("Top 10 ... | Site"); the headline the reader
+    sees is the article's own (measured: docs/decisions.md, "Title").
+    """
+    # a collapsed <h1> (a closed dialog's, a template's "{{ title }}") is not what the reader sees
+    headings = [b for b in blocks if b.tag_path.endswith("/h1") and b.dom_reason is None and not b.collapsed]
+    first_prose = next((b.index for b in blocks if b.main_content and is_prose(b)), None)
+    above = [b for b in headings if first_prose is not None and b.index < first_prose]
+    if above and is_article_headline(above[-1].text, meta):
+        return above[-1].text
+    return best_title(meta.title, headings[0].text if headings else None, meta.sitename)
