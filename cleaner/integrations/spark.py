@@ -102,19 +102,19 @@ def with_clean_columns(
     the WARC record or file it came from. ``options`` (or its fields as keywords: ``mode=``,
     ``favor=``, ``preset=``, ``rules=``, ``timeout=``, ``max_bytes=``) say how to clean.
     """
-    url, origin = _url_and_origin(url_col, origin_cols)
+    url, origin = url_and_origin(url_col, origin_cols)
     # nondeterministic: Spark then runs the UDF once per row, never once per column that reads its result
     record = record_udf(options, **option_values).asNondeterministic()(F.col(html_col), url, origin)
-    return _record_columns(df, record, prefix)
+    return record_columns(df, record, prefix)
 
 
-def _url_and_origin(url_col: str | None, origin_cols: Sequence[str]) -> tuple[Column, Column]:
+def url_and_origin(url_col: str | None, origin_cols: Sequence[str]) -> tuple[Column, Column]:
     url = F.col(url_col) if url_col else F.lit(None).cast("string")
     origin = F.to_json(F.struct(*[F.col(c) for c in origin_cols])) if origin_cols else F.lit(None).cast("string")
     return url, origin
 
 
-def _record_columns(df: DataFrame, record_json: Column, prefix: str, extra: Sequence[str] = ()) -> DataFrame:
+def record_columns(df: DataFrame, record_json: Column, prefix: str, extra: Sequence[str] = ()) -> DataFrame:
     """Parse the JSONL record into typed columns (``extra``: more string fields of the record)."""
     tmp = f"{prefix}record__"
     df = df.withColumn(tmp, F.from_json(record_json, schema.spark_record(tuple(extra))))

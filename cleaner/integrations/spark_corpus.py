@@ -21,7 +21,6 @@ The cleaned rows are checkpointed (computed once, now) because several aggregati
 from __future__ import annotations
 
 import json
-import pickle
 from collections.abc import Sequence
 from typing import Any
 
@@ -31,7 +30,7 @@ from pyspark.sql import functions as F
 from pyspark.sql import types as T
 
 from cleaner import corpus
-from cleaner.integrations.spark import _record_columns, _url_and_origin, clean_cell
+from cleaner.integrations.spark import record_columns, url_and_origin, clean_cell
 from cleaner.options import Options
 
 STAGE = T.StructType(
@@ -42,7 +41,7 @@ STAGE = T.StructType(
         T.StructField("kept", T.StringType()),
     ]
 )
-SIGNED = T.StructType([T.StructField("signature", T.BinaryType()), T.StructField("keys", T.ArrayType(T.LongType()))])
+SIGNED = T.StructType([T.StructField("signature", T.StringType()), T.StructField("keys", T.ArrayType(T.LongType()))])
 
 
 def clean_corpus(
@@ -65,7 +64,7 @@ def clean_corpus(
     settings = corpus_options or corpus.CorpusOptions()
     site_template, dedup = settings.site_template, settings.dedup
     thresholds, dedup_threshold = settings.thresholds, settings.dedup_threshold
-    url, origin = _url_and_origin(url_col, origin_cols)
+    url, origin = url_and_origin(url_col, origin_cols)
     stage = _stage_udf(Options.of(options, **option_values)).asNondeterministic()
     staged = (
         df.withColumn("_doc", F.monotonically_increasing_id())
@@ -76,7 +75,7 @@ def clean_corpus(
     )
     if site_template:
         staged = _remove_templates(staged, thresholds).localCheckpoint()
-    out = _record_columns(staged, F.col("_record"), prefix)
+    out = record_columns(staged, F.col("_record"), prefix)
     if dedup:
         out = out.join(_duplicates(staged, dedup_threshold, f"{prefix}duplicate_of"), "_doc", "left")
     else:
@@ -150,7 +149,10 @@ def _duplicates(staged: DataFrame, threshold: float, column: str) -> DataFrame:
         .distinct()
     )
     sig = signed.select("_doc", "_source", F.col("_signed.signature").alias("_sig"))
-    confirm = F.udf(lambda a, b: corpus.is_duplicate(pickle.loads(a), pickle.loads(b), threshold), T.BooleanType())
+    confirm = F.udf(
+        lambda a, b: corpus.is_duplicate(corpus.decode_signature(a), corpus.decode_signature(b), threshold),
+        T.BooleanType(),
+    )
     candidates = pairs.join(sig, "_doc").join(
         sig.select(F.col("_doc").alias("earlier"), F.col("_sig").alias("_earlier_sig"), F.col("_source").alias("src")),
         "earlier",
@@ -166,7 +168,10 @@ def _signature_udf():
         rows = []
         for value in text:
             sig = corpus.signature(value) if isinstance(value, str) and value else None
-            rows.append({"signature": pickle.dumps(sig), "keys": corpus.band_keys(sig) if sig is not None else []})
+            # the spool's encoding (corpus.encode_signature): one format for a signature, never a pickle
+            rows.append(
+                {"signature": corpus.encode_signature(sig), "keys": corpus.band_keys(sig) if sig is not None else []}
+            )
         return pd.DataFrame(rows, columns=["signature", "keys"])
 
     return sign

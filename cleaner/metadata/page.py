@@ -21,7 +21,7 @@ from trafilatura.metadata import (
 )
 from trafilatura.settings import Document
 
-_ISO_DATE = re.compile(r"^\d{4}-\d{2}(-\d{2})?")
+ISO_DATE = re.compile(r"^\d{4}-\d{2}(-\d{2})?")
 # the language is told from the start of the text (measured: docs/decisions.md, "Language sample")
 LANGUAGE_CHARS = 1500
 
@@ -54,7 +54,7 @@ def html_metadata(tree: etree._Element, url: str | None) -> Metadata:
         found = None
     lang = tree.get("lang") or tree.get("xml:lang")
     if found is None:
-        return Metadata(url=url, date=declared_date(own, tree), html_lang=_lang_code(lang))
+        return Metadata(url=url, date=declared_date(own, tree), html_lang=lang_code(lang))
     categories = tuple(c for c in (found.categories or []) if c)
     return Metadata(
         title=found.title or None,
@@ -63,7 +63,7 @@ def html_metadata(tree: etree._Element, url: str | None) -> Metadata:
         url=found.url or url,
         sitename=found.sitename or None,
         categories=categories,
-        html_lang=_lang_code(lang),
+        html_lang=lang_code(lang),
     )
 
 
@@ -149,17 +149,17 @@ def declared_date(found: dict[str, str], tree: etree._Element | None = None) -> 
     "Author and date").
     """
     date = found.get("date")
-    if date and _ISO_DATE.match(date):
+    if date and ISO_DATE.match(date):
         return date[:10]
     if tree is None:
         return None
     for node in tree.xpath('//*[@itemprop="datePublished"]'):
         value = (node.get("content") or node.get("datetime") or "").strip()
-        if _ISO_DATE.match(value):
+        if ISO_DATE.match(value):
             return value[:10]
     for node in tree.iter("time"):
         value = (node.get("datetime") or "").strip()
-        if _ISO_DATE.match(value):
+        if ISO_DATE.match(value):
             return value[:10]
     return None
 
@@ -257,7 +257,7 @@ def _fold(text: str) -> str:
     return " ".join(re.sub(r"[^\w\s]", " ", text.casefold()).split())
 
 
-def _lang_code(value: str | None) -> str | None:
+def lang_code(value: str | None) -> str | None:
     if not value:
         return None
     code = value.strip().split("-")[0].split("_")[0].lower()

@@ -25,14 +25,14 @@ from collections.abc import Sequence
 from cleaner.decide.state import TopOfDocument, decide
 from cleaner.errors import EMPTY, NO_TEXT, NOT_TEXT, InputError
 from cleaner.metadata.page import (
-    _ISO_DATE,
+    ISO_DATE,
     META_KEYS,
     Metadata,
-    _lang_code,
     best_title,
     detect_language,
     is_article_headline,
     json_ld_facts,
+    lang_code,
 )
 from cleaner.records import Decision
 from cleaner.rules import RuleSet
@@ -183,11 +183,11 @@ def page_metadata(tree, url: str | None) -> Metadata:
     return Metadata(
         title=title,
         author=found.get("author"),
-        date=date[:10] if date and _ISO_DATE.match(date) else _markup_date(tree),
+        date=date[:10] if date and ISO_DATE.match(date) else _markup_date(tree),
         url=found.get("url") or url,
         sitename=found.get("sitename"),
         categories=(found["category"],) if found.get("category") else (),
-        html_lang=_lang_code(lang),
+        html_lang=lang_code(lang),
     )
 
 
@@ -217,7 +217,7 @@ def _markup_date(tree) -> str | None:
     for selector, names in (('[itemprop="datePublished"]', ("content", "datetime")), ("time[datetime]", ("datetime",))):
         for node in tree.document.query_selector_all(selector):
             value = next((v for v in (node.getattr(n) for n in names) if v), "").strip()
-            if _ISO_DATE.match(value):
+            if ISO_DATE.match(value):
                 return value[:10]
     return None
 
