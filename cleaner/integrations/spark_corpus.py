@@ -30,7 +30,7 @@ from pyspark.sql import functions as F
 from pyspark.sql import types as T
 
 from cleaner import corpus
-from cleaner.integrations.spark import record_columns, url_and_origin, clean_cell
+from cleaner.integrations.spark import clean_cell, record_columns, url_and_origin
 from cleaner.options import Options
 
 STAGE = T.StructType(
