@@ -44,6 +44,9 @@ def clean(
     (resiliparse's main content, then the text steps and the text model; no trafilatura).
     """
     opts = Options.of(options, **kwargs)
+    if not isinstance(content, (str, bytes, bytearray)):
+        # a caller's mistake, not bad input: None or a list of numbers is not a document
+        raise TypeError(f"content must be str or bytes, not {type(content).__name__}")
     size = len(content.encode("utf-8", errors="surrogatepass")) if isinstance(content, str) else len(content)
     if opts.max_bytes is not None and size > opts.max_bytes:
         doc = _failed(
@@ -80,7 +83,7 @@ def _clean(content: str | bytes, options: Options, source: str | None) -> CleanD
         if isinstance(content, str):
             if not content.strip():
                 raise InputError("empty input", errors.EMPTY)
-            text, encoding = content, None
+            text, encoding = _valid(content), None
         else:
             decoded = decode(data)
             text, encoding = decoded.text, decoded.encoding
@@ -103,6 +106,19 @@ def _clean(content: str | bytes, options: Options, source: str | None) -> CleanD
         return _failed(data, "input too deeply nested", errors.TOO_LARGE, options, source)
     except Exception as err:  # one bad document must never stop a batch; tests and fuzzing treat it as a bug
         return _failed(data, f"internal error: {type(err).__name__}: {err}", errors.INTERNAL, options, source)
+
+
+def _valid(text: str) -> str:
+    """The text with every lone surrogate (half of a JSON-escaped emoji, ``"\\ud83d"``) as U+FFFD.
+
+    A lone surrogate is not a character: the parser stops at it, dropping the rest of the page, and
+    no UTF-8 output can hold it. A pair of surrogates becomes the one character it stands for.
+    """
+    try:
+        text.encode("utf-8")
+        return text
+    except UnicodeEncodeError:
+        return text.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "replace")
 
 
 def clean_file(path: str | Path, options: Options | Mapping[str, Any] | None = None, **kwargs: Any) -> CleanDocument:

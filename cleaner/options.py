@@ -8,6 +8,7 @@ same options in provenance. ``clean(content, **kwargs)`` builds one for a caller
 from __future__ import annotations
 
 import dataclasses
+import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -56,8 +57,12 @@ class Options:
             raise ValueError(f"url must be a string or None, not {self.url!r}")
         for name in ("timeout", "max_bytes"):
             value = getattr(self, name)
-            if value is not None and (isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0):
+            if value is not None and (
+                isinstance(value, bool) or not isinstance(value, (int, float)) or math.isnan(value) or value < 0
+            ):
                 raise ValueError(f"{name} must be a number of at least 0 or None, not {value!r}")
+            if value is not None and math.isinf(value):
+                object.__setattr__(self, name, None)  # an infinite limit is no limit
 
     @classmethod
     def of(cls, options: Options | Mapping[str, Any] | None = None, **changes: Any) -> Options:

@@ -398,3 +398,32 @@ def test_every_bad_input_gets_its_record_in_a_batch(tmp_path):
     ]
     assert any(r["error"] for r in warc_records)
     assert elapsed < 90
+
+
+LONE = [
+    "The council approved the budget on Tuesday after a long debate about the cost of repairs \ud83d to the bridge.",
+    "The second paragraph carries on with the story of the bridge and its closure since the floods of last spring.",
+    "A third paragraph says when the bridge will reopen and what the works will cost the city in the next two years.",
+]
+
+
+@pytest.mark.parametrize("preset", ["default", "fast"])
+def test_a_lone_surrogate_does_not_cut_the_page(preset):
+    """Half of a JSON-escaped emoji in a page: U+FFFD in its place, and every paragraph after it stays."""
+    page = "<html><body><article><h1>Bridge</h1>" + "".join(f"<p>{p}</p>" for p in LONE) + "</article></body></html>"
+    for doc in (clean(page, preset=preset), clean("\n\n".join(LONE), mode="text", preset=preset)):
+        assert doc.error is None
+        assert "repairs \ufffd to the bridge" in doc.text and LONE[2] in doc.text
+        doc.text.encode("utf-8")  # every output can hold it
+    pair = clean("<p>" + LONE[1].replace("spring", "spring \ud83d\ude00") + "</p>", mode="html")
+    assert "spring \U0001f600." in pair.text  # a surrogate pair is the character it stands for
+
+
+def test_a_lone_surrogate_in_a_jsonl_page_is_cleaned_whole(tmp_path):
+    page = "<html><body><article>" + "".join(f"<p>{p}</p>" for p in LONE) + "</article></body></html>"
+    lines = tmp_path / "pages.jsonl"
+    lines.write_text(json.dumps({"id": "a", "html": page}) + "\n", encoding="utf-8")  # "\ud83d" escaped
+    result = run_cli("clean", str(lines), "--format", "jsonl", "--no-dedup", "--no-site-template")
+    assert result.returncode == 0, result.stderr.decode()
+    (record,) = [json.loads(line) for line in result.stdout.decode("utf-8").splitlines()]
+    assert record["error"] is None and LONE[2] in record["text"] and "\ufffd" in record["text"]

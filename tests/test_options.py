@@ -121,3 +121,17 @@ def test_every_integration_takes_every_option(rule_file):
     assert step.options == Options(preset="fast", max_bytes=10)
     with pytest.raises(ValueError, match="mode"):
         CleanerExtractor(mode="pdf")
+
+
+def test_library_misuse_fails_at_once_with_a_clear_message():
+    for content in (None, [60, 112, 62], 3.5):
+        with pytest.raises(TypeError, match="content must be str or bytes"):
+            clean(content)
+    with pytest.raises(ValueError, match="not one path"):
+        clean("text", rules="site.toml")  # a string is not iterated character by character
+    assert Options(timeout=float("inf"), max_bytes=float("inf")) == Options(timeout=None, max_bytes=None)
+    with pytest.raises(ValueError, match="timeout"):
+        Options(timeout=float("nan"))
+    doc = clean("A sentence of an article that is long enough to keep, and it ends here.", timeout=float("inf"))
+    assert doc.error is None and doc.provenance is not None
+    assert clean(bytearray(b"<p>A paragraph of a page that is long enough to keep as prose.</p>")).error is None
