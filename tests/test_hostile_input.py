@@ -427,3 +427,28 @@ def test_a_lone_surrogate_in_a_jsonl_page_is_cleaned_whole(tmp_path):
     assert result.returncode == 0, result.stderr.decode()
     (record,) = [json.loads(line) for line in result.stdout.decode("utf-8").splitlines()]
     assert record["error"] is None and LONE[2] in record["text"] and "\ufffd" in record["text"]
+
+
+@pytest.mark.parametrize("void", ["embed", "source", "track", "wbr", "keygen"])
+def test_an_html5_void_element_does_not_swallow_the_article(void):
+    """libxml2 opens ``<embed src=...>`` (no end tag in HTML5) as a container of the rest of the page."""
+    paragraphs = "".join(f"<p>{p}</p>" for p in LONE[1:] * 3)
+    inside = f"<html><body><article><h1>Bridge</h1><p>{LONE[1]}</p><{void} src=a>{paragraphs}</article></body></html>"
+    before = f"<html><body><{void} src=a><article><h1>Bridge</h1>{paragraphs}</article></body></html>"
+    for page in (inside, before):
+        doc = clean(page)
+        assert doc.error is None
+        assert doc.text.count(LONE[2]) >= 1 and doc.text.count(LONE[1]) >= 1
+
+
+def test_void_elements_give_their_content_back_in_order():
+    from lxml import etree
+
+    from cleaner.segment.parse import parse_page
+
+    tree, _ = parse_page(
+        "<html><body><div><p>a</p><embed src=x>b<p>c</p><wbr>d<p>e <source src=y>f</p></div>g</body></html>"
+    )
+    assert etree.tostring(tree.body).decode() == (
+        '<body><div><p>a</p><embed src="x"/>b<p>c</p><wbr/>d<p>e <source src="y"/>f</p></div>g</body>'
+    )

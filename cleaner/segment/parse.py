@@ -76,6 +76,7 @@ def parse_page(text: str) -> tuple[lxml.html.HtmlElement, str | None]:
         return root, None
     if root is None:
         raise InputError("unparsable HTML: no document element", NOT_TEXT)
+    close_void_elements(root)
     visible = visible_text(root)
     kept = len(visible.split())
     if kept < _LOST * _markup_text_length(text):
@@ -86,6 +87,30 @@ def parse_page(text: str) -> tuple[lxml.html.HtmlElement, str | None]:
         if flat is not None and _text_length(flat) > kept:
             return flat, None
     return root, visible
+
+
+# HTML5's void elements that libxml2 (an HTML4 parser) does not know: it opens them as containers,
+# and everything up to their parent's end becomes their content
+_VOID = ("embed", "source", "track", "wbr", "keygen")
+
+
+def close_void_elements(root: lxml.html.HtmlElement) -> None:
+    """Give the content that libxml2 put inside a void element back to the element's parent, after it.
+
+    HTML5 says ``<embed src=...>`` has no content and no end tag; libxml2 reads the rest of the
+    article as its content, which the never-content rules (``<embed>`` is a plugin) then remove.
+    """
+    for element in list(root.iter(*_VOID)):
+        parent = element.getparent()
+        if parent is None or (not len(element) and not element.text):
+            continue
+        children, tail = list(element), element.tail or ""
+        element.tail, element.text = element.text, None
+        at = parent.index(element)
+        for offset, child in enumerate(children, 1):
+            parent.insert(at + offset, child)  # moves it, with its own tail
+        last = children[-1] if children else element
+        last.tail = (last.tail or "") + tail or None
 
 
 def _fewer_attributes(match: re.Match) -> str:
