@@ -12,7 +12,7 @@ from cleaner import options as options_module
 from cleaner.decide.safety import settle, text_form
 from cleaner.decide.state import TopOfDocument, keep_headline
 from cleaner.errors import InputError
-from cleaner.input.decode import decode
+from cleaner.input.decode import decode, valid_text
 from cleaner.input.detect import detect_kind, is_json
 from cleaner.metadata.page import Metadata, detect_language
 from cleaner.options import Options
@@ -83,7 +83,7 @@ def _clean(content: str | bytes, options: Options, source: str | None) -> CleanD
         if isinstance(content, str):
             if not content.strip():
                 raise InputError("empty input", errors.EMPTY)
-            text, encoding = _valid(content), None
+            text, encoding = valid_text(content), None
         else:
             decoded = decode(data)
             text, encoding = decoded.text, decoded.encoding
@@ -106,19 +106,6 @@ def _clean(content: str | bytes, options: Options, source: str | None) -> CleanD
         return _failed(data, "input too deeply nested", errors.TOO_LARGE, options, source)
     except Exception as err:  # one bad document must never stop a batch; tests and fuzzing treat it as a bug
         return _failed(data, f"internal error: {type(err).__name__}: {err}", errors.INTERNAL, options, source)
-
-
-def _valid(text: str) -> str:
-    """The text with every lone surrogate (half of a JSON-escaped emoji, ``"\\ud83d"``) as U+FFFD.
-
-    A lone surrogate is not a character: the parser stops at it, dropping the rest of the page, and
-    no UTF-8 output can hold it. A pair of surrogates becomes the one character it stands for.
-    """
-    try:
-        text.encode("utf-8")
-        return text
-    except UnicodeEncodeError:
-        return text.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "replace")
 
 
 def clean_file(path: str | Path, options: Options | Mapping[str, Any] | None = None, **kwargs: Any) -> CleanDocument:

@@ -452,3 +452,51 @@ def test_void_elements_give_their_content_back_in_order():
     assert etree.tostring(tree.body).decode() == (
         '<body><div><p>a</p><embed src="x"/>b<p>c</p><wbr/>d<p>e <source src="y"/>f</p></div>g</body>'
     )
+
+
+PARAGRAPH = "<p>A paragraph of the page that is long enough to keep as prose, and it ends here.</p>"
+
+
+def test_odd_inputs_each_give_one_record_and_the_batch_goes_on(tmp_path):
+    """A file name that is not UTF-8, a JSONL file that opens with a byte order mark and has lone
+    surrogates in its id and URL, and a JSONL line nested 100,000 deep."""
+    folder = tmp_path / "d"
+    folder.mkdir()
+    (folder / "a.html").write_text(PARAGRAPH, encoding="utf-8")
+    odd = os.fsdecode(b"caf\xe9.html")
+    (folder / odd).write_text(PARAGRAPH, encoding="utf-8")
+    bom = tmp_path / "bom.jsonl"
+    line = '{"id": "x\\ud83d", "url": "https://a.example/\\ud83d", "html": ' + json.dumps(PARAGRAPH) + "}"
+    bom.write_bytes(b"\xef\xbb\xbf" + line.encode("utf-8") + b"\n")
+    deep = tmp_path / "deep.jsonl"
+    deep.write_text("[" * 100_000 + "\n" + json.dumps({"html": PARAGRAPH}) + "\n", encoding="utf-8")
+    result = run_cli("clean", str(folder), str(bom), str(deep), "--format", "jsonl", "--no-dedup", "--no-site-template")
+    assert result.returncode == 1, result.stderr.decode()  # one document failed: the deep line
+    records = [json.loads(text) for text in result.stdout.decode("utf-8").splitlines()]
+    sources = [r["provenance"]["source"] for r in records]
+    assert sources == [f"{folder}/a.html", f"{folder}/caf\\xe9.html", f"{bom}:1", f"{deep}:1", f"{deep}:2"]
+    assert [r["error"] is None for r in records] == [True, True, True, False, True]
+    assert records[2]["provenance"]["origin"]["id"] == "x\ufffd" and records[2]["url"] == "https://a.example/\ufffd"
+    assert records[3]["error"] == "bad JSON line: nested too deeply" and records[3]["error_kind"] == "unreadable"
+
+
+def test_a_subdirectory_that_cannot_be_read_gets_a_record(tmp_path, monkeypatch):
+    from cleaner.input.read import iter_items
+
+    (tmp_path / "a").mkdir()
+    (tmp_path / "a" / "page.html").write_text(PARAGRAPH, encoding="utf-8")
+    (tmp_path / "b").mkdir()
+    (tmp_path / "c.html").write_text(PARAGRAPH, encoding="utf-8")
+    scandir = os.scandir
+
+    def refuse(path="."):  # what a directory without read permission does (root may read anything)
+        if os.fspath(path).endswith("/a"):
+            raise PermissionError(13, "Permission denied", os.fspath(path))
+        return scandir(path)
+
+    monkeypatch.setattr(os, "scandir", refuse)
+    items = list(iter_items([str(tmp_path)]))
+    assert [(item.name, item.error) for item in items] == [
+        (str(tmp_path / "a"), "cannot read directory: Permission denied"),
+        (str(tmp_path / "c.html"), None),
+    ]

@@ -185,3 +185,23 @@ def _checked(text: str, encoding: str) -> Decoded:
     if len(_CONTROL.findall(text[:20_000])) > max(8, len(text[:20_000]) // 50):
         raise InputError(f"not text: decodes as {encoding} but is mostly control characters", NOT_TEXT)
     return Decoded(text, encoding)
+
+
+def valid_text(text: str) -> str:
+    """The text with every lone surrogate (half of a JSON-escaped emoji, ``"\\ud83d"``) as U+FFFD.
+
+    A lone surrogate is not a character: the parser stops at it, dropping the rest of the page, and
+    no UTF-8 output can hold it. A pair of surrogates becomes the one character it stands for.
+    """
+    try:
+        text.encode("utf-8")
+        return text
+    except UnicodeEncodeError:
+        return text.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "replace")
+
+
+def path_name(path) -> str:
+    """A file's name as records show it: a name that is not UTF-8 keeps its odd bytes as ``\\xe9``."""
+    import os
+
+    return os.fsencode(path).decode("utf-8", "backslashreplace")

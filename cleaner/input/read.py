@@ -2,20 +2,26 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from cleaner.errors import UNREADABLE
+from cleaner.input.decode import path_name, valid_text
 
 STDIN = "-"
 
 
-def _walk(directory: Path) -> Iterator[Path]:
-    for path in sorted(directory.rglob("*")):
-        relative = path.relative_to(directory).parts
-        if path.is_file() and not any(part.startswith(".") for part in relative):
-            yield path
+def _walk(directory: Path) -> Iterator[Path | OSError]:
+    """The directory's files (hidden ones skipped) in sorted order, and in its place the error of each
+    subdirectory that cannot be read: nothing is skipped without a record."""
+    found: list[Path | OSError] = []
+    for root, dirs, files in os.walk(directory, onerror=found.append):
+        dirs[:] = [d for d in dirs if not d.startswith(".")]
+        found += (Path(root, name) for name in files if not name.startswith("."))
+    kept = (entry for entry in found if isinstance(entry, OSError) or entry.is_file())
+    yield from sorted(kept, key=lambda entry: str(entry.filename if isinstance(entry, OSError) else entry))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -89,13 +95,13 @@ def count_items(inputs: Sequence[str]) -> int | None:
     total = 0
     for spec in inputs:
         for path in [Path(STDIN)] if spec == STDIN else _paths(spec):
-            if _kind(path) != "file":
+            if not isinstance(path, OSError) and _kind(path) != "file":
                 return None
             total += 1
     return total
 
 
-def _paths(spec: str) -> Iterator[Path]:
+def _paths(spec: str) -> Iterator[Path | OSError]:
     path = Path(spec)
     if path.is_dir():
         yield from _walk(path)
@@ -116,10 +122,14 @@ def _kind(path: Path) -> str:
     return "file"
 
 
-def _items_of(path: Path, fields: JsonlFields) -> Iterator[Item]:
+def _items_of(path: Path | OSError, fields: JsonlFields) -> Iterator[Item]:
+    if isinstance(path, OSError):  # a subdirectory that could not be listed
+        name = path_name(path.filename)
+        yield Item(name, error=f"cannot read directory: {path.strerror or path}", site=name)
+        return
     kind = _kind(path)
     if kind == "file":
-        yield Item(str(path), path=path, site=str(path.parent))
+        yield Item(path_name(path), path=path, site=path_name(path.parent))
     elif kind == "warc":
         yield from _warc_items(path)
     else:
@@ -132,15 +142,15 @@ def _warc_items(path: Path) -> Iterator[Item]:
     try:
         for record in iter_warc(path):
             yield Item(
-                f"{path}@{record.offset}",
+                f"{path_name(path)}@{record.offset}",
                 content=record.content if record.error is None else None,
                 url=record.target_uri,
                 origin=tuple(origin(record).items()),
                 error=record.error,
-                site=str(path),
+                site=path_name(path),
             )
     except OSError as err:
-        yield Item(str(path), error=f"cannot read file: {err.strerror or err}", site=str(path))
+        yield Item(path_name(path), error=f"cannot read file: {err.strerror or err}", site=path_name(path))
 
 
 def _jsonl_items(path: Path, fields: JsonlFields) -> Iterator[Item]:
@@ -149,29 +159,33 @@ def _jsonl_items(path: Path, fields: JsonlFields) -> Iterator[Item]:
 
     opener = gzip.open if path.name.lower().endswith(".gz") else open
     try:
-        with opener(path, "rt", encoding="utf-8", errors="replace") as lines:
+        # utf-8-sig: a byte order mark before the first record is not part of it
+        with opener(path, "rt", encoding="utf-8-sig", errors="replace") as lines:
             for number, line in enumerate(lines, 1):
                 if line.strip():
                     yield _jsonl_item(path, number, line, fields, json)
     except (OSError, EOFError) as err:
         message = getattr(err, "strerror", None) or err
-        yield Item(str(path), error=f"cannot read file: {message}", site=str(path))
+        yield Item(path_name(path), error=f"cannot read file: {message}", site=path_name(path))
 
 
 def _jsonl_item(path: Path, number: int, line: str, fields: JsonlFields, json) -> Item:
-    name = f"{path}:{number}"
-    origin: dict[str, object] = {"jsonl_file": str(path), "line": number}
+    name = f"{path_name(path)}:{number}"
+    origin: dict[str, object] = {"jsonl_file": path_name(path), "line": number}
     try:
         record = json.loads(line)
     except ValueError as err:
-        return Item(name, origin=tuple(origin.items()), error=f"bad JSON line: {err}", site=str(path))
+        return Item(name, origin=tuple(origin.items()), error=f"bad JSON line: {err}", site=path_name(path))
+    except RecursionError:
+        return Item(name, origin=tuple(origin.items()), error="bad JSON line: nested too deeply", site=path_name(path))
     if not isinstance(record, dict):
-        return Item(name, origin=tuple(origin.items()), error="bad JSON line: not an object", site=str(path))
+        return Item(name, origin=tuple(origin.items()), error="bad JSON line: not an object", site=path_name(path))
     if fields.id and record.get(fields.id) is not None:
-        origin["id"] = record[fields.id]
+        found = record[fields.id]
+        origin["id"] = valid_text(found) if isinstance(found, str) else found
     url = record.get(fields.url) if fields.url else None
-    url = url if isinstance(url, str) and url else None
+    url = valid_text(url) if isinstance(url, str) and url else None
     names = (fields.content,) if fields.content else CONTENT_FIELDS
     content = next((record[f] for f in names if isinstance(record.get(f), str)), None)
     error = None if content is not None else f"no content field: {' or '.join(names)} missing or not a string"
-    return Item(name, content=content, url=url, origin=tuple(origin.items()), error=error, site=str(path))
+    return Item(name, content=content, url=url, origin=tuple(origin.items()), error=error, site=path_name(path))

@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
+from cleaner.input.decode import path_name
+
 HTML_TYPES = ("text/html", "application/xhtml+xml")
 _CHUNK = 1 << 16
 GZIP_MARKER = b"\x1f\x8b\x08"  # a gzip member: each record is one
@@ -50,7 +52,7 @@ def iter_warc(path: str | Path) -> Iterator[WarcRecord]:
     Data that cannot be parsed at all is reported as one record with an ``error`` (its
     ``record_id`` is ``<unreadable@OFFSET>``), and reading resumes at the next record start.
     """
-    name = str(path)
+    name = path_name(path)
     with open(path, "rb") as stream:
         marker = GZIP_MARKER if _is_gzip(stream) else WARC_MARKER
         pos, pending = 0, None
