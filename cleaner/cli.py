@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import sys
 from pathlib import Path
 
@@ -44,6 +45,10 @@ FAVOR_OPTION = click.option(
     show_default=True,
     help="precision removes more, recall keeps more (the headline stays in the text).",
 )
+
+
+EXIT_OUTPUT = 3  # the output could not be written
+EXIT_PIPE = 141  # 128 + SIGPIPE: the reader of stdout went away, as the shell reports it for other tools
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -131,7 +136,8 @@ def clean_command(inputs, mode, fmt, output, url, rule_files, summary, favor, pr
     (.jsonl, .jsonl.gz), a WARC file (.warc, .warc.gz), - for stdin, or an http(s) URL with --fetch.
 
     Exit status: 0 when every document was cleaned, 1 when some failed (their records
-    still appear, with an error field), 2 for usage errors.
+    still appear, with an error field), 2 for usage errors, 3 when the output cannot be written
+    (a missing or read-only folder, a full disk); 141 when the reader of stdout went away (``| head``).
     """
     from cleaner.batch.pool import CorpusOptions
     from cleaner.batch.run import run_clean
@@ -148,16 +154,25 @@ def clean_command(inputs, mode, fmt, output, url, rule_files, summary, favor, pr
         thresholds=corpus.Thresholds(batch.pop("site_template_min_docs"), batch.pop("site_template_share")),
         dedup=not batch.pop("no_dedup"),
     )
-    code = run_clean(
-        inputs,
-        options,
-        fmt=fmt or ("text" if single else "jsonl"),
-        output=output,
-        summary=summary,
-        several=not single,
-        corpus_options=corpus_options,
-        **batch,
-    )
+    try:
+        code = run_clean(
+            inputs,
+            options,
+            fmt=fmt or ("text" if single else "jsonl"),
+            output=output,
+            summary=summary,
+            several=not single,
+            corpus_options=corpus_options,
+            **batch,
+        )
+    except BrokenPipeError:
+        # the reader stopped reading (``| head``): nothing is wrong, and nothing more is written
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        sys.exit(EXIT_PIPE)
+    except OSError as err:  # documents are read inside the batch: what reaches here is the output
+        where = "stdout" if output == "-" else output
+        click.echo(f"cleaner: error: cannot write {where}: {err.strerror or err}", err=True)
+        sys.exit(EXIT_OUTPUT)
     sys.exit(code)
 
 

@@ -500,3 +500,36 @@ def test_a_subdirectory_that_cannot_be_read_gets_a_record(tmp_path, monkeypatch)
         (str(tmp_path / "a"), "cannot read directory: Permission denied"),
         (str(tmp_path / "c.html"), None),
     ]
+
+
+def test_an_output_that_cannot_be_written_is_one_line_and_its_own_exit_code(tmp_path):
+    from conftest import SEED_FILES, cleaner_command
+
+    seed = str(SEED_FILES[0])
+    missing = run_cli("clean", seed, "-o", str(tmp_path / "no" / "such" / "out.jsonl"))
+    assert missing.returncode == 3
+    assert missing.stderr.decode().strip() == (
+        f"cleaner: error: cannot write {tmp_path / 'no' / 'such' / 'out.jsonl'}: No such file or directory"
+    )
+    if os.path.exists("/dev/full"):
+        with open("/dev/full", "wb") as full:
+            result = subprocess.run([cleaner_command(), "clean", seed], stdout=full, stderr=subprocess.PIPE)
+        assert result.returncode == 3 and b"No space left on device" in result.stderr
+        assert b"Traceback" not in result.stderr
+
+
+def test_a_reader_that_stops_reading_ends_the_run_quietly(tmp_path):
+    from conftest import SEED_FILES, cleaner_command
+
+    for n in range(40):  # more output than a pipe holds
+        (tmp_path / f"{n:02}.txt").write_bytes(SEED_FILES[2].read_bytes())
+    process = subprocess.Popen(
+        [cleaner_command(), "clean", str(tmp_path), "--format", "jsonl", "--jobs", "1", "--no-dedup"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    assert process.stdout.read(100)
+    process.stdout.close()
+    _, errors = process.communicate(timeout=120)
+    assert process.returncode == 141, errors.decode()
+    assert b"Traceback" not in errors and b"Exception ignored" not in errors
