@@ -329,3 +329,12 @@ def test_a_script_line_with_a_long_run_of_words_and_no_sentence_end_is_read_in_l
     line = _MINIFIED * 600 + " " + "btn-primary " * 40_000
     removed = clean(f"{PROSE}\n\n{line}\n\n{SHORT[0]}", mode="text").removed
     assert [span.rule for span in removed if span.reason == "script_text"] == ["script_text.minified"]
+
+
+def test_a_markdown_headline_is_the_title_without_its_markers():
+    doc = clean(f"# Bridge to reopen in May\n\n{PROSE}\n\n## What comes next\n\n{PROSE}", mode="text")
+    assert doc.title == "Bridge to reopen in May"
+    assert doc.text.startswith("# Bridge to reopen in May\n\n")  # the text keeps its Markdown
+    assert "## What comes next" in doc.text
+    twice = clean(f"# Bridge to reopen in May\n\n# Bridge to reopen in May\n\n{PROSE}", mode="text")
+    assert twice.title == "Bridge to reopen in May" and [s.reason for s in twice.removed] == ["duplicate_title"]

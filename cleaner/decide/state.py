@@ -338,6 +338,9 @@ def _prose_between(decisions: Sequence[Decision], first: int, last: int) -> bool
     return any(is_prose(decisions[p].block, min_words=25) for p in range(first + 1, last))
 
 
+_MARKDOWN_HEADING = re.compile(r"^#{1,6}\s+|\s+#+\s*$")  # an ATX heading's markers, before and after
+
+
 def _top_of_document(decisions: list[Decision], known_title: str | None, html: bool, ruleset: RuleSet) -> TopOfDocument:
     """Find the section label, the headline and its repeats among the kept blocks before the prose.
 
@@ -351,7 +354,7 @@ def _top_of_document(decisions: list[Decision], known_title: str | None, html: b
     if title is None and title_rule is not None:
         title_at = next((p for p in head if _headline_like(decisions[p].block, html, title_rule)), None)
         if title_at is not None:
-            title = decisions[title_at].block.text
+            title = _MARKDOWN_HEADING.sub("", decisions[title_at].block.text)  # "# Title": the title is "Title"
             decisions[title_at] = _drop(decisions[title_at], title_rule)
     if title is not None and duplicate_rule is not None:
         for position in head:
