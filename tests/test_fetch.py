@@ -54,6 +54,24 @@ class Handler(http.server.BaseHTTPRequestHandler):
             self.end_headers()
             time.sleep(3)
             return None
+        if self.path == "/short":  # declares 1,000 bytes, sends 100, closes
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html")
+            self.send_header("Content-Length", "1000")
+            self.end_headers()
+            self.wfile.write(b"x" * 100)
+            self.close_connection = True
+            return None
+        if self.path == "/bad-status":
+            self.wfile.write(b"HTTP/1.1 2OO OK\r\nContent-Length: 2\r\n\r\nok")
+            self.close_connection = True
+            return None
+        if self.path == "/many-headers":
+            self.send_response(200)
+            for n in range(150):
+                self.send_header(f"X-Header-{n}", "x")
+            self.end_headers()
+            return None
         return self._send(404, b"not found", "text/plain")
 
     def _send(self, code: int, body: bytes, content_type: str) -> None:
@@ -121,6 +139,9 @@ def test_fetch_a_page_and_follow_redirects(server):
         ("/drip", {"timeout": 1.0}, "timeout: fetching took over 1 s"),
         ("/stall", {"timeout": 1.0}, "timeout: fetching took over 1 s"),
         ("/missing", {}, "fetch failed: HTTP 404"),
+        ("/short", {}, "fetch failed: body cut short: 100 of 1000 bytes"),
+        ("/bad-status", {}, "fetch failed: "),
+        ("/many-headers", {}, "fetch failed: "),
     ],
 )
 def test_fetch_limits(server, path, limits, error):
@@ -158,3 +179,4 @@ def test_a_batch_of_urls_gets_one_record_each(server):
     assert records[0]["url"] == f"{server}/page"
     errors = [r["error"].split(":")[0] for r in records[1:]]
     assert errors == ["fetch failed", "too large", "timeout", "fetch failed"]
+    assert [r["error_kind"] for r in records[1:]] == ["unreadable", "too_large", "timeout", "unreadable"]

@@ -306,7 +306,7 @@ def _prepared(item: Item, options: BatchOptions) -> Item:
         try:
             fetched = fetch(item.url, max_bytes=options.clean.max_bytes, timeout=options.clean.timeout)
         except FetchError as err:
-            return dataclasses.replace(item, error=str(err))
+            return dataclasses.replace(item, error=str(err), error_kind=err.kind)
         return dataclasses.replace(item, content=fetched.content, url=fetched.url)
     return item
 

@@ -8,13 +8,14 @@ whole), the whole download (redirects included) must finish within ``timeout`` s
 
 from __future__ import annotations
 
+import http.client
 import time
 import urllib.error
 import urllib.request
 from dataclasses import dataclass
 from urllib.parse import urljoin, urlsplit
 
-from cleaner.errors import UNREADABLE, InputError
+from cleaner.errors import TIMEOUT, TOO_LARGE, UNREADABLE, InputError
 from cleaner.version import __version__
 
 DEFAULT_MAX_REDIRECTS = 5
@@ -70,7 +71,8 @@ def fetch(
                 raise FetchError(f"fetch failed: HTTP {err.code} {err.reason}") from None
             url = urljoin(url, location)
             continue
-        except (urllib.error.URLError, OSError, ValueError) as err:
+        except (urllib.error.URLError, OSError, ValueError, http.client.HTTPException) as err:
+            # HTTPException: a bad status line, too many or too long header lines
             raise _failure(err, timeout) from None
         with response:
             return Fetched(response.geturl(), _body(response, max_bytes, deadline, timeout))
@@ -90,19 +92,21 @@ def _body(response, max_bytes: int | None, deadline: float | None, timeout: floa
     """Read the body chunk by chunk, stopping at the size and time limits."""
     declared = response.headers.get("Content-Length")
     if max_bytes is not None and declared and declared.isdigit() and int(declared) > max_bytes:
-        raise FetchError(f"too large: {declared} bytes, over the limit of {max_bytes}")
+        raise FetchError(f"too large: {declared} bytes, over the limit of {max_bytes}", TOO_LARGE)
     chunks, size = [], 0
     while True:
         _remaining(deadline, timeout)
         try:
             chunk = response.read1(_CHUNK)
-        except (OSError, ValueError) as err:
+        except (OSError, ValueError, http.client.HTTPException) as err:  # a cut chunked body, among others
             raise _failure(err, timeout) from None
         if not chunk:
+            if declared and declared.isdigit() and size < int(declared):
+                raise FetchError(f"fetch failed: body cut short: {size} of {declared} bytes")
             return b"".join(chunks)
         size += len(chunk)
         if max_bytes is not None and size > max_bytes:
-            raise FetchError(f"too large: over the limit of {max_bytes} bytes")
+            raise FetchError(f"too large: over the limit of {max_bytes} bytes", TOO_LARGE)
         chunks.append(chunk)
 
 
@@ -112,12 +116,12 @@ def _remaining(deadline: float | None, timeout: float | None) -> float | None:
         return None
     left = deadline - time.monotonic()
     if left <= 0:
-        raise FetchError(f"timeout: fetching took over {timeout:g} s")
+        raise FetchError(f"timeout: fetching took over {timeout:g} s", TIMEOUT)
     return left
 
 
 def _failure(err: BaseException, timeout: float | None) -> FetchError:
     reason = getattr(err, "reason", None) or err
     if isinstance(reason, TimeoutError):
-        return FetchError(f"timeout: fetching took over {timeout:g} s")
+        return FetchError(f"timeout: fetching took over {timeout:g} s", TIMEOUT)
     return FetchError(f"fetch failed: {reason}")
