@@ -533,3 +533,62 @@ def test_a_reader_that_stops_reading_ends_the_run_quietly(tmp_path):
     _, errors = process.communicate(timeout=120)
     assert process.returncode == 141, errors.decode()
     assert b"Traceback" not in errors and b"Exception ignored" not in errors
+
+
+def _many_inputs(folder: Path, count: int = 2000) -> Path:
+    from conftest import SEED_FILES
+
+    folder.mkdir()
+    data = SEED_FILES[2].read_bytes()
+    for n in range(count):
+        (folder / f"{n:05}.txt").write_bytes(data)
+    return folder
+
+
+def _wait_for(condition: Callable[[], bool], seconds: float = 60) -> None:
+    deadline = time.monotonic() + seconds
+    while not condition():
+        assert time.monotonic() < deadline, "the run did not start in time"
+        time.sleep(0.05)
+
+
+def test_sigterm_stops_the_run_with_a_message_and_leaves_no_temporary_files(tmp_path):
+    import signal
+
+    from conftest import cleaner_command
+
+    inputs, temp = _many_inputs(tmp_path / "in"), tmp_path / "tmp"
+    temp.mkdir()
+    run = subprocess.Popen(
+        [cleaner_command(), "clean", str(inputs), "--format", "jsonl", "--jobs", "2"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        env={**os.environ, "TMPDIR": str(temp)},
+    )
+    _wait_for(lambda: any(p.stat().st_size for p in temp.glob("cleaner-*/spool.jsonl")))
+    run.send_signal(signal.SIGTERM)
+    _, errors = run.communicate(timeout=60)
+    assert run.returncode == 143
+    assert errors.decode().strip() == "cleaner: terminated"
+    assert list(temp.iterdir()) == []
+
+
+def test_ctrl_c_stops_the_workers_without_tracebacks_and_the_run_resumes(tmp_path):
+    import signal
+
+    from conftest import cleaner_command
+
+    inputs, output = _many_inputs(tmp_path / "in", 1500), tmp_path / "out.jsonl"
+    command = [cleaner_command(), "clean", str(inputs), "--jobs", "2", "--no-dedup", "--no-site-template"]
+    command += ["-o", str(output)]
+    run = subprocess.Popen(command, stderr=subprocess.PIPE, start_new_session=True)
+    spool = output.with_name("out.jsonl.partial")
+    _wait_for(lambda: spool.exists() and spool.stat().st_size > 0)
+    os.killpg(run.pid, signal.SIGINT)  # as a terminal's Ctrl-C: to the parent and its workers
+    _, errors = run.communicate(timeout=60)
+    assert run.returncode == 130
+    assert errors.decode().strip() == "cleaner: interrupted; run again with --resume to continue"
+    resumed = subprocess.run([*command, "--resume"], capture_output=True, timeout=300)
+    assert resumed.returncode == 0, resumed.stderr.decode()
+    sources = [json.loads(line)["provenance"]["source"] for line in output.read_text(encoding="utf-8").splitlines()]
+    assert sources == [str(path) for path in sorted(inputs.iterdir())]

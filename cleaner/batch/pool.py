@@ -23,6 +23,7 @@ import gzip
 import json
 import multiprocessing
 import os
+import signal
 import sys
 import tempfile
 import time
@@ -171,6 +172,10 @@ def _work(conn: Connection, options: BatchOptions, parent: int) -> None:
     A forked worker holds copies of the parent's pipe ends, so a parent killed outright (SIGKILL,
     out of memory) may never close the pipe for it: the worker checks that its parent is alive.
     """
+    # Ctrl-C reaches the whole process group: the parent stops the run, not each worker with a traceback;
+    # and a worker forked while the parent's SIGTERM handler is set must not run that handler
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
     options.clean.ruleset()  # compiled before the first document's time limit starts
     while True:
         try:
@@ -219,7 +224,13 @@ class OrderedPool:
         self.workers[self.workers.index(worker)] = fresh
         return fresh
 
-    def close(self) -> None:
+    def close(self, *, now: bool = False) -> None:
+        """Let the workers finish and exit; ``now``: stop them at once (an interrupted run resumes later)."""
+        if now:
+            for worker in self.workers:
+                worker.process.kill()
+                worker.process.join()
+            return
         for worker in self.workers:
             try:
                 worker.conn.send(None)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import os
+import signal
 import sys
 import tempfile
 from collections.abc import Callable
@@ -67,6 +68,7 @@ def run_clean(
     items = itertools.islice(iter_items(inputs, fields, fetch=fetch), skip, None)
     pool = OrderedPool(jobs or _cores(), batch)
     errors = 0
+    previous = signal.signal(signal.SIGTERM, _stop)  # `kill` stops the run as Ctrl-C does
     try:
         with log.progress(None if total is None else total - skip) as advance:
             if direct:
@@ -88,17 +90,31 @@ def run_clean(
             renamed = final is not None and fmt == "jsonl" and not corpus_options.on
             errors = tally.failures + resumed_errors if renamed else seen
             spool.unlink(missing_ok=True)
-    except KeyboardInterrupt:
-        pool.close()
-        log.line("cleaner: interrupted; run again with --resume to continue" if to_file else "cleaner: interrupted")
-        return 130
+    except (KeyboardInterrupt, Stopped) as stop:
+        pool.close(now=True)
+        what, code = ("terminated", 128 + stop.signum) if isinstance(stop, Stopped) else ("interrupted", 130)
+        log.line(f"cleaner: {what}; run again with --resume to continue" if to_file else f"cleaner: {what}")
+        return code
     finally:
+        signal.signal(signal.SIGTERM, previous)
         if temp_dir is not None:
             temp_dir.cleanup()
     if interactive or stats:
         for line in tally.lines():
             log.line(line)
     return 1 if errors else 0
+
+
+class Stopped(BaseException):
+    """SIGTERM during a run: stopped as Ctrl-C stops it (workers stopped, temporary files removed, a message)."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.signum = signum
+
+
+def _stop(signum, frame) -> None:
+    raise Stopped(signum)
 
 
 def _finish(spool: Path, final: Path | None, fmt, several, corpus_options: CorpusOptions, tally: Stats) -> int:
