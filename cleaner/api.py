@@ -8,7 +8,6 @@ from pathlib import Path
 from typing import Any
 
 from cleaner import errors, limits, model
-from cleaner import options as options_module
 from cleaner.decide.safety import settle, text_form
 from cleaner.decide.state import TopOfDocument, keep_headline
 from cleaner.errors import InputError
@@ -19,9 +18,6 @@ from cleaner.options import Options
 from cleaner.output import assemble
 from cleaner.records import CleanDocument, Decision
 from cleaner.stages import STAGES, Input
-
-MODES, FAVORS, PRESETS = options_module.MODES, options_module.FAVORS, options_module.PRESETS
-DEFAULT_TIMEOUT, DEFAULT_MAX_BYTES = options_module.DEFAULT_TIMEOUT, options_module.DEFAULT_MAX_BYTES
 
 
 def clean(
@@ -183,7 +179,7 @@ def _page_facts(meta: Metadata, top: TopOfDocument, url: str | None) -> dict:
 
 
 def _document(
-    document: Input, body, decisions, facts, kind, language, model_version=None, net=None, form=None
+    document: Input, body, decisions, facts, kind, language, model_version, net=None, form=None
 ) -> CleanDocument:
     """Assemble the record: the clean text, what the page says about itself, what was removed, provenance."""
     provenance = assemble.provenance(
@@ -191,7 +187,7 @@ def _document(
         kind=kind,
         source=document.source,
         ruleset_version=document.ruleset.version,
-        model_version=model.version(kind) if model_version is None else model_version,
+        model_version=model_version,
         options=document.options.recorded(),
         encoding=document.encoding,
         decisions=decisions,

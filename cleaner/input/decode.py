@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import codecs
+import os
 import re
 from dataclasses import dataclass
 
@@ -202,6 +203,4 @@ def valid_text(text: str) -> str:
 
 def path_name(path) -> str:
     """A file's name as records show it: a name that is not UTF-8 keeps its odd bytes as ``\\xe9``."""
-    import os
-
     return os.fsencode(path).decode("utf-8", "backslashreplace")

@@ -28,10 +28,10 @@ import numpy
 from cleaner.decide.state import is_paragraph
 from cleaner.model.features import CONTEXT_NAMES, NAMES, context, features, rule_removed, word_count
 from cleaner.model.trees import Forest, parse
+from cleaner.options import FAVORS  # noqa: F401  (the favors each model has a threshold for)
 from cleaner.records import Decision
 from cleaner.rules import measured_precision
 
-FAVORS = ("precision", "balanced", "recall")
 HERE = Path(__file__).resolve().parent
 _CONFIDENT = 0.8  # neighbours this sure of content pull a doubtful block in
 _CLASS_CONFIDENCE = 0.5  # below this, a removed block's reason stays the generic "boilerplate"

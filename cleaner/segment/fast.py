@@ -39,7 +39,6 @@ from cleaner.rules import RuleSet
 from cleaner.segment.blocks import segment_text
 from cleaner.segment.normalize import normalize_line, normalize_text
 
-PRESETS = ("default", "fast")
 MIN_MAIN_WORDS = 50  # a main content shorter than this is taken for a miss
 LANGUAGE_CHARS = 600  # the language is told from this much of the text (the default: metadata.LANGUAGE_CHARS)
 
