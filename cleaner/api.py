@@ -9,7 +9,7 @@ from typing import Any
 
 from cleaner import errors, limits, model
 from cleaner.decide.safety import settle, text_form
-from cleaner.decide.state import TopOfDocument, keep_headline
+from cleaner.decide.state import READINGS, TopOfDocument, keep_headline
 from cleaner.errors import InputError
 from cleaner.input.decode import decode, valid_text
 from cleaner.input.detect import detect_kind, is_json
@@ -36,8 +36,8 @@ def clean(
     the document sits inside a container (a WARC record, a JSONL line) and goes into the provenance
     as given. Bad input (empty, binary, undecodable) gives a CleanDocument whose ``error`` says why.
     So does a document over ``max_bytes``, or one that takes longer than ``timeout`` seconds (None
-    turns a limit off); see :mod:`cleaner.limits`. ``preset="fast"`` runs :mod:`cleaner.segment.fast`
-    (resiliparse's main content, then the text steps and the text model; no trafilatura).
+    turns a limit off); see :mod:`cleaner.limits`. ``preset="fast"`` runs resiliparse's main content
+    (:mod:`cleaner.segment.fast`), then the text steps and the text model; no trafilatura.
     """
     opts = Options.of(options, **kwargs)
     if not isinstance(content, (str, bytes, bytearray)):
@@ -136,7 +136,7 @@ def _pipeline(document: Input, kind: str) -> CleanDocument:
     if stages.model is not None:
         decisions = model.refine(decisions, stages.model, point, use_context=stages.context)
     if stages.settle:
-        decisions, net = settle(decisions, html=kind == "html")
+        decisions, net = settle(decisions, READINGS[kind])
     decisions = _favored(decisions, favor, form)  # after the safety net, which reads the article without it
     body = assemble.body_text(decisions)
     if front.meta is not None:
@@ -144,10 +144,8 @@ def _pipeline(document: Input, kind: str) -> CleanDocument:
     else:
         facts = {"title": front.top.title, "author": front.top.author, "url": document.url}
         facts["categories"] = front.top.categories
-    if front.language_told:
-        language = front.language
-    else:
-        language = detect_language(body, fallback=front.meta.html_lang if front.meta is not None else None)
+    sample = body if front.language_sample is None else front.language_sample
+    language = detect_language(sample, fallback=front.meta.html_lang if front.meta is not None else None)
     version = model.version(stages.model) if stages.model is not None else "none"
     return _document(document, body, decisions, facts, kind, language, version, net=net, form=form)
 

@@ -4,8 +4,10 @@ One pipeline (:func:`cleaner.api._pipeline`) runs every preset: what differs is 
 the steps before the model. The default parses with lxml, segments the page into blocks, labels them
 with trafilatura's main-content verdict, reads the metadata and lets the rules decide
 (:func:`html_decisions`; for text, :func:`text_decisions`). The fast preset takes resiliparse's main
-content as lines of text instead (:mod:`cleaner.segment.fast`), decided by the text steps and the
-text model without its context pass, and leaves the settling steps out.
+content as lines of text instead (:mod:`cleaner.segment.fast`) and the page's head for its metadata
+(:mod:`cleaner.metadata.head`), decided by the text steps and the text model without its context
+pass, and leaves the settling steps out. Title, language, visibility and the decision itself are the
+same functions in both.
 """
 
 from __future__ import annotations
@@ -14,15 +16,18 @@ import dataclasses
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from lxml.etree import _Element
+
 from cleaner import errors
-from cleaner.decide.state import TopOfDocument, decide, is_prose
+from cleaner.decide.state import HTML, TopOfDocument, decide, is_prose
 from cleaner.errors import InputError
-from cleaner.metadata.page import Metadata, best_title, html_metadata, is_article_headline
+from cleaner.metadata.head import head_metadata
+from cleaner.metadata.page import Metadata, article_title, html_metadata, language_sample
 from cleaner.options import Options
 from cleaner.records import Decision
 from cleaner.rules import RuleSet
 from cleaner.segment import fast
-from cleaner.segment.blocks import prune, segment_html, segment_text
+from cleaner.segment.blocks import segment_html, segment_text
 from cleaner.segment.label import label_main_content, main_content_text
 from cleaner.segment.normalize import normalize_text
 from cleaner.segment.parse import parse_page
@@ -55,8 +60,9 @@ class Front:
     decisions: list[Decision]
     top: TopOfDocument
     meta: Metadata | None = None  # HTML: what the page says about itself
-    language: str | None = None
-    language_told: bool = False  # the front stage told the language itself (else: from the clean text)
+    # the text the language is told from; None: the clean text (the fast preset tells it from the
+    # start of its input, before the model, where the default reads the article)
+    language_sample: str | None = None
 
 
 @dataclass(frozen=True)
@@ -80,13 +86,28 @@ def default_text(document: Input) -> Front:
 
 
 def fast_html(document: Input) -> Front:
-    decisions, top, meta, language = fast.html_decisions(document.text, document.url, document.ruleset)
-    return Front(decisions, top, meta, language, language_told=True)
+    """resiliparse's main content as lines of text, decided by the text steps (the text model follows).
+
+    Deciding those lines as text scores better than deciding resiliparse's blocks as HTML blocks with
+    the rules alone, at the same cost (measured: docs/decisions.md, "Fast preset").
+    """
+    tree = fast.parse(document.text)
+    lines, headline = fast.main_content(tree)
+    if not lines:
+        raise InputError("no text in this HTML page", errors.NO_TEXT)
+    meta = head_metadata(tree, document.url)
+    meta = dataclasses.replace(meta, title=article_title(meta, headline, headline))
+    decisions, top = decide(segment_text("\n".join(lines)), document.ruleset)
+    return Front(decisions, top, meta, language_sample(lines, FAST_LANGUAGE_CHARS))
 
 
 def fast_text(document: Input) -> Front:
-    decisions, top, language = fast.text_decisions(document.text, document.ruleset)
-    return Front(decisions, top, None, language, language_told=True)
+    """Already-extracted text: the default text steps (the fast preset runs no model after them)."""
+    decisions, top = text_decisions(document.text, document.ruleset)
+    return Front(decisions, top, None, language_sample([d.block.text for d in decisions], FAST_LANGUAGE_CHARS))
+
+
+FAST_LANGUAGE_CHARS = 600  # the fast preset tells the language from this much of its input's start
 
 
 STAGES: dict[tuple[str, str], Stages] = {
@@ -173,21 +194,27 @@ def html_decisions(
     prune(segmented.evidence)
     meta = html_metadata(tree, url)
     meta = dataclasses.replace(meta, title=_title(meta, blocks))
-    decisions, top = decide(blocks, ruleset, title=meta.title, author=meta.author, html=True)
+    decisions, top = decide(blocks, ruleset, title=meta.title, author=meta.author, reading=HTML)
     return decisions, top, meta
+
+
+def prune(marked: list[_Element]) -> None:
+    """Take the never-content elements out of the tree, so that metadata and trafilatura never read them.
+
+    Segmenting marks them (a block's ``dom_reason``, evidence); taking them out is this stage's decision.
+
+    Their tails stay: a tail is text of the parent's.
+    """
+    for element in marked:
+        if element.getparent() is not None:
+            element.drop_tree()
 
 
 def _title(meta: Metadata, blocks) -> str | None:
     """The <h1> just above the article's first paragraph (as trafilatura kept it), else the metadata's
-    title, preferring the page's first <h1> where that title contains it.
-
-    Pages give og:title and <title> their SEO wording ("Top 10 ... | Site"); the headline the reader
-    sees is the article's own (measured: docs/decisions.md, "Title").
-    """
+    title, preferring the page's first shown <h1> (:func:`cleaner.metadata.page.article_title`)."""
     # a collapsed <h1> (a closed dialog's, a template's "{{ title }}") is not what the reader sees
     headings = [b for b in blocks if b.tag_path.endswith("/h1") and b.dom_reason is None and not b.collapsed]
     first_prose = next((b.index for b in blocks if b.main_content and is_prose(b)), None)
     above = [b for b in headings if first_prose is not None and b.index < first_prose]
-    if above and is_article_headline(above[-1].text, meta):
-        return above[-1].text
-    return best_title(meta.title, headings[0].text if headings else None, meta.sitename)
+    return article_title(meta, above[-1].text if above else None, headings[0].text if headings else None)

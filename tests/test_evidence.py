@@ -7,7 +7,7 @@ import pytest
 from benchmarks import gate
 from cleaner import clean
 from cleaner.decide.safety import ARTICLE_LIST, SAFETY_NET, article_lists, safety_net, text_form
-from cleaner.decide.state import decide
+from cleaner.decide.state import HTML, decide
 from cleaner.records import Block, Decision
 from cleaner.rules import RuleSet, builtin_ruleset, parse_ruleset
 
@@ -85,12 +85,12 @@ def test_a_list_between_the_article_paragraphs_stays_unless_a_text_rule_named_it
         *(Decision(b, False, "boilerplate", "model.html", 0.3) for b in items),
         Decision(_block(3, PARAGRAPHS[1]), True),
     ]
-    kept = article_lists(decisions, html=True)
+    kept = article_lists(decisions, HTML)
     assert [d.keep for d in kept] == [True, True, True, True] and kept[1].rule == ARTICLE_LIST
     named = [decisions[0], Decision(items[0], False, "share_prompt", "share_prompt.text.en"), *decisions[2:]]
-    assert not article_lists(named, html=True)[1].keep
+    assert not article_lists(named, HTML)[1].keep
     outside = [Decision(b, False, "navigation", "model.html") for b in (_block(1, "Home", "li", "/html/nav/ul/li"),)]
-    assert not article_lists([decisions[0], *outside, decisions[3]], html=True)[1].keep
+    assert not article_lists([decisions[0], *outside, decisions[3]], HTML)[1].keep
 
 
 def test_text_form_tells_an_extraction_from_a_page_text():

@@ -8,8 +8,9 @@ import pytest
 from conftest import HTML_FIXTURES, SEED_FILES, SEEDS, load_expected, run_cli
 
 from cleaner import clean, clean_file, model
+from cleaner.metadata.head import head_metadata
 from cleaner.rules import builtin_ruleset
-from cleaner.segment.fast import _open_collapsed, main_lines, page_metadata
+from cleaner.segment.fast import _open_collapsed, main_lines
 
 
 def _expected(page):
@@ -147,13 +148,13 @@ def test_page_metadata_reads_meta_tags_but_not_comments_scripts_or_broken_attrib
         "<meta property='article:published_time' content='2024-03-05T10:00:00Z'>"
         "<meta name='description'></head><body><p>x</p></body></html>"
     )
-    meta = page_metadata(HTMLTree.parse(page), "https://example.org/a")
+    meta = head_metadata(HTMLTree.parse(page), "https://example.org/a")
     assert meta.title == "Broken"
     assert meta.author == "Jane Doe"
     assert meta.date == "2024-03-05"
     assert meta.html_lang == "en"
     single = "<html><head><meta property='og:title' content='Rock &amp; Roll &quot;Live&quot;'></head></html>"
-    assert page_metadata(HTMLTree.parse(single), None).title == 'Rock & Roll "Live"'
+    assert head_metadata(HTMLTree.parse(single), None).title == 'Rock & Roll "Live"'
 
 
 def test_only_collapsed_elements_lose_their_hidden_attribute():
@@ -172,11 +173,13 @@ def test_fast_scores_with_the_content_model_alone():
     import numpy
 
     from cleaner.model.features import features, rule_removed
-    from cleaner.segment import fast
+    from cleaner.options import Options
+    from cleaner.stages import Input, fast_html
 
     page = HTML_FIXTURES[2]
     html = page.read_bytes().decode("utf-8")
-    decisions = fast.html_decisions(html, None, builtin_ruleset())[0]
+    options = Options(preset="fast")
+    decisions = fast_html(Input(html, page.read_bytes(), "utf-8", str(page), options, builtin_ruleset())).decisions
     open_ = numpy.array([not rule_removed(d) for d in decisions])
     loaded = model.load("text")
     alone = loaded.forest.probabilities(features(decisions))
@@ -184,3 +187,35 @@ def test_fast_scores_with_the_content_model_alone():
     scored = [(d.score, p) for d, p, o in zip(doc.decisions, alone, open_, strict=True) if o]
     assert scored and all(score == p for score, p in scored)
     assert loaded.context is not None  # it is there, and the fast preset leaves it out
+
+
+@pytest.mark.parametrize(
+    "head, body",
+    [
+        ("<meta name='author' content='Jane Doe'><meta name='date' content='2023-01-02'>", "<p>x</p>"),
+        (
+            '<script type="application/ld+json">'
+            '{"author": {"name": "Ann Lee"}, "datePublished": "2022-05-06"}</script>',
+            "",
+        ),
+        (
+            "",
+            '<p><span itemprop="datePublished" content="2021-07-08">8 July</span>'
+            ' <time datetime="2020-01-01">x</time></p>',
+        ),
+        ("", '<p><time>soon</time><time datetime="2019-02-03T10:00">3 Feb</time></p>'),
+        ("<meta property='article:author' content='https://example.org/jane'>", "<p>x</p>"),
+    ],
+)
+def test_both_presets_read_the_pages_declared_author_and_date_alike(head, body):
+    """The fast preset reads resiliparse's tree, the default lxml's: the facts and their order are one function."""
+    from lxml import html as lxml_html
+    from resiliparse.parse.html import HTMLTree
+
+    from cleaner.metadata.page import declared, declared_date, markup_dates
+
+    page = f"<html><head><title>T</title>{head}</head><body>{body}</body></html>"
+    fast = head_metadata(HTMLTree.parse(page), None)
+    tree = lxml_html.fromstring(page)
+    own = declared(tree)
+    assert (fast.author, fast.date) == (own.get("author"), declared_date(own, markup_dates(tree)))

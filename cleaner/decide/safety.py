@@ -12,18 +12,18 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from cleaner.decide.state import is_paragraph, is_prose
+from cleaner.decide.state import Reading, is_paragraph, is_prose
 from cleaner.records import Block, Decision
 
 
-def settle(decisions: Sequence[Decision], *, html: bool) -> tuple[list[Decision], str | None]:
+def settle(decisions: Sequence[Decision], reading: Reading) -> tuple[list[Decision], str | None]:
     """Every step below in order, on the model's decisions; the safety net's note (None when it did not act).
 
     Text has no markup, so only its lists between paragraphs need settling.
     """
-    if not html:
-        return article_lists(decisions, html=False), None
-    settled, note = safety_net(article_lists(article_flow(decisions), html=True))
+    if not reading.markup:
+        return article_lists(decisions, reading), None
+    settled, note = safety_net(article_lists(article_flow(decisions), reading))
     return repeated_paragraphs(settled), note
 
 
@@ -132,7 +132,7 @@ _LIST_RUN = 40  # blocks at most in one list or table between two paragraphs
 _LIST_ITEM_WORDS = 30
 
 
-def article_lists(decisions: Sequence[Decision], html: bool) -> list[Decision]:
+def article_lists(decisions: Sequence[Decision], reading: Reading) -> list[Decision]:
     """Lists and tables inside the article stay: a tour-date list, a race calendar, a standings table.
 
     A run of list items or table cells (HTML, inside the container of the paragraph before it) or of
@@ -142,11 +142,11 @@ def article_lists(decisions: Sequence[Decision], html: bool) -> list[Decision]:
     out = list(decisions)
     position = 0
     while position < len(out):
-        if out[position].keep or not _list_like(out[position].block, html):
+        if out[position].keep or not _list_like(out[position].block, reading):
             position += 1
             continue
         end = position
-        while end < len(out) and not out[end].keep and _list_like(out[end].block, html):
+        while end < len(out) and not out[end].keep and _list_like(out[end].block, reading):
             end += 1
         before, after = out[position - 1] if position else None, out[end] if end < len(out) else None
         run = out[position:end]
@@ -157,7 +157,7 @@ def article_lists(decisions: Sequence[Decision], html: bool) -> list[Decision]:
             and _paragraph(before)
             and _paragraph(after)
             and all(_overrulable(d) and not (d.evidence and d.rule and d.rule.startswith("dom.")) for d in run)
-            and (not html or all(_inside(d.block, before.block) for d in run))
+            and (not reading.markup or all(_inside(d.block, before.block) for d in run))
         ):
             for i in range(position, end):
                 out[i] = Decision(out[i].block, True, None, ARTICLE_LIST, out[i].score)
@@ -165,10 +165,10 @@ def article_lists(decisions: Sequence[Decision], html: bool) -> list[Decision]:
     return out
 
 
-def _list_like(block: Block, html: bool) -> bool:
+def _list_like(block: Block, reading: Reading) -> bool:
     if block.words > _LIST_ITEM_WORDS:
         return False
-    return block.kind in _LIST_KINDS if html else not is_prose(block, min_words=25)
+    return block.kind in _LIST_KINDS if reading.markup else not is_prose(block, min_words=25)
 
 
 def _paragraph(decision: Decision) -> bool:

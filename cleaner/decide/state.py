@@ -24,11 +24,31 @@ _SENTENCE_BREAK = re.compile(r"[.!?][\"”’)]?\s+[\"“‘(]?[A-Z0-9]")
 _MARKS = r"(?:\[[^\[\]\n]{1,20}\])"
 _REFERENCE_MARKS = re.compile(_MARKS + "+$")
 _REFERENCED_BREAK = re.compile(r"[.!?][\"”’)]?" + _MARKS + r"*\s+[\"“‘(]?[A-Z0-9]")
-_HEAD_ZONE = {False: 8, True: 40}  # blocks looked at for a headline before the first prose (text, HTML)
 _OPEN = (None, "outside_main_content", "low_content")  # decisions that only trafilatura's verdict made
 _TAIL_SHARE = 0.35  # text mode: a region opened in the last 35% of the text runs to its end
 _RUN_WORDS, _RUN_SENTENCES = 60, 4  # a run of sentences as long as this is prose whatever its last word
 _TEASER_PERIOD = 4  # at most this many blocks per teaser item (title, teaser, time line)
+
+
+@dataclass(frozen=True)
+class Reading:
+    """Which steps of the decision a kind of input takes: what its markup tells, or what its text alone must.
+
+    A page's blocks are elements: a list of links, a block with little text in it, what stands above
+    the headline (the masthead) and a headline's ``<h1>`` say something. Already-extracted text has
+    none of that; its post footers, pasted script, comment threads and sections that run to the end
+    are told from the text instead.
+    """
+
+    head_zone: int  # open blocks looked at for a headline before the first prose
+    headline_kind: str | None  # the block kind a headline must have (None: any single line)
+    markup: bool  # link lists, low-content blocks and the masthead are removed as such
+    text_only: bool  # post footers, script text, comment threads and regions that run to the text's end
+
+
+TEXT = Reading(head_zone=8, headline_kind=None, markup=False, text_only=True)
+HTML = Reading(head_zone=40, headline_kind="h", markup=True, text_only=False)
+READINGS = {"text": TEXT, "html": HTML}  # by the input's kind
 
 TITLE = "title.headline"
 DUPLICATE_TITLE = "duplicate_title.near_top"
@@ -82,9 +102,10 @@ def decide(
     *,
     title: str | None = None,
     author: str | None = None,
-    html: bool = False,
+    reading: Reading = TEXT,
 ) -> tuple[list[Decision], TopOfDocument]:
-    """Decide every block; ``title`` and ``author`` are what the page's metadata says (HTML), if anything."""
+    """Decide every block; ``title`` and ``author`` are what the page's metadata says (HTML), if anything;
+    ``reading`` says which steps the input's kind takes (:data:`TEXT`, :data:`HTML`)."""
     known_author = author
     decisions: list[Decision] = []
     region: Hit | None = None
@@ -92,8 +113,8 @@ def decide(
     author = None
     total = max(1, blocks[-1].end) if blocks else 1
     prose_words = 0  # words of article prose kept so far
-    footers = set() if html else _post_footers(blocks, ruleset)
-    scripts = () if html else tuple(r for r in map(ruleset.structure, SCRIPT_TEXT) if r is not None)
+    footers = _post_footers(blocks, ruleset) if reading.text_only else set()
+    scripts = () if not reading.text_only else tuple(r for r in map(ruleset.structure, SCRIPT_TEXT) if r is not None)
     shortest_script = min((rule.min_chars for rule in scripts), default=0)
     for position, block in enumerate(blocks):
         if block.dom_reason:
@@ -108,7 +129,7 @@ def decide(
             hit = None
         if hit and hit.rule.target == "heading":
             region = hit
-            if not html and position not in footers:
+            if reading.text_only and position not in footers:
                 to_end = to_end or _runs_to_end(hit.rule, block, total, prose_words)
             decisions.append(_removed(block, hit.rule))
             continue
@@ -122,19 +143,19 @@ def decide(
             decisions.append(_removed(block, region.rule))
         elif block.main_content is False:
             decisions.append(Decision(block, False, "outside_main_content", "trafilatura"))
-        elif html and _link_list(block):
+        elif reading.markup and _link_list(block):
             decisions.append(Decision(block, False, "navigation", "structure.link_list"))
-        elif block.main_content is None and html and _low_content(block):
+        elif block.main_content is None and reading.markup and _low_content(block):
             decisions.append(Decision(block, False, "low_content", "structure.low_content"))
         else:
             decisions.append(Decision(block, True))
             if is_prose(block, min_words=25):
                 prose_words += block.words
     _teaser_lists(decisions, ruleset.structure(TEASER_LIST))
-    if not html:
+    if reading.text_only:
         _comment_threads(decisions, ruleset.structure(COMMENT_THREAD), ruleset.structure(COMMENT_STAMP))
-    top = _top_of_document(decisions, title, html, ruleset)
-    _author_lines(decisions, known_author or author, ruleset.structure(AUTHOR_LINE), html)
+    top = _top_of_document(decisions, title, reading, ruleset)
+    _author_lines(decisions, known_author or author, ruleset.structure(AUTHOR_LINE), reading)
     return decisions, TopOfDocument(top.title, author, top.categories)
 
 
@@ -341,18 +362,20 @@ def _prose_between(decisions: Sequence[Decision], first: int, last: int) -> bool
 _MARKDOWN_HEADING = re.compile(r"^#{1,6}\s+|\s+#+\s*$")  # an ATX heading's markers, before and after
 
 
-def _top_of_document(decisions: list[Decision], known_title: str | None, html: bool, ruleset: RuleSet) -> TopOfDocument:
+def _top_of_document(
+    decisions: list[Decision], known_title: str | None, reading: Reading, ruleset: RuleSet
+) -> TopOfDocument:
     """Find the section label, the headline and its repeats among the kept blocks before the prose.
 
     In HTML, what stands before the headline other than its section label is the page's masthead.
     """
-    head = _head_zone(decisions, html)
+    head = _head_zone(decisions, reading)
     title_rule, duplicate_rule = ruleset.structure(TITLE), ruleset.structure(DUPLICATE_TITLE)
     label_rule = ruleset.structure(SECTION_LABEL)
     title = known_title
     title_at = None
     if title is None and title_rule is not None:
-        title_at = next((p for p in head if _headline_like(decisions[p].block, html, title_rule)), None)
+        title_at = next((p for p in head if _headline_like(decisions[p].block, reading, title_rule)), None)
         if title_at is not None:
             title = _MARKDOWN_HEADING.sub("", decisions[title_at].block.text)  # "# Title": the title is "Title"
             decisions[title_at] = _drop(decisions[title_at], title_rule)
@@ -367,7 +390,7 @@ def _top_of_document(decisions: list[Decision], known_title: str | None, html: b
         if label_rule and before and before[-1] == head[0] and label_rule.matches(decisions[before[-1]].block.text):
             categories = (decisions[before[-1]].block.text,)
             decisions[before[-1]] = _drop(decisions[before[-1]], label_rule)
-        if html:
+        if reading.markup:
             for position in head:
                 if position < title_at and decisions[position].keep:
                     decisions[position] = Decision(
@@ -390,23 +413,23 @@ def keep_headline(decisions: Sequence[Decision]) -> list[Decision]:
     return out
 
 
-def _head_zone(decisions: Sequence[Decision], html: bool) -> list[int]:
+def _head_zone(decisions: Sequence[Decision], reading: Reading) -> list[int]:
     """Positions of the open blocks (kept, or dropped only by trafilatura) before the first kept prose."""
     head: list[int] = []
     for position, decision in enumerate(decisions):
-        if len(head) >= _HEAD_ZONE[html] or (decision.keep and is_prose(decision.block)):
+        if len(head) >= reading.head_zone or (decision.keep and is_prose(decision.block)):
             break
         if decision.reason in _OPEN:
             head.append(position)
     return head
 
 
-def _author_lines(decisions: list[Decision], author: str | None, rule: Rule | None, html: bool) -> None:
+def _author_lines(decisions: list[Decision], author: str | None, rule: Rule | None, reading: Reading) -> None:
     """Short lines near the top that name the author ("Jane Doe, Chief Correspondent · 20 January 2026")."""
     if not author or rule is None or len(author) < 3:
         return
     name = author.casefold()
-    for position in _head_zone(decisions, html):
+    for position in _head_zone(decisions, reading):
         text = decisions[position].block.text
         if name in text.casefold() and rule.matches(text):
             decisions[position] = _drop(decisions[position], rule)
@@ -416,8 +439,8 @@ def _drop(decision: Decision, rule: Rule) -> Decision:
     return Decision(decision.block, False, rule.cls, rule.id)
 
 
-def _headline_like(block: Block, html: bool, rule: Rule) -> bool:
-    if html and block.kind != "h":
+def _headline_like(block: Block, reading: Reading, rule: Rule) -> bool:
+    if reading.headline_kind is not None and block.kind != reading.headline_kind:
         return False
     return "\n" not in block.text and bool(rule.matches(block.text))
 

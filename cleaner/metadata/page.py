@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -54,12 +54,12 @@ def html_metadata(tree: etree._Element, url: str | None) -> Metadata:
         found = None
     lang = tree.get("lang") or tree.get("xml:lang")
     if found is None:
-        return Metadata(url=url, date=declared_date(own, tree), html_lang=lang_code(lang))
+        return Metadata(url=url, date=declared_date(own, markup_dates(tree)), html_lang=lang_code(lang))
     categories = tuple(c for c in (found.categories or []) if c)
     return Metadata(
         title=found.title or None,
         author=own.get("author") or found.author or None,
-        date=declared_date(own, tree),
+        date=declared_date(own, markup_dates(tree)),
         url=found.url or url,
         sitename=found.sitename or None,
         categories=categories,
@@ -101,7 +101,7 @@ def _site_name(name: str | None, url: str | None) -> str | None:
     return host[1] if host else None
 
 
-# meta tags that name a field, as the page's publisher writes them (also read by the fast preset)
+# meta tags that name a field, as the page's publisher writes them
 META_KEYS = {
     "og:title": "title",
     "twitter:title": "title",
@@ -122,46 +122,58 @@ JSON_LD_LIMIT = 200_000  # characters of JSON-LD read per page
 
 
 def declared(tree: etree._Element) -> dict[str, str]:
-    """What the page's own meta tags say (the first tag of each field), with JSON-LD filling in author and date.
+    """What the page's own meta tags and JSON-LD say (:func:`declared_facts`), read from lxml's tree."""
+    head = tree.find("head")
 
-    Read the way the fast preset reads them from resiliparse's tree (:func:`cleaner.segment.fast.page_metadata`).
+    def json_ld() -> Iterable[str]:
+        return (node.text or "" for node in tree.iter("script") if node.get("type") == "application/ld+json")
+
+    return declared_facts(head.iter("meta") if head is not None else (), json_ld)
+
+
+def declared_facts(meta_tags: Iterable[Mapping[str, str]], json_ld: Callable[[], Iterable[str]]) -> dict[str, str]:
+    """The fields the page's meta tags name (the first tag of each field), JSON-LD filling in author and date.
+
+    ``meta_tags`` are the ``<meta>`` elements of the ``<head>``, in document order, as anything with
+    ``get`` (an lxml element, a dict of attributes); ``json_ld`` gives the text of the JSON-LD scripts,
+    read only when the tags leave the author or the date unsaid. Both presets read a page's own facts
+    here, each from its own parser's tree.
     """
     found: dict[str, str] = {}
-    head = tree.find("head")
-    if head is not None:
-        for node in head.iter("meta"):
-            key = (node.get("property") or node.get("name") or node.get("itemprop") or "").lower()
-            field = META_KEYS.get(key)
-            content = " ".join((node.get("content") or "").split())
-            if field and content and (field == "url" or not content.startswith("http")):
-                found.setdefault(field, content)
+    for tag in meta_tags:
+        key = (tag.get("property") or tag.get("name") or tag.get("itemprop") or "").lower()
+        field = META_KEYS.get(key)
+        content = " ".join((tag.get("content") or "").split())
+        if field and content and (field == "url" or not content.startswith("http")):
+            found.setdefault(field, content)
     if "author" not in found or "date" not in found:
-        scripts = (node.text or "" for node in tree.iter("script") if node.get("type") == "application/ld+json")
-        json_ld_facts(scripts, found)
+        json_ld_facts(json_ld(), found)
     return found
 
 
-def declared_date(found: dict[str, str], tree: etree._Element | None = None) -> str | None:
+def declared_date(found: dict[str, str], markup: Iterable[str] = ()) -> str | None:
     """The publication date the page declares, as YYYY-MM-DD; None when it declares none in ISO form.
 
-    The meta tags' or JSON-LD's date, else (given the tree) the markup's: an element marked
-    ``itemprop="datePublished"``, else the first ``<time datetime>`` (measured: docs/decisions.md,
-    "Author and date").
+    The meta tags' or JSON-LD's date, else the first ISO date of the ``markup`` dates: those of the
+    elements marked ``itemprop="datePublished"``, then of the ``<time datetime>`` elements
+    (:func:`markup_dates`; measured: docs/decisions.md, "Author and date"). ``markup`` is read lazily.
     """
     date = found.get("date")
     if date and ISO_DATE.match(date):
         return date[:10]
-    if tree is None:
-        return None
-    for node in tree.xpath('//*[@itemprop="datePublished"]'):
-        value = (node.get("content") or node.get("datetime") or "").strip()
-        if ISO_DATE.match(value):
-            return value[:10]
-    for node in tree.iter("time"):
-        value = (node.get("datetime") or "").strip()
+    for value in markup:
+        value = value.strip()
         if ISO_DATE.match(value):
             return value[:10]
     return None
+
+
+def markup_dates(tree: etree._Element) -> Iterator[str]:
+    """The dates the markup marks, in the order :func:`declared_date` tries them, from lxml's tree."""
+    for node in tree.xpath('//*[@itemprop="datePublished"]'):
+        yield node.get("content") or node.get("datetime") or ""
+    for node in tree.iter("time"):
+        yield node.get("datetime") or ""
 
 
 def json_ld_facts(scripts: Iterable[str], found: dict[str, str]) -> None:
@@ -234,6 +246,19 @@ def best_title(title: str | None, headline: str | None, sitename: str | None) ->
     return title
 
 
+def article_title(meta: Metadata, near: str | None, first_h1: str | None) -> str | None:
+    """The title both presets give a page: the headline ``near`` the article's start where it is one of
+    the page's own, else the metadata's title, preferring the page's ``first_h1`` where that title
+    contains it (:func:`best_title`).
+
+    Pages give og:title and <title> their SEO wording ("Top 10 ... | Site"); the headline the reader
+    sees is the article's own (measured: docs/decisions.md, "Title").
+    """
+    if is_article_headline(near, meta):
+        return near
+    return best_title(meta.title, first_h1, meta.sitename)
+
+
 def is_headline(text: str) -> bool:
     """Long enough to name an article, short enough not to be a paragraph."""
     return 2 <= len(text.split()) <= 30
@@ -262,6 +287,17 @@ def lang_code(value: str | None) -> str | None:
         return None
     code = value.strip().split("-")[0].split("_")[0].lower()
     return code if re.fullmatch(r"[a-z]{2,3}", code) else None
+
+
+def language_sample(lines: Sequence[str], chars: int = LANGUAGE_CHARS) -> str:
+    """About ``chars`` characters of whole lines from the start, blank-line separated, as the text is told from."""
+    sample, size = [], 0
+    for line in lines:
+        if size >= chars:
+            break
+        sample.append(line)
+        size += len(line) + 2
+    return "\n\n".join(sample)[:chars]
 
 
 @lru_cache(maxsize=1)

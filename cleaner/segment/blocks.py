@@ -17,6 +17,7 @@ from cleaner.records import Block
 from cleaner.rules import RuleSet
 from cleaner.segment.normalize import collapse, normalize_line
 from cleaner.segment.parse import visible_text
+from cleaner.segment.visibility import visibility
 
 # an id made of five or more words is an anchor generated from a heading's text
 _HEADING_ANCHOR = re.compile(r"^[^\W\d_]+(?:[-_][^\W\d_]+){4,}$")
@@ -81,7 +82,6 @@ _BLOCK = frozenset(_KIND) | frozenset(
 _NEVER_MARKED = frozenset({"html", "body", "main", "article"})
 _ATTR_SPLIT = re.compile(r"[\s_\-:]+")
 _MAX_ATTRS = 16
-_HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
 
 
 @dataclass(frozen=True)
@@ -191,16 +191,6 @@ def segment_html(
     )
 
 
-def prune(marked: list[etree._Element]) -> None:
-    """Take the never-content elements out of the tree, so that metadata and trafilatura never read them.
-
-    Their tails stay: a tail is text of the parent's.
-    """
-    for element in marked:
-        if element.getparent() is not None:
-            element.drop_tree()
-
-
 _CLOSE = "close"
 
 
@@ -304,18 +294,15 @@ def _attributes(element: etree._Element) -> tuple[str, bool, bool]:
     """The class, id, role and aria-label that the rules read, lower-cased; whether the element is hidden;
     whether it is only collapsed.
 
-    Hidden (``aria-hidden="true"``, ``display: none``, ``visibility: hidden``) is never content. The
-    ``hidden`` attribute alone marks a closed accordion panel, an inactive tab or a "read more" rest,
-    which readers open: its blocks stay open, marked ``collapsed``, and the model decides them
-    (measured: docs/decisions.md, "Collapsed elements").
+    Hidden is never content; a collapsed element's blocks stay open, marked ``collapsed``, and the
+    model decides them (:func:`cleaner.segment.visibility.visibility`).
     """
     get = element.get
     identifier = get("id")
     if identifier and _HEADING_ANCHOR.match(identifier):
         identifier = None  # "sharing-with-a-single-developer" names a section, not a share bar
     attributes = " ".join([value for value in (get("class"), identifier, get("role"), get("aria-label")) if value])
-    hidden = get("aria-hidden") == "true" or bool(_HIDDEN_STYLE.search(get("style") or ""))
-    return attributes.lower(), hidden, not hidden and get("hidden") is not None
+    return (attributes.lower(), *visibility(get))
 
 
 def _attr_tokens(attributes: str, inherited: tuple[str, ...]) -> tuple[str, ...]:
