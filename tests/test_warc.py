@@ -98,3 +98,29 @@ def test_cli_cleans_a_warc_with_provenance_and_an_error_record_for_a_cut_record(
 def test_response_record_is_valid_warc(tmp_path):
     record = response_record("https://x.example/", b"<p>hi</p>")
     assert record.startswith(b"WARC/1.1\r\n") and record.endswith(b"\r\n\r\n<p>hi</p>\r\n\r\n")
+
+
+@pytest.mark.parametrize("name", ["crawl.warc", "crawl.warc.gz"])
+@pytest.mark.parametrize("cut", ["html", "image"])
+def test_a_record_cut_mid_body_is_an_error_and_the_next_record_is_read(tmp_path, name, cut):
+    """A record whose bytes stop half way (its Content-Length runs on into the next records) must not be
+    cleaned with the next record's headers as its text, nor swallow that record."""
+    if cut == "html":
+        record = response_record("https://news.example/cut", PAGES[1][1])
+    else:
+        record = response_record("https://news.example/cut.png", b"\x89PNG" + bytes(5000), content_type="image/png")
+    path = tmp_path / name
+    with open(path, "wb") as stream:
+        writer = WarcWriter(stream, gzip=name.endswith(".gz"))
+        writer.write_response(*PAGES[0])
+        half = gzip.compress(record) if writer.gzip else record
+        stream.write(half[: len(half) // 2])
+        writer.write_response(*PAGES[2])
+        writer.write_response(*PAGES[3])
+    records = list(iter_warc(path))
+    whole = [r for r in records if r.error is None]
+    assert [r.target_uri for r in whole] == [PAGES[0][0], PAGES[2][0], PAGES[3][0]]
+    assert all(b"WARC/1." not in r.content and b"WARC-Type" not in r.content for r in records)
+    assert len(records) == 4 and records[1].error  # the cut record is reported, in its place
+    if cut == "html" and not writer.gzip:
+        assert records[1].target_uri == "https://news.example/cut" and "cut short" in records[1].error

@@ -9,6 +9,7 @@ so that a batch writes an error record for it instead of silently losing a docum
 from __future__ import annotations
 
 import gzip
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,6 +21,8 @@ HTML_TYPES = ("text/html", "application/xhtml+xml")
 _CHUNK = 1 << 16
 GZIP_MARKER = b"\x1f\x8b\x08"  # a gzip member: each record is one
 WARC_MARKER = b"\r\n\r\nWARC/1."  # a record's first line, after the previous record's end
+# a record's head anywhere, even right after a cut body: its version line, then header lines up to WARC-Type
+_RECORD_HEAD = re.compile(rb"WARC/1\.[01]\r\n(?:[A-Za-z0-9-]+: [^\r\n]*\r\n){0,20}?WARC-Type: ")
 
 
 @dataclass(frozen=True)
@@ -58,16 +61,22 @@ def iter_warc(path: str | Path) -> Iterator[WarcRecord]:
         pos, pending = 0, None
         while pos is not None:
             stream.seek(pos)
-            last_start = None
+            last_start, restart = None, None
             try:
                 for record in _records(stream):
                     if pending is not None:  # the data before this record was lost
                         yield pending
                         pending = None
                     last_start = record.stream_pos
-                    read = _read(name, record)
+                    read = _read(name, record, plain=marker == WARC_MARKER)
                     if read is not None:
                         yield read
+                    if read is not None and read.error == CUT:  # read on from the record inside it
+                        restart = _next_head(stream, last_start + 1)
+                        break
+                if restart is not None:
+                    pos = restart
+                    continue
                 tail = _find(stream, marker, pos) if last_start is None else _find(stream, marker, last_start + 1)
                 if tail is not None:  # fastwarc stopped early, without a word: a record cut in its head
                     pending = None
@@ -80,7 +89,9 @@ def iter_warc(path: str | Path) -> Iterator[WarcRecord]:
                     pos = _find(stream, marker, pos + 1)
                 else:
                     pending = _unreadable(name, last_start + 1, f"cannot read WARC after offset {last_start}: {err}")
-                    pos = _find(stream, marker, last_start + 1)
+                    # a record cut short holds the next one's head (a non-HTML one, whose body is not read)
+                    found = _next_head(stream, last_start + 1) if marker == WARC_MARKER else None
+                    pos = found if found is not None else _find(stream, marker, last_start + 1)
         if pending is not None:
             yield pending
 
@@ -123,8 +134,30 @@ def _scan(stream: BinaryIO, marker: bytes, start: int) -> int | None:
     return None
 
 
-def _read(name: str, record) -> WarcRecord | None:
-    """Parse the HTTP head, decode the body; None for records that are not HTML responses."""
+CUT = "truncated WARC record: cut short, the next record starts inside it"
+
+
+def _next_head(stream: BinaryIO, start: int) -> int | None:
+    """The offset of the first record head at or after ``start``, whatever comes before it; or None."""
+    stream.seek(start)
+    base, carry = start, b""
+    while chunk := stream.read(_CHUNK):
+        window = carry + chunk
+        found = _RECORD_HEAD.search(window)
+        if found:
+            return base - len(carry) + found.start()
+        carry = window[-1024:]
+        base += len(chunk)
+    return None
+
+
+def _read(name: str, record, *, plain: bool = False) -> WarcRecord | None:
+    """Parse the HTTP head, decode the body; None for records that are not HTML responses.
+
+    In an uncompressed WARC (``plain``), a record whose body holds another record's head was cut
+    short: its Content-Length ran on into the records after it. It is an error (:data:`CUT`), and
+    reading goes on from the head inside it, so that the next record is not lost.
+    """
     from fastwarc.warc import WarcRecordType
 
     if record.record_type != WarcRecordType.response:
@@ -142,6 +175,9 @@ def _read(name: str, record) -> WarcRecord | None:
     body, short = _body(record)
     if error is None and short:
         error = f"truncated WARC record: {short}"
+    inside = _RECORD_HEAD.search(body) if plain else None
+    if inside is not None:
+        body, error = body[: inside.start()], CUT
     if error is None:
         body, error = _decode(body, record.http_headers)
     return WarcRecord(
