@@ -19,7 +19,9 @@ MinHash signature), so that the counts can be made in one process (``cleaner cle
 group-by across a Spark job:
 
 1. per document: :func:`fingerprint` (site and block hashes) and :func:`kept_blocks`;
-2. across the corpus: count documents per site and per (site, block hash);
+2. across the corpus: count documents per site and per (site, block hash), each page once: a near
+   duplicate of an earlier document at the same address (a version of one updated story) is not
+   counted again;
    :func:`is_template` decides one (site, block) from those counts;
 3. per document again: :func:`remove_templates`, then :func:`signature` and :func:`band_keys`
    (documents that share a band key are candidates; :func:`similarity` confirms), or the
@@ -116,6 +118,15 @@ def site_of(url: str | None, fallback: str) -> str:
     return host[4:] if host.startswith("www.") else host
 
 
+def page_of(url: str | None) -> str | None:
+    """The address of a page, whatever its query and fragment (``?v=2``, ``#comments``): host and path."""
+    parts = urlsplit(url) if url else None
+    if parts is None or not parts.hostname:
+        return None
+    host = parts.hostname[4:] if parts.hostname.startswith("www.") else parts.hostname
+    return host + (parts.path.rstrip("/") or "/")
+
+
 def fingerprint(doc: CleanDocument, fallback_site: str) -> Fingerprint:
     """Block hashes of every block (kept or removed): a template counts wherever it appears."""
     hashes = sorted({block_hash(d.block.text) for d in doc.decisions})
@@ -138,12 +149,26 @@ class SiteCounts:
 
     Each document's distinct block hashes are appended to its site's array (8 bytes a block, not
     a counter entry of about 150), and counted once, in :meth:`templates`.
+
+    A document at the same address as an earlier one (:func:`page_of`) that nearly repeats it is a
+    version of that page (an updated story, a second capture) and is not counted again: the
+    paragraphs that six versions of one story share are the story's, not the site's template. Pages
+    at different addresses count apart however alike they are: short notes under a long masthead
+    share the masthead, which is the template.
     """
 
     sites: Counter = field(default_factory=Counter)
     hashes: dict[str, array] = field(default_factory=dict)
+    threshold: float = DEDUP_THRESHOLD  # how near a version is to an earlier one at its address
+    pages: dict[str, Deduper] = field(default_factory=dict)
 
-    def add(self, print_: Fingerprint) -> None:
+    def add(self, print_: Fingerprint, url: str | None = None, text: str = "", sig: Signature | None = None) -> None:
+        """Count one document; its ``url`` and ``text`` (or the text's ``sig``) tell a version of an earlier one."""
+        page = page_of(url)
+        if page is not None and (text or sig is not None):
+            versions = self.pages.setdefault(page, Deduper(self.threshold))
+            if versions.add(str(len(versions.names)), text, sig) is not None:
+                return
         self.sites[print_.site] += 1
         self.hashes.setdefault(print_.site, array("q")).extend(print_.blocks)
 

@@ -203,3 +203,39 @@ def test_the_workers_sign_each_text_for_the_dedup_pass():
             continue
         sig = corpus.decode_signature(record[CORPUS_KEY]["signature"])
         assert numpy.array_equal(sig.minhash, corpus.signature(record["text"]).minhash)
+
+
+def test_versions_of_one_updated_story_keep_their_shared_paragraphs(tmp_path):
+    """Six versions of one story under one URL (``?v=N``), each adding a paragraph: the paragraphs they
+    share are the story's own, not the site's template; a line under every page of the site still is."""
+    story = [p for p in ARTICLES[0].split("\n\n") if len(p.split()) > 12][:4]
+    updates = [
+        f"Update {n}: officials confirmed a further detail of the vote at {n} pm on Tuesday." for n in range(1, 7)
+    ]
+    rows = []
+    for version in range(1, 7):
+        text = "\n\n".join([*story, *updates[:version], TEMPLATE])
+        rows.append({"id": f"v{version}", "url": f"https://ledger.example/story?v={version}", "text": text})
+    for i, article in enumerate(ARTICLES[1:6]):
+        rows.append({"id": f"a{i}", "url": f"https://ledger.example/news/{i}", "text": f"{article}\n\n{TEMPLATE}"})
+    path = tmp_path / "site.jsonl"
+    path.write_text("\n".join(json.dumps(row) for row in rows) + "\n", encoding="utf-8")
+    records = _records(run_cli("clean", str(path), "--field", "text", "--mode", "text"))
+    assert len(records) == len(rows)
+    for record in records[:6]:
+        assert all(paragraph in record["text"] for paragraph in story), record["id"]
+        assert TEMPLATE not in record["text"]
+    assert all(TEMPLATE not in record["text"] for record in records[6:])
+    assert [r["duplicate_of"] is not None for r in records[:6]] == [False] + [True] * 5
+
+
+def test_site_counts_count_a_version_of_an_earlier_page_once():
+    counts = corpus.SiteCounts()
+    for version in range(6):
+        counts.add(corpus.Fingerprint("a.example", (1, 2)), f"https://www.a.example/story/?v={version}", ARTICLES[0])
+    counts.add(corpus.Fingerprint("a.example", (1,)), "https://a.example/other", ARTICLES[1])
+    counts.add(corpus.Fingerprint("a.example", (1,)), "https://a.example/again", ARTICLES[1])  # another address
+    assert counts.sites["a.example"] == 3
+    assert counts.templates(corpus.Thresholds(min_docs=2, share=0.5)) == {("a.example", 1)}
+    assert corpus.page_of("https://www.a.example/story/?v=2#top") == corpus.page_of("http://a.example/story")
+    assert corpus.page_of(None) is None and corpus.page_of("notes/a.txt") is None

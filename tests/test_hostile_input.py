@@ -340,12 +340,18 @@ def _warc_with_wrong_length(path: Path, delta: int) -> None:
 
 @pytest.mark.parametrize("delta", [-40, 40, 100_000])
 def test_a_warc_record_with_a_wrong_length(tmp_path, delta):
-    """The first page always survives; the others are read or reported, and the bad spot is an error."""
+    """The first page always survives; the others are read or reported, and a bad spot that loses text is
+    an error. A length that runs on into the next record loses nothing: every page is read whole."""
     path = tmp_path / "bad.warc"
     _warc_with_wrong_length(path, delta)
     records = list(iter_warc(path))
     assert records[0].target_uri == "http://a.example/1" and records[0].error is None
-    assert any(record.error for record in records)
+    assert all(b"WARC/1." not in record.content for record in records)
+    if delta > 0:
+        assert [(r.target_uri, r.error) for r in records] == [(f"http://a.example/{n}", None) for n in (1, 2, 3)]
+        assert all(record.content == _page(n) for n, record in enumerate(records, 1))
+    else:
+        assert any(record.error for record in records)
     for record in records:
         doc = clean(record.content) if record.error is None else None
         assert doc is None or doc.error is None or doc.error.startswith(("no article", "not text"))
@@ -372,7 +378,7 @@ def test_every_bad_input_gets_its_record_in_a_batch(tmp_path):
         path.write_bytes(data if isinstance(data, bytes) else data.encode())
         expected[str(path)] = outcome
     warc = tmp_path / "bad.warc"
-    _warc_with_wrong_length(warc, 40)
+    _warc_with_wrong_length(warc, -40)  # a record that ends short of its length: garbage before the next one
     gz = inputs / "zz_truncated.html.gz"
     gz.write_bytes(gzip.compress(ARTICLE.encode())[:-30])
     expected[str(gz)] = ("error", "cannot read file")

@@ -117,10 +117,15 @@ def _ledger_page(text: str) -> str:
 
 
 def _corpus() -> list[tuple[str, str]]:
-    """Four articles of one site sharing a template line, a near copy of one of them, three pages of another site."""
+    """Four articles of one site sharing a template line, a near copy of one of them, three versions of another,
+    three pages of another site."""
     docs = [(f"https://ledger.example/{p.stem}", _ledger_page(p.read_text(encoding="utf-8"))) for p in SEED_FILES]
     copy = SEED_FILES[2].read_text(encoding="utf-8").replace("Putin", "the Russian president", 1)
     docs.append(("https://ledger.example/copy", _ledger_page(copy)))
+    story = SEED_FILES[3].read_text(encoding="utf-8")
+    for version in (2, 3, 4):  # versions of one updated story under one address
+        update = f"Update {version}: the council confirmed the figures again on day {version} of the inquiry."
+        docs.append((f"https://ledger.example/{SEED_FILES[3].stem}?v={version}", _ledger_page(f"{story}\n\n{update}")))
     docs += [(f"https://example.org/{p.stem}", p.read_text(encoding="utf-8")) for p in HTML_FIXTURES[:3]]
     return docs
 
@@ -130,7 +135,7 @@ def _in_one_process(docs: list[tuple[str, str]], thresholds: corpus.Thresholds) 
     cleaned = [clean(page, url=url) for url, page in docs]
     counts = corpus.SiteCounts()
     for doc in cleaned:
-        counts.add(corpus.fingerprint(doc, ""))
+        counts.add(corpus.fingerprint(doc, ""), doc.url, doc.text)
     templates = counts.templates(thresholds)
     records = [
         corpus.remove_templates(doc.to_dict(), corpus.kept_blocks(doc), corpus.site_of(doc.url, ""), templates)
@@ -156,4 +161,8 @@ def test_site_templates_and_duplicates_across_a_spark_job(spark):
     assert all("site_template" in [span.reason for span in row.clean_removed] for row in ledger)
     assert all(TEMPLATE not in row.clean_text for row in ledger)
     duplicates = {row.url: row.clean_duplicate_of for row in rows if row.clean_duplicate_of}
-    assert duplicates == {"https://ledger.example/copy": f"https://ledger.example/{SEED_FILES[2].stem}"}
+    original = f"https://ledger.example/{SEED_FILES[3].stem}"
+    versions = {f"{original}?v={version}": original for version in (2, 3, 4)}
+    assert duplicates == {"https://ledger.example/copy": f"https://ledger.example/{SEED_FILES[2].stem}", **versions}
+    story = next(row.clean_text for row in rows if row.url == original)
+    assert all(story in row.clean_text for row in rows if row.url in versions)  # no paragraph of it a template

@@ -55,7 +55,8 @@ class BatchOptions:
 
     clean: Options = field(default_factory=Options)
     corpus: bool = False  # keep block hashes and kept blocks in the spool for the corpus pass
-    signatures: bool = False  # keep each text's MinHash signature in the spool for the dedup pass
+    # keep each text's MinHash signature in the spool for the corpus pass (versions of a page, near duplicates)
+    signatures: bool = False
 
 
 @dataclass(frozen=True)
@@ -403,11 +404,12 @@ def finish(
     """Second pass: read the spool, apply the corpus decisions, write every record to ``out``; errors seen."""
     templates: set[tuple[str, int]] = set()
     if options.site_template:
-        counts = corpus.SiteCounts()
+        counts = corpus.SiteCounts(threshold=options.dedup_threshold)
         for record in _spool_records(spool):
             extra = record.get(CORPUS_KEY)
             if extra:
-                counts.add(corpus.Fingerprint(extra["site"], tuple(extra["blocks"])))
+                print_, sig = corpus.Fingerprint(extra["site"], tuple(extra["blocks"])), extra.get("signature")
+                counts.add(print_, record.get("url"), record.get("text") or "", corpus.decode_signature(sig))
         templates = counts.templates(options.thresholds)
     deduper = corpus.Deduper(options.dedup_threshold) if options.dedup else None
     writer = Writer(out, fmt, several=several)

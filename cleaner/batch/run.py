@@ -45,7 +45,7 @@ def run_clean(
     fetch: bool = False,
 ) -> int:
     """Clean every input document into ``output``; the exit status."""
-    batch = BatchOptions(clean=options, corpus=corpus_options.site_template, signatures=corpus_options.dedup)
+    batch = BatchOptions(clean=options, corpus=corpus_options.site_template, signatures=corpus_options.on)
     fields = JsonlFields(content_field, id_field or None, url_field or None)
     interactive = sys.stderr.isatty() and not quiet
     tally = Stats()

@@ -68,10 +68,10 @@ def iter_warc(path: str | Path) -> Iterator[WarcRecord]:
                         yield pending
                         pending = None
                     last_start = record.stream_pos
-                    read = _read(name, record, plain=marker == WARC_MARKER)
+                    read, overran = _read(name, record, plain=marker == WARC_MARKER)
                     if read is not None:
                         yield read
-                    if read is not None and read.error == CUT:  # read on from the record inside it
+                    if overran:  # read on from the record head inside this one
                         restart = _next_head(stream, last_start + 1)
                         break
                 if restart is not None:
@@ -151,17 +151,19 @@ def _next_head(stream: BinaryIO, start: int) -> int | None:
     return None
 
 
-def _read(name: str, record, *, plain: bool = False) -> WarcRecord | None:
-    """Parse the HTTP head, decode the body; None for records that are not HTML responses.
+def _read(name: str, record, *, plain: bool = False) -> tuple[WarcRecord | None, bool]:
+    """Parse the HTTP head, decode the body: the record (None for records that are not HTML responses),
+    and whether its Content-Length ran on into the records after it.
 
-    In an uncompressed WARC (``plain``), a record whose body holds another record's head was cut
-    short: its Content-Length ran on into the records after it. It is an error (:data:`CUT`), and
-    reading goes on from the head inside it, so that the next record is not lost.
+    In an uncompressed WARC (``plain``), a body that holds another record's head ran on: reading goes
+    on from that head, so that the next record is not lost. Where the body before it ends a record
+    (``CRLF CRLF``), only the length was wrong and that body is the record's; otherwise the record
+    was cut short, an error (:data:`CUT`).
     """
     from fastwarc.warc import WarcRecordType
 
     if record.record_type != WarcRecordType.response:
-        return None
+        return None, False
     error = None
     try:
         record.parse_http(auto_decode="none", quirks_mode=True)
@@ -171,16 +173,20 @@ def _read(name: str, record, *, plain: bool = False) -> WarcRecord | None:
         error = "truncated WARC record: no HTTP response could be read"
     content_type = record.http_content_type if error is None else None
     if error is None and content_type is not None and content_type.lower() not in HTML_TYPES:
-        return None
+        return None, False
     body, short = _body(record)
-    if error is None and short:
-        error = f"truncated WARC record: {short}"
     inside = _RECORD_HEAD.search(body) if plain else None
-    if inside is not None:
-        body, error = body[: inside.start()], CUT
+    if inside is not None:  # the next record starts inside: where this one really ends, not short
+        body = body[: inside.start()]
+        if body.endswith(b"\r\n\r\n"):
+            body = body[:-4]
+        elif error is None:
+            error = CUT
+    elif error is None and short:
+        error = f"truncated WARC record: {short}"
     if error is None:
         body, error = _decode(body, record.http_headers)
-    return WarcRecord(
+    read = WarcRecord(
         file=name,
         record_id=record.record_id or f"<no id@{record.stream_pos}>",
         target_uri=record.headers.get("WARC-Target-URI"),
@@ -189,6 +195,7 @@ def _read(name: str, record, *, plain: bool = False) -> WarcRecord | None:
         http_charset=record.http_charset if error is None else None,
         error=error,
     )
+    return read, inside is not None
 
 
 def _body(record) -> tuple[bytes, str | None]:

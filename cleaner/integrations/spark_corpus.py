@@ -4,7 +4,8 @@ The same decisions as ``cleaner clean`` makes in one process (:mod:`cleaner.corp
 group-bys so that they span every executor:
 
 1. each row is cleaned once, with its fingerprint: its site and the hashes of its blocks;
-2. documents per site and per (site, block) are counted with ``groupBy``, and
+2. documents per site and per (site, block) are counted with ``groupBy`` (a near duplicate of an
+   earlier document, a version of the same page, is not counted again), and
    :func:`cleaner.corpus.is_template` decides which blocks are a site's template; those are
    removed from each document (reason ``site_template``) by :func:`cleaner.corpus.remove_templates`;
 3. MinHash signatures of the remaining text go into LSH bands; documents sharing a band are
@@ -74,7 +75,9 @@ def clean_corpus(
         .localCheckpoint()
     )
     if site_template:
-        staged = _remove_templates(staged, thresholds).localCheckpoint()
+        # a near duplicate of an earlier document at the same address is a version of that page: counted once
+        versions = _duplicates(staged, dedup_threshold, "_version_of", same_page=True).select("_doc")
+        staged = _remove_templates(staged, thresholds, versions).localCheckpoint()
     out = record_columns(staged, F.col("_record"), prefix)
     if dedup:
         out = out.join(_duplicates(staged, dedup_threshold, f"{prefix}duplicate_of"), "_doc", "left")
@@ -105,11 +108,17 @@ def _stage_one(content, url, origin, options: Options) -> dict:
     }
 
 
-def _remove_templates(staged: DataFrame, thresholds: corpus.Thresholds) -> DataFrame:
-    """Count, decide, and take each document's template blocks out of its record."""
+def _remove_templates(staged: DataFrame, thresholds: corpus.Thresholds, versions: DataFrame) -> DataFrame:
+    """Count (each page once: ``versions`` are the documents that repeat an earlier one), decide, and take
+    each document's template blocks out of its record."""
     blocks = staged.select("_doc", "_site", F.explode("_blocks").alias("_block"))  # a document's hashes are distinct
-    per_block = blocks.groupBy("_site", "_block").agg(F.count("*").alias("block_docs"))
-    per_site = staged.groupBy("_site").agg(F.count("*").alias("site_docs"))
+    counted = staged.join(versions, "_doc", "left_anti")
+    per_block = (
+        counted.select("_site", F.explode("_blocks").alias("_block"))
+        .groupBy("_site", "_block")
+        .agg(F.count("*").alias("block_docs"))
+    )
+    per_site = counted.groupBy("_site").agg(F.count("*").alias("site_docs"))
     decide = F.udf(lambda block_docs, site_docs: corpus.is_template(block_docs, site_docs, thresholds), T.BooleanType())
     templates = per_block.join(per_site, "_site").where(decide("block_docs", "site_docs")).select("_site", "_block")
     found = blocks.join(templates, ["_site", "_block"]).groupBy("_doc").agg(F.collect_list("_block").alias("_tmpl"))
@@ -134,17 +143,25 @@ def _remove_udf():
     return remove
 
 
-def _duplicates(staged: DataFrame, threshold: float, column: str) -> DataFrame:
-    """(_doc, column): the source of the earliest earlier near duplicate of each document that has one."""
+def _duplicates(staged: DataFrame, threshold: float, column: str, *, same_page: bool = False) -> DataFrame:
+    """(_doc, column): the source of the earliest earlier near duplicate of each document that has one;
+    with ``same_page``, only at the same address (:func:`cleaner.corpus.page_of`)."""
+    page = F.udf(lambda url: corpus.page_of(url), T.StringType())(F.get_json_object("_record", "$.url"))
     signed = staged.select(
         "_doc",
         F.get_json_object("_record", "$.provenance.source").alias("_source"),
         _signature_udf()(F.get_json_object("_record", "$.text")).alias("_signed"),
+        (page if same_page else F.lit("")).alias("_page"),
     ).localCheckpoint()
-    keys = signed.select("_doc", F.explode("_signed.keys").alias("_key"))
+    keys = signed.where(F.col("_page").isNotNull()).select("_doc", "_page", F.explode("_signed.keys").alias("_key"))
     pairs = (
         keys.alias("a")
-        .join(keys.alias("b"), (F.col("a._key") == F.col("b._key")) & (F.col("a._doc") < F.col("b._doc")))
+        .join(
+            keys.alias("b"),
+            (F.col("a._key") == F.col("b._key"))
+            & (F.col("a._page") == F.col("b._page"))
+            & (F.col("a._doc") < F.col("b._doc")),
+        )
         .select(F.col("a._doc").alias("earlier"), F.col("b._doc").alias("_doc"))
         .distinct()
     )
