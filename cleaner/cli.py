@@ -48,6 +48,7 @@ FAVOR_OPTION = click.option(
 
 
 EXIT_OUTPUT = 3  # the output could not be written
+EXIT_BUSY = 4  # another run is writing the same output
 EXIT_PIPE = 141  # 128 + SIGPIPE: the reader of stdout went away, as the shell reports it for other tools
 
 
@@ -139,7 +140,7 @@ def clean_command(inputs, mode, fmt, output, url, rule_files, summary, favor, pr
     still appear, with an error field), 2 for usage errors, 3 when the output cannot be written
     (a missing or read-only folder, a full disk); 141 when the reader of stdout went away (``| head``).
     """
-    from cleaner.batch.pool import CorpusOptions
+    from cleaner.batch.pool import CorpusOptions, OutputBusy
     from cleaner.batch.run import run_clean
 
     single = _single_input(inputs)
@@ -169,6 +170,9 @@ def clean_command(inputs, mode, fmt, output, url, rule_files, summary, favor, pr
         # the reader stopped reading (``| head``): nothing is wrong, and nothing more is written
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         sys.exit(EXIT_PIPE)
+    except OutputBusy as busy:
+        click.echo(f"cleaner: error: {busy}; wait for it, or write elsewhere", err=True)
+        sys.exit(EXIT_BUSY)
     except OSError as err:  # documents are read inside the batch: what reaches here is the output
         where = "stdout" if output == "-" else output
         click.echo(f"cleaner: error: cannot write {where}: {err.strerror or err}", err=True)

@@ -598,3 +598,33 @@ def test_ctrl_c_stops_the_workers_without_tracebacks_and_the_run_resumes(tmp_pat
     assert resumed.returncode == 0, resumed.stderr.decode()
     sources = [json.loads(line)["provenance"]["source"] for line in output.read_text(encoding="utf-8").splitlines()]
     assert sources == [str(path) for path in sorted(inputs.iterdir())]
+
+
+def test_a_second_run_on_the_same_output_stops_before_writing(tmp_path):
+    """Two runs writing one -o would interleave their records; the second stops at once with its own code."""
+    from conftest import SEED_FILES, cleaner_command
+
+    out = tmp_path / "out.jsonl"
+    first = subprocess.Popen(
+        [cleaner_command(), "clean", "-", "-o", str(out), "-q", "--format", "jsonl"],
+        stdin=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while not (tmp_path / "out.jsonl.partial").exists() and time.monotonic() < deadline:
+            time.sleep(0.05)
+        second = run_cli("clean", str(SEED_FILES[2]), str(SEED_FILES[3]), "-o", str(out))
+        assert second.returncode == 4
+        assert second.stderr.decode().strip() == (
+            "cleaner: error: out.jsonl is being written by another run; wait for it, or write elsewhere"
+        )
+        _, err = first.communicate(SEED_FILES[0].read_bytes(), timeout=120)
+    finally:
+        first.kill()
+    assert first.returncode == 0, err.decode()
+    records = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    assert [r["provenance"]["source"] for r in records] == ["stdin"]
+    assert not (tmp_path / "out.jsonl.partial").exists()
+    again = run_cli("clean", str(SEED_FILES[2]), "-o", str(out))  # the lock went with the first run
+    assert again.returncode == 0

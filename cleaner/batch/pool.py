@@ -375,6 +375,27 @@ def partial_path(output: Path) -> Path:
     return output.with_name(output.name + ".partial")
 
 
+class OutputBusy(Exception):
+    """Another run writes the same output: two runs would interleave their records in one file."""
+
+
+def lock_output(spool: Path) -> int:
+    """Hold the output's spool for this run (an exclusive lock, released when the returned descriptor closes).
+
+    The spool is the run's working file from its first record to the output's rename, so a second run
+    on the same output finds it locked and stops at once, before it writes anything (:class:`OutputBusy`).
+    """
+    import fcntl
+
+    handle = os.open(spool, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        os.close(handle)
+        raise OutputBusy(f"{spool.name[: -len('.partial')]} is being written by another run") from None
+    return handle
+
+
 def resume_point(spool: Path) -> tuple[int, int]:
     """(complete records, of which errors) in an interrupted spool; a torn last line is cut off."""
     if not spool.exists():

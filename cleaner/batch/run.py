@@ -18,6 +18,7 @@ from cleaner.batch.pool import (
     Result,
     Stats,
     finish,
+    lock_output,
     partial_path,
     replace_atomically,
     resume_point,
@@ -55,6 +56,7 @@ def run_clean(
     spool = partial_path(final) if final else None
     direct = not to_file and not corpus_options.on  # stream records straight to stdout
     skip = 0
+    lock = lock_output(spool) if spool is not None else None  # before resuming: another run may be writing it
     if resume and spool is not None:
         skip, resumed_errors = resume_point(spool)
         tally.resumed = skip
@@ -99,6 +101,8 @@ def run_clean(
         signal.signal(signal.SIGTERM, previous)
         if temp_dir is not None:
             temp_dir.cleanup()
+        if lock is not None:
+            os.close(lock)
     if interactive or stats:
         for line in tally.lines():
             log.line(line)
