@@ -72,7 +72,34 @@ class Handler(http.server.BaseHTTPRequestHandler):
                 self.send_header(f"X-Header-{n}", "x")
             self.end_headers()
             return None
+        if self.path == "/drip-status":  # the status line a byte at a time, each well inside the timeout
+            return self._drip(b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok")
+        if self.path == "/drip-headers":
+            return self._drip(b"HTTP/1.1 200 OK\r\n" + b"X-Slow: " + b"x" * 100 + b"\r\n\r\n", at=17)
+        if self.path == "/drip-chunk-size":
+            head = b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nok\r\n"
+            return self._drip(head + b"0000000000000000000000000000000002\r\nok\r\n0\r\n\r\n", at=len(head))
+        if self.path == "/long-header-line":
+            self.wfile.write(b"HTTP/1.1 200 OK\r\nX-Long: " + b"x" * 70_000 + b"\r\nContent-Length: 2\r\n\r\nok")
+            self.close_connection = True
+            return None
+        if self.path == "/cut-chunked":  # a chunk that promises 4,096 bytes and brings 10, then the end
+            self.wfile.write(b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n1000\r\n" + b"x" * 10)
+            self.close_connection = True
+            return None
         return self._send(404, b"not found", "text/plain")
+
+    def _drip(self, raw: bytes, at: int = 0) -> None:
+        """``raw`` as is up to ``at``, then a byte every 0.2 s."""
+        try:
+            self.wfile.write(raw[:at])
+            for byte in raw[at:]:
+                self.wfile.write(bytes([byte]))
+                self.wfile.flush()
+                time.sleep(0.2)
+        except OSError:  # the client gave up, as it should
+            pass
+        self.close_connection = True
 
     def _send(self, code: int, body: bytes, content_type: str) -> None:
         self.send_response(code)
@@ -142,6 +169,11 @@ def test_fetch_a_page_and_follow_redirects(server):
         ("/short", {}, "fetch failed: body cut short: 100 of 1000 bytes"),
         ("/bad-status", {}, "fetch failed: "),
         ("/many-headers", {}, "fetch failed: "),
+        ("/drip-status", {"timeout": 1.0}, "timeout: fetching took over 1 s"),
+        ("/drip-headers", {"timeout": 1.0}, "timeout: fetching took over 1 s"),
+        ("/drip-chunk-size", {"timeout": 1.0}, "timeout: fetching took over 1 s"),
+        ("/long-header-line", {}, "fetch failed: "),
+        ("/cut-chunked", {}, "fetch failed: "),
     ],
 )
 def test_fetch_limits(server, path, limits, error):
@@ -180,3 +212,17 @@ def test_a_batch_of_urls_gets_one_record_each(server):
     errors = [r["error"].split(":")[0] for r in records[1:]]
     assert errors == ["fetch failed", "too large", "timeout", "fetch failed"]
     assert [r["error_kind"] for r in records[1:]] == ["unreadable", "too_large", "timeout", "unreadable"]
+
+
+def test_downloads_run_in_the_worker_not_in_the_parent(server):
+    """The parent only hands the URL on: a slow server holds one worker, not the whole batch."""
+    from cleaner import Options
+    from cleaner.batch.pool import BatchOptions, _prepared, clean_item
+    from cleaner.input.read import iter_items
+
+    (item,) = iter_items([f"{server}/hop/1"], fetch=True)
+    options = BatchOptions(Options(timeout=5))
+    assert _prepared(item, options) == item and Handler.requests == []
+    record = json.loads(clean_item(item, options).line)
+    assert record["error"] is None and PROSE in record["text"] and record["url"] == f"{server}/page"
+    assert Handler.requests == ["/hop/1", "/hop/0", "/page"]

@@ -77,7 +77,11 @@ class Result:
 
 
 def clean_item(item: Item, options: BatchOptions) -> Result:
-    """Clean one input document into its record; never raises."""
+    """Clean one input document (downloading it first, for ``--fetch``) into its record; never raises.
+
+    Downloads run here, in the workers, so that a slow server holds one worker, not the batch.
+    """
+    item = _fetched(item, options)
     if item.error is not None:
         doc, nbytes = failed(item, item.error, options), 0
     elif item.path is not None:
@@ -291,7 +295,11 @@ class OrderedPool:
     def _kill_overdue(self, hard_limit: float, done: dict[int, Result]) -> None:
         now = time.monotonic()
         for worker in list(self.workers):
-            if worker.task is not None and now - worker.task[2] > hard_limit:
+            if worker.task is None:
+                continue
+            # a download has its own time limit, before the document's
+            limit = hard_limit + (self.options.clean.timeout or 0) * worker.task[1].fetch
+            if now - worker.task[2] > limit:
                 seq, item, _ = worker.task
                 message = f"timeout: over {self.options.clean.timeout:g} s"
                 done[seq] = _failed_result(item, message, TIMEOUT, self.options)
@@ -309,9 +317,14 @@ def _warm_up(options: Options) -> None:
 
 
 def _prepared(item: Item, options: BatchOptions) -> Item:
-    """stdin is read by the parent: workers do not share it. So is a URL to fetch: the download has its own limits."""
+    """stdin is read by the parent: workers do not share it."""
     if item.name == "stdin" and item.path is None and item.content is None and item.error is None:
         return dataclasses.replace(item, content=sys.stdin.buffer.read())
+    return item
+
+
+def _fetched(item: Item, options: BatchOptions) -> Item:
+    """A URL to fetch, downloaded within the run's limits (its own time limit: :mod:`cleaner.input.fetch`)."""
     if item.fetch and item.content is None and item.error is None and item.url:
         from cleaner.input.fetch import FetchError, fetch
 

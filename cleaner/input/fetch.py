@@ -1,7 +1,8 @@
 """Download a page, only when asked (``cleaner clean --fetch``, ``cleaner.input.fetch``), within limits.
 
 Standard library only. A body over ``max_bytes`` is cut off as soon as it goes over (it is never held
-whole), the whole download (redirects included) must finish within ``timeout`` seconds, at most
+whole), the whole download (redirects included) must finish within ``timeout`` seconds (every read
+and write of the connection waits only for what is left of it), at most
 ``max_redirects`` redirects are followed, and only http and https URLs are fetched: a redirect to
 ``file:`` or anything else is refused, so a server cannot make cleaner read a local file.
 """
@@ -9,6 +10,8 @@ whole), the whole download (redirects included) must finish within ``timeout`` s
 from __future__ import annotations
 
 import http.client
+import io
+import socket
 import time
 import urllib.error
 import urllib.request
@@ -49,7 +52,64 @@ class _NoRedirect(urllib.request.HTTPRedirectHandler):
         return None
 
 
-_OPENER = urllib.request.build_opener(_NoRedirect())
+class _Deadline:
+    """A socket whose every send and receive may wait only for what is left until ``deadline``.
+
+    A socket timeout bounds each read alone: a server that sends its status line, its headers or a
+    chunk-size line a byte at a time, each just inside the timeout, would hold the download forever.
+    """
+
+    def __init__(self, sock: socket.socket, deadline: float | None, timeout: float | None) -> None:
+        self._sock, self._deadline, self._timeout = sock, deadline, timeout
+
+    def _arm(self) -> None:
+        if self._deadline is not None:
+            self._sock.settimeout(_remaining(self._deadline, self._timeout))
+
+    def sendall(self, data, *args):
+        self._arm()
+        return self._sock.sendall(data, *args)
+
+    def recv_into(self, buffer, *args):
+        self._arm()
+        return self._sock.recv_into(buffer, *args)
+
+    def recv(self, *args):
+        self._arm()
+        return self._sock.recv(*args)
+
+    def makefile(self, mode: str = "rb", *args, **kwargs):
+        """A buffered binary reader over this socket, as ``socket.makefile("rb")`` gives: http.client reads
+        the response through it, so every read goes through :meth:`recv_into`."""
+        self._sock._io_refs += 1  # as socket.makefile counts its files: closing the socket waits for them
+        return io.BufferedReader(socket.SocketIO(self, "rb"))
+
+    def __getattr__(self, name: str):
+        return getattr(self._sock, name)
+
+
+def _opener(deadline: float | None, timeout: float | None) -> urllib.request.OpenerDirector:
+    """An opener whose connections hold the download's deadline on every read and write."""
+
+    def connection(base: type[http.client.HTTPConnection]):
+        class Connection(base):
+            def connect(self) -> None:
+                super().connect()
+                self.sock = _Deadline(self.sock, deadline, timeout)
+
+        return Connection
+
+    plain, tls = connection(http.client.HTTPConnection), connection(http.client.HTTPSConnection)
+
+    class HTTP(urllib.request.HTTPHandler):
+        def http_open(self, req):
+            return self.do_open(plain, req)
+
+    class HTTPS(urllib.request.HTTPSHandler):
+        def https_open(self, req):
+            return self.do_open(tls, req, context=self._context)
+
+    return urllib.request.build_opener(_NoRedirect(), HTTP(), HTTPS())
 
 
 def fetch(
@@ -60,10 +120,11 @@ def fetch(
     ``None`` turns the size or time limit off.
     """
     deadline = None if not timeout else time.monotonic() + timeout
+    opener = _opener(deadline, timeout)
     for _ in range(max_redirects + 1):
         _check_scheme(url)
         try:
-            response = _OPENER.open(_request(url), timeout=_remaining(deadline, timeout))
+            response = opener.open(_request(url), timeout=_remaining(deadline, timeout))
         except urllib.error.HTTPError as err:
             location = err.headers.get("Location") if err.code in _REDIRECTS else None
             err.close()

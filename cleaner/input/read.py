@@ -49,7 +49,7 @@ class Item:
     error: str | None = None
     error_kind: str = UNREADABLE  # what ``error`` is (cleaner.errors.KINDS): a container, file or download
     site: str | None = None
-    fetch: bool = False  # ``url`` is to be downloaded (``--fetch``); the parent does it, within the limits
+    fetch: bool = False  # ``url`` is to be downloaded (``--fetch``); the worker that cleans it does, within the limits
 
 
 @dataclass(frozen=True)
