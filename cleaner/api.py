@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import time
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -13,6 +14,7 @@ from cleaner.decide.state import READINGS, TopOfDocument, keep_headline
 from cleaner.errors import InputError
 from cleaner.input.decode import decode, valid_text
 from cleaner.input.detect import detect_kind, is_json
+from cleaner.input.read import read_document
 from cleaner.metadata.page import Metadata, detect_language
 from cleaner.options import Options
 from cleaner.output import assemble
@@ -43,22 +45,27 @@ def clean(
     if not isinstance(content, (str, bytes, bytearray)):
         # a caller's mistake, not bad input: None or a list of numbers is not a document
         raise TypeError(f"content must be str or bytes, not {type(content).__name__}")
-    size = len(content.encode("utf-8", errors="surrogatepass")) if isinstance(content, str) else len(content)
-    if opts.max_bytes is not None and size > opts.max_bytes:
-        doc = _failed(
-            b"", f"too large: {size} bytes, over the limit of {opts.max_bytes}", errors.TOO_LARGE, opts, source
-        )
-    else:
-        try:
-            with limits.time_limit(opts.timeout):
-                doc = _clean(content, opts, source)
-        except limits.TimeLimitExceeded:
-            data = content.encode("utf-8", errors="surrogatepass") if isinstance(content, str) else bytes(content)
-            doc = _failed(data, f"timeout: over {opts.timeout:g} s", errors.TIMEOUT, opts, source)
+    doc = _within(content, opts, source, opts.timeout)
     if origin and doc.provenance is not None:
         located = dataclasses.replace(doc.provenance, origin=tuple(origin.items()))
         doc = dataclasses.replace(doc, provenance=located)
     return doc
+
+
+def _within(content: str | bytes, opts: Options, source: str | None, seconds: float | None) -> CleanDocument:
+    """Clean within the size limit and ``seconds`` (what is left of ``opts.timeout``)."""
+    size = len(content.encode("utf-8", errors="surrogatepass")) if isinstance(content, str) else len(content)
+    if opts.max_bytes is not None and size > opts.max_bytes:
+        message = f"too large: {size} bytes, over the limit of {opts.max_bytes}"
+        return _failed(b"", message, errors.TOO_LARGE, opts, source)
+    try:
+        if seconds is not None and seconds <= 0:
+            raise limits.TimeLimitExceeded()
+        with limits.time_limit(seconds):
+            return _clean(content, opts, source)
+    except limits.TimeLimitExceeded:
+        data = content.encode("utf-8", errors="surrogatepass") if isinstance(content, str) else bytes(content)
+        return _failed(data, f"timeout: over {opts.timeout:g} s", errors.TIMEOUT, opts, source)
 
 
 def _failed(data: bytes, message: str, kind: str, options: Options, source: str | None) -> CleanDocument:
@@ -105,18 +112,24 @@ def _clean(content: str | bytes, options: Options, source: str | None) -> CleanD
 
 
 def clean_file(path: str | Path, options: Options | Mapping[str, Any] | None = None, **kwargs: Any) -> CleanDocument:
-    """Clean the document stored at ``path``; a missing or unreadable file gives an error record."""
+    """Clean the document stored at ``path`` (gunzipped for ``.gz``); a missing or unreadable file gives an
+    error record.
+
+    Reading and cleaning share ``timeout``: a FIFO that no one writes, or a file that never ends, is an
+    error record (timeout, too large) rather than a hang (:func:`cleaner.input.read.read_document`).
+    """
     opts = Options.of(options, **kwargs)
     path = Path(path)
+    start = time.monotonic()
     try:
-        size = path.stat().st_size
-        if opts.max_bytes is not None and size > opts.max_bytes:  # do not even read it
-            message = f"too large: {size} bytes, over the limit of {opts.max_bytes}"
-            return _failed(b"", message, errors.TOO_LARGE, opts, str(path))
-        data = path.read_bytes()
-    except OSError as err:
-        return _failed(b"", f"cannot read file: {err.strerror or err}", errors.UNREADABLE, opts, str(path))
-    return clean(data, opts, source=str(path))
+        with limits.time_limit(opts.timeout):
+            data = read_document(path, opts.max_bytes)
+    except InputError as err:
+        return _failed(b"", str(err), err.kind, opts, str(path))
+    except limits.TimeLimitExceeded:
+        return _failed(b"", f"timeout: reading took over {opts.timeout:g} s", errors.TIMEOUT, opts, str(path))
+    left = None if opts.timeout is None else opts.timeout - (time.monotonic() - start)
+    return _within(data, opts, str(path), left)
 
 
 def _pipeline(document: Input, kind: str) -> CleanDocument:

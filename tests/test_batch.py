@@ -13,7 +13,7 @@ import pytest
 from conftest import HTML_FIXTURES, SEED_FILES, cleaner_command, run_cli
 from warc_writer import write_warc
 
-from cleaner import clean
+from cleaner import clean, clean_file
 from cleaner.limits import TimeLimitExceeded, time_limit
 
 CORPUS_OFF = ("--no-site-template", "--no-dedup")
@@ -188,3 +188,34 @@ def test_an_alarm_that_fires_inside_a_finalizer_is_not_lost():
         while time.monotonic() - started < 3:
             pass
     assert time.monotonic() - started < 1
+
+
+def test_the_time_limit_holds_off_the_main_thread():
+    """No signal reaches a worker thread (asyncio.to_thread, a thread pool): the limit must hold there too."""
+    import asyncio
+    from concurrent.futures import ThreadPoolExecutor
+
+    paragraph = "<div><p>Paragraph {} with a handful of ordinary words in it.</p></div>"
+    page = "<html><body>" + "".join(paragraph.format(i) for i in range(60000)) + "</body></html>"
+    started = time.monotonic()
+    with ThreadPoolExecutor(2) as pool:
+        docs = list(pool.map(lambda _: clean(page, timeout=0.3), range(2)))
+    assert [doc.error for doc in docs] == ["timeout: over 0.3 s"] * 2 and time.monotonic() - started < 6
+    doc = asyncio.run(asyncio.to_thread(clean, page, timeout=0.3))
+    assert doc.error == "timeout: over 0.3 s"
+    assert asyncio.run(asyncio.to_thread(clean, SEED_FILES[1].read_bytes())).ok  # a limit that did not fire
+    time.sleep(0.5)  # ...and does not fire later, in this thread or the pool's
+
+
+def test_clean_file_bounds_reading_in_time_and_size(tmp_path):
+    fifo = tmp_path / "page.fifo"
+    os.mkfifo(fifo)  # no writer ever comes: open() waits for one
+    started = time.monotonic()
+    doc = clean_file(fifo, timeout=1)
+    assert doc.error == "timeout: reading took over 1 s" and doc.error_kind == "timeout"
+    assert time.monotonic() - started < 3
+    zeros = clean_file("/dev/zero", max_bytes=1_000_000, timeout=None)  # a file that never ends
+    assert zeros.error == "too large: over the limit of 1000000 bytes" and zeros.error_kind == "too_large"
+    packed = tmp_path / "page.html.gz"
+    packed.write_bytes(gzip.compress(SEED_FILES[1].read_bytes()))
+    assert clean_file(packed).text == clean_file(SEED_FILES[1]).text  # as `cleaner clean` reads it

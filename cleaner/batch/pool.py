@@ -19,7 +19,6 @@ for any input, stdin included, and survives a kill.
 from __future__ import annotations
 
 import dataclasses
-import gzip
 import json
 import multiprocessing
 import os
@@ -37,8 +36,8 @@ from typing import IO, Any
 from cleaner import corpus
 from cleaner.api import clean
 from cleaner.corpus import CorpusOptions
-from cleaner.errors import INTERNAL, TIMEOUT, TOO_LARGE, UNREADABLE
-from cleaner.input.read import Item
+from cleaner.errors import INTERNAL, TIMEOUT, InputError
+from cleaner.input.read import Item, read_document
 from cleaner.options import Options
 from cleaner.output import assemble
 from cleaner.output.write import Writer, summary_line
@@ -127,23 +126,11 @@ def _clean(content: bytes | str, item: Item, options: BatchOptions) -> CleanDocu
 
 
 def _read_file(path: Path, max_bytes: int | None) -> tuple[bytes, tuple[str, str] | None]:
-    """The file's bytes (gunzipped for .gz), or why not (message, kind); a file over ``max_bytes`` is not read whole."""
-    limit = -1 if max_bytes is None else max_bytes + 1
+    """The file's bytes (:func:`cleaner.input.read.read_document`), or why not (message, kind)."""
     try:
-        if path.name.lower().endswith(".gz"):
-            with gzip.open(path, "rb") as stream:
-                data = stream.read(limit)
-        else:
-            if max_bytes is not None and path.stat().st_size > max_bytes:
-                return b"", (f"too large: {path.stat().st_size} bytes, over the limit of {max_bytes}", TOO_LARGE)
-            data = path.read_bytes()
-    except OSError as err:
-        return b"", (f"cannot read file: {err.strerror or err}", UNREADABLE)
-    except EOFError as err:
-        return b"", (f"cannot read file: {err}", UNREADABLE)
-    if max_bytes is not None and len(data) > max_bytes:
-        return b"", (f"too large: over the limit of {max_bytes} bytes", TOO_LARGE)
-    return data, None
+        return read_document(path, max_bytes), None
+    except InputError as err:
+        return b"", (str(err), err.kind)
 
 
 def failed(item: Item, message: str, options: BatchOptions) -> CleanDocument:
@@ -392,21 +379,40 @@ class OutputBusy(Exception):
     """Another run writes the same output: two runs would interleave their records in one file."""
 
 
+_LOCKS: set[int] = set()  # output locks this process holds: its forked workers close their copies
+
+
+def _drop_inherited_locks() -> None:
+    for handle in _LOCKS:
+        os.close(handle)  # the parent's copy still holds the lock; a worker's must not outlive the parent
+    _LOCKS.clear()
+
+
+os.register_at_fork(after_in_child=_drop_inherited_locks)
+
+
 def lock_output(spool: Path) -> int:
-    """Hold the output's spool for this run (an exclusive lock, released when the returned descriptor closes).
+    """Hold the output's spool for this run (an exclusive lock until :func:`unlock_output`, or the process's end).
 
     The spool is the run's working file from its first record to the output's rename, so a second run
     on the same output finds it locked and stops at once, before it writes anything (:class:`OutputBusy`).
+    Workers forked later do not keep it: a run killed with SIGKILL leaves no lock behind it.
     """
     import fcntl
 
-    handle = os.open(spool, os.O_RDWR | os.O_CREAT, 0o644)
+    handle = os.open(spool, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
     try:
         fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
     except BlockingIOError:
         os.close(handle)
         raise OutputBusy(f"{spool.name[: -len('.partial')]} is being written by another run") from None
+    _LOCKS.add(handle)
     return handle
+
+
+def unlock_output(handle: int) -> None:
+    _LOCKS.discard(handle)
+    os.close(handle)
 
 
 def resume_point(spool: Path) -> tuple[int, int]:

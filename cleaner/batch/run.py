@@ -22,6 +22,7 @@ from cleaner.batch.pool import (
     partial_path,
     replace_atomically,
     resume_point,
+    unlock_output,
 )
 from cleaner.input.read import JsonlFields, count_items, iter_items
 from cleaner.options import Options
@@ -102,7 +103,7 @@ def run_clean(
         if temp_dir is not None:
             temp_dir.cleanup()
         if lock is not None:
-            os.close(lock)
+            unlock_output(lock)
     if interactive or stats:
         for line in tally.lines():
             log.line(line)

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import gzip
 import os
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from cleaner.errors import UNREADABLE
+from cleaner.errors import TOO_LARGE, UNREADABLE, InputError
 from cleaner.input.decode import path_name, valid_text
 
 STDIN = "-"
@@ -189,3 +190,35 @@ def _jsonl_item(path: Path, number: int, line: str, fields: JsonlFields, json) -
     content = next((record[f] for f in names if isinstance(record.get(f), str)), None)
     error = None if content is not None else f"no content field: {' or '.join(names)} missing or not a string"
     return Item(name, content=content, url=url, origin=tuple(origin.items()), error=error, site=path_name(path))
+
+
+_READ_CHUNK = 1 << 20
+
+
+def read_document(path: Path, max_bytes: int | None) -> bytes:
+    """The bytes of the document at ``path`` (gunzipped for ``.gz``), read in chunks and never more than
+    ``max_bytes`` + 1 of them: a file that never ends (``/dev/zero``, a FIFO that a writer keeps open)
+    is refused as too large, not held whole. InputError says why it could not be read.
+
+    A caller that needs a time limit on the reading wraps it (a FIFO without a writer waits in ``open``).
+    """
+    limit = None if max_bytes is None else max_bytes + 1
+    try:
+        if path.stat().st_size > (max_bytes if max_bytes is not None else float("inf")):
+            raise InputError(f"too large: {path.stat().st_size} bytes, over the limit of {max_bytes}", TOO_LARGE)
+        opener = gzip.open if path.name.lower().endswith(".gz") else open
+        with opener(path, "rb") as stream:
+            chunks, size = [], 0
+            while limit is None or size < limit:
+                chunk = stream.read(_READ_CHUNK if limit is None else min(_READ_CHUNK, limit - size))
+                if not chunk:
+                    break
+                chunks.append(chunk)
+                size += len(chunk)
+    except OSError as err:
+        raise InputError(f"cannot read file: {err.strerror or err}", UNREADABLE) from None
+    except EOFError as err:  # a gzip file cut short
+        raise InputError(f"cannot read file: {err}", UNREADABLE) from None
+    if max_bytes is not None and size > max_bytes:
+        raise InputError(f"too large: over the limit of {max_bytes} bytes", TOO_LARGE)
+    return b"".join(chunks)
