@@ -628,3 +628,72 @@ def test_a_second_run_on_the_same_output_stops_before_writing(tmp_path):
     assert not (tmp_path / "out.jsonl.partial").exists()
     again = run_cli("clean", str(SEED_FILES[2]), "-o", str(out))  # the lock went with the first run
     assert again.returncode == 0
+
+
+# ---------------------------------------------------------------------------------------------
+# every read bounded by --max-bytes while it streams
+
+
+def test_an_endless_stdin_is_refused_within_max_bytes():
+    from conftest import cleaner_command
+
+    with open("/dev/zero", "rb") as zeros:
+        done = subprocess.run(
+            [cleaner_command(), "clean", "-", "--max-bytes", "1000000", "--format", "jsonl"],
+            stdin=zeros,
+            capture_output=True,
+            timeout=60,
+            check=False,
+        )
+    assert done.returncode == 1
+    (record,) = [json.loads(line) for line in done.stdout.decode().splitlines()]
+    assert record["error"] == "too large: over the limit of 1000000 bytes" and record["error_kind"] == "too_large"
+
+
+def _gzip_bomb(size: int) -> bytes:
+    """``size`` zero bytes, gzipped without ever holding them."""
+    import zlib
+
+    packer, chunk, out = zlib.compressobj(9, zlib.DEFLATED, 31), bytes(1 << 20), []
+    for _ in range(size // len(chunk)):
+        out.append(packer.compress(chunk))
+    return b"".join(out) + packer.flush()
+
+
+def test_a_gzip_encoded_warc_record_is_not_inflated_past_max_bytes(tmp_path):
+    import tracemalloc
+
+    path = tmp_path / "bomb.warc"
+    with open(path, "wb") as stream:
+        writer = WarcWriter(stream)
+        writer.write_response("http://a.example/bomb", _gzip_bomb(300 << 20), headers=["Content-Encoding: gzip"])
+        writer.write_response("http://a.example/2", _page(2))
+    tracemalloc.start()
+    records = list(iter_warc(path, max_bytes=1_000_000))
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    assert [(r.target_uri, r.error_kind if r.error else None) for r in records] == [
+        ("http://a.example/bomb", "too_large"),
+        ("http://a.example/2", None),
+    ]
+    assert records[0].error == "too large: over the limit of 1000000 bytes"
+    assert peak < 20_000_000
+    assert len(next(iter_warc(path, max_bytes=None)).content) == 300 << 20  # no limit, no refusal
+
+
+def test_a_jsonl_line_too_long_for_max_bytes_is_not_read_whole(tmp_path):
+    import tracemalloc
+
+    from cleaner.input.read import iter_items
+
+    path = tmp_path / "pages.jsonl.gz"
+    with gzip.open(path, "wt", encoding="utf-8") as stream:
+        stream.write(json.dumps({"id": "huge", "html": "<p>" + "x" * (40 << 20) + "</p>"}) + "\n")
+        stream.write(json.dumps({"id": "fine", "html": _page(2).decode()}) + "\n")
+    tracemalloc.start()
+    items = list(iter_items([str(path)], max_bytes=1_000_000))
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    assert [(item.error_kind if item.error else None) for item in items] == ["too_large", None]
+    assert items[0].error.startswith("too large: a JSON line over") and items[1].content == _page(2).decode()
+    assert peak < 30_000_000

@@ -37,7 +37,7 @@ from cleaner import corpus
 from cleaner.api import clean
 from cleaner.corpus import CorpusOptions
 from cleaner.errors import INTERNAL, TIMEOUT, InputError
-from cleaner.input.read import Item, read_document
+from cleaner.input.read import Item, read_document, read_stream
 from cleaner.options import Options
 from cleaner.output import assemble
 from cleaner.output.write import Writer, summary_line
@@ -306,7 +306,10 @@ def _warm_up(options: Options) -> None:
 def _prepared(item: Item, options: BatchOptions) -> Item:
     """stdin is read by the parent: workers do not share it."""
     if item.name == "stdin" and item.path is None and item.content is None and item.error is None:
-        return dataclasses.replace(item, content=sys.stdin.buffer.read())
+        try:  # within --max-bytes: an endless stdin (``cat /dev/zero |``) is refused, not held
+            return dataclasses.replace(item, content=read_stream(sys.stdin.buffer, options.clean.max_bytes))
+        except InputError as err:
+            return dataclasses.replace(item, error=str(err), error_kind=err.kind)
     return item
 
 

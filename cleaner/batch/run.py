@@ -68,7 +68,7 @@ def run_clean(
         temp_dir = tempfile.TemporaryDirectory(prefix="cleaner-")
         spool = Path(temp_dir.name) / "spool.jsonl"
     total = count_items(inputs)
-    items = itertools.islice(iter_items(inputs, fields, fetch=fetch), skip, None)
+    items = itertools.islice(iter_items(inputs, fields, fetch=fetch, max_bytes=options.max_bytes), skip, None)
     pool = OrderedPool(jobs or _cores(), batch)
     errors = 0
     previous = signal.signal(signal.SIGTERM, _stop)  # `kill` stops the run as Ctrl-C does

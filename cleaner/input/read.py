@@ -7,6 +7,7 @@ import os
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 
 from cleaner.errors import TOO_LARGE, UNREADABLE, InputError
 from cleaner.input.decode import path_name, valid_text
@@ -60,8 +61,14 @@ class JsonlFields:
     url: str | None = "url"
 
 
-def iter_items(inputs: Sequence[str], fields: JsonlFields = JsonlFields(), *, fetch: bool = False) -> Iterator[Item]:
+def iter_items(
+    inputs: Sequence[str], fields: JsonlFields = JsonlFields(), *, fetch: bool = False, max_bytes: int | None = None
+) -> Iterator[Item]:
     """Every document of ``inputs``, in order, one at a time: memory does not grow with the input.
+
+    Containers are read within ``max_bytes`` per document: a WARC payload (stored or decompressed)
+    or a JSON line too long to hold a document under it is an error item (``too_large``) without
+    being read whole. A plain file, stdin and a download are read by whoever cleans them, within it too.
 
     Directories are walked recursively in sorted order, globs (``pages/*.html``) expanded in sorted
     order, ``-`` is stdin. WARC and JSON Lines files are recognised by their names. An http(s) URL
@@ -75,7 +82,7 @@ def iter_items(inputs: Sequence[str], fields: JsonlFields = JsonlFields(), *, fe
             yield _url_item(spec, fetch)
             continue
         for path in _paths(spec):
-            yield from _items_of(path, fields)
+            yield from _items_of(path, fields, max_bytes)
 
 
 def _is_url(spec: str) -> bool:
@@ -123,7 +130,7 @@ def _kind(path: Path) -> str:
     return "file"
 
 
-def _items_of(path: Path | OSError, fields: JsonlFields) -> Iterator[Item]:
+def _items_of(path: Path | OSError, fields: JsonlFields, max_bytes: int | None = None) -> Iterator[Item]:
     if isinstance(path, OSError):  # a subdirectory that could not be listed
         name = path_name(path.filename)
         yield Item(name, error=f"cannot read directory: {path.strerror or path}", site=name)
@@ -132,42 +139,61 @@ def _items_of(path: Path | OSError, fields: JsonlFields) -> Iterator[Item]:
     if kind == "file":
         yield Item(path_name(path), path=path, site=path_name(path.parent))
     elif kind == "warc":
-        yield from _warc_items(path)
+        yield from _warc_items(path, max_bytes)
     else:
-        yield from _jsonl_items(path, fields)
+        yield from _jsonl_items(path, fields, max_bytes)
 
 
-def _warc_items(path: Path) -> Iterator[Item]:
+def _warc_items(path: Path, max_bytes: int | None) -> Iterator[Item]:
     from cleaner.input.warc import iter_warc, origin
 
     try:
-        for record in iter_warc(path):
+        for record in iter_warc(path, max_bytes):
             yield Item(
                 f"{path_name(path)}@{record.offset}",
                 content=record.content if record.error is None else None,
                 url=record.target_uri,
                 origin=tuple(origin(record).items()),
                 error=record.error,
+                error_kind=record.error_kind,
                 site=path_name(path),
             )
     except OSError as err:
         yield Item(path_name(path), error=f"cannot read file: {err.strerror or err}", site=path_name(path))
 
 
-def _jsonl_items(path: Path, fields: JsonlFields) -> Iterator[Item]:
-    import gzip
+# a JSON line may spell its document out at most this many times its size (escapes: "\u00e9" for "é",
+# "\ud83d\ude00" for a 4-byte emoji), with this much room for its other fields
+_LINE_PER_BYTE, _LINE_ROOM = 4, 1 << 20
+
+
+def _jsonl_items(path: Path, fields: JsonlFields, max_bytes: int | None = None) -> Iterator[Item]:
     import json
 
     opener = gzip.open if path.name.lower().endswith(".gz") else open
+    longest = -1 if max_bytes is None else _LINE_PER_BYTE * max_bytes + _LINE_ROOM
     try:
         # utf-8-sig: a byte order mark before the first record is not part of it
         with opener(path, "rt", encoding="utf-8-sig", errors="replace") as lines:
-            for number, line in enumerate(lines, 1):
-                if line.strip():
+            number = 0
+            while line := lines.readline(longest):
+                number += 1
+                if longest >= 0 and len(line) >= longest and not line.endswith("\n"):
+                    while (rest := lines.readline(_READ_CHUNK)) and not rest.endswith("\n"):
+                        pass  # the rest of the line, read and let go piece by piece
+                    yield _line_too_long(path, number, longest, max_bytes)
+                elif line.strip():
                     yield _jsonl_item(path, number, line, fields, json)
     except (OSError, EOFError) as err:
         message = getattr(err, "strerror", None) or err
         yield Item(path_name(path), error=f"cannot read file: {message}", site=path_name(path))
+
+
+def _line_too_long(path: Path, number: int, longest: int, max_bytes: int | None) -> Item:
+    origin = {"jsonl_file": path_name(path), "line": number}
+    message = f"too large: a JSON line over {longest} characters, for the limit of {max_bytes} bytes"
+    name = f"{path_name(path)}:{number}"
+    return Item(name, origin=tuple(origin.items()), error=message, error_kind=TOO_LARGE, site=path_name(path))
 
 
 def _jsonl_item(path: Path, number: int, line: str, fields: JsonlFields, json) -> Item:
@@ -196,29 +222,34 @@ _READ_CHUNK = 1 << 20
 
 
 def read_document(path: Path, max_bytes: int | None) -> bytes:
-    """The bytes of the document at ``path`` (gunzipped for ``.gz``), read in chunks and never more than
-    ``max_bytes`` + 1 of them: a file that never ends (``/dev/zero``, a FIFO that a writer keeps open)
-    is refused as too large, not held whole. InputError says why it could not be read.
+    """The bytes of the document at ``path`` (gunzipped for ``.gz``), never more than ``max_bytes`` + 1 of
+    them read (:func:`read_stream`): a file that never ends (``/dev/zero``, a FIFO that a writer keeps
+    open) is refused as too large, not held whole. InputError says why it could not be read.
 
     A caller that needs a time limit on the reading wraps it (a FIFO without a writer waits in ``open``).
     """
-    limit = None if max_bytes is None else max_bytes + 1
     try:
-        if path.stat().st_size > (max_bytes if max_bytes is not None else float("inf")):
+        if max_bytes is not None and path.stat().st_size > max_bytes:
             raise InputError(f"too large: {path.stat().st_size} bytes, over the limit of {max_bytes}", TOO_LARGE)
         opener = gzip.open if path.name.lower().endswith(".gz") else open
         with opener(path, "rb") as stream:
-            chunks, size = [], 0
-            while limit is None or size < limit:
-                chunk = stream.read(_READ_CHUNK if limit is None else min(_READ_CHUNK, limit - size))
-                if not chunk:
-                    break
-                chunks.append(chunk)
-                size += len(chunk)
+            return read_stream(stream, max_bytes)
     except OSError as err:
         raise InputError(f"cannot read file: {err.strerror or err}", UNREADABLE) from None
     except EOFError as err:  # a gzip file cut short
         raise InputError(f"cannot read file: {err}", UNREADABLE) from None
+
+
+def read_stream(stream: BinaryIO, max_bytes: int | None) -> bytes:
+    """All of ``stream``, read in chunks; InputError (too large) once more than ``max_bytes`` came."""
+    limit = None if max_bytes is None else max_bytes + 1
+    chunks, size = [], 0
+    while limit is None or size < limit:
+        chunk = stream.read(_READ_CHUNK if limit is None else min(_READ_CHUNK, limit - size))
+        if not chunk:
+            break
+        chunks.append(chunk)
+        size += len(chunk)
     if max_bytes is not None and size > max_bytes:
         raise InputError(f"too large: over the limit of {max_bytes} bytes", TOO_LARGE)
     return b"".join(chunks)

@@ -8,13 +8,14 @@ so that a batch writes an error record for it instead of silently losing a docum
 
 from __future__ import annotations
 
-import gzip
 import re
+import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
+from cleaner.errors import TOO_LARGE, UNREADABLE
 from cleaner.input.decode import path_name
 
 HTML_TYPES = ("text/html", "application/xhtml+xml")
@@ -36,6 +37,7 @@ class WarcRecord:
     content: bytes  # HTTP payload body (headers stripped, chunked/content-encoding decoded where possible)
     http_charset: str | None
     error: str | None = None  # why the record could not be read whole; content is what could be read
+    error_kind: str = UNREADABLE  # what ``error`` is (cleaner.errors.KINDS)
 
 
 def origin(record: WarcRecord) -> dict:
@@ -48,8 +50,11 @@ def origin(record: WarcRecord) -> dict:
     }
 
 
-def iter_warc(path: str | Path) -> Iterator[WarcRecord]:
+def iter_warc(path: str | Path, max_bytes: int | None = None) -> Iterator[WarcRecord]:
     """Stream the response records of ``path`` whose Content-Type is HTML (or absent), in file order.
+
+    A payload over ``max_bytes``, as stored or once its content encoding is undone, is an error
+    (``too_large``) as soon as it goes over: it is never held whole, nor decompressed whole.
 
     A record cut short (a truncated file) is yielded with what could be read and an ``error``.
     Data that cannot be parsed at all is reported as one record with an ``error`` (its
@@ -68,7 +73,7 @@ def iter_warc(path: str | Path) -> Iterator[WarcRecord]:
                         yield pending
                         pending = None
                     last_start = record.stream_pos
-                    read, overran = _read(name, record, plain=marker == WARC_MARKER)
+                    read, overran = _read(name, record, plain=marker == WARC_MARKER, max_bytes=max_bytes)
                     if read is not None:
                         yield read
                     if overran:  # read on from the record head inside this one
@@ -151,7 +156,7 @@ def _next_head(stream: BinaryIO, start: int) -> int | None:
     return None
 
 
-def _read(name: str, record, *, plain: bool = False) -> tuple[WarcRecord | None, bool]:
+def _read(name: str, record, *, plain: bool = False, max_bytes: int | None = None) -> tuple[WarcRecord | None, bool]:
     """Parse the HTTP head, decode the body: the record (None for records that are not HTML responses),
     and whether its Content-Length ran on into the records after it.
 
@@ -174,7 +179,9 @@ def _read(name: str, record, *, plain: bool = False) -> tuple[WarcRecord | None,
     content_type = record.http_content_type if error is None else None
     if error is None and content_type is not None and content_type.lower() not in HTML_TYPES:
         return None, False
-    body, short = _body(record)
+    body, short = _body(record, max_bytes)
+    if short == TOO_LARGE:
+        return _too_large(name, record, max_bytes), False
     inside = _RECORD_HEAD.search(body) if plain else None
     if inside is not None:  # the next record starts inside: where this one really ends, not short
         body = body[: inside.start()]
@@ -185,7 +192,9 @@ def _read(name: str, record, *, plain: bool = False) -> tuple[WarcRecord | None,
     elif error is None and short:
         error = f"truncated WARC record: {short}"
     if error is None:
-        body, error = _decode(body, record.http_headers)
+        body, error = _decode(body, record.http_headers, max_bytes)
+        if error == TOO_LARGE:
+            return _too_large(name, record, max_bytes), inside is not None
     read = WarcRecord(
         file=name,
         record_id=record.record_id or f"<no id@{record.stream_pos}>",
@@ -198,12 +207,29 @@ def _read(name: str, record, *, plain: bool = False) -> tuple[WarcRecord | None,
     return read, inside is not None
 
 
-def _body(record) -> tuple[bytes, str | None]:
-    """The payload bytes, and a message when fewer arrived than the record's Content-Length promised."""
-    parts = []
+def _too_large(name: str, record, max_bytes: int | None) -> WarcRecord:
+    return WarcRecord(
+        file=name,
+        record_id=record.record_id or f"<no id@{record.stream_pos}>",
+        target_uri=record.headers.get("WARC-Target-URI"),
+        offset=record.stream_pos,
+        content=b"",
+        http_charset=None,
+        error=f"too large: over the limit of {max_bytes} bytes",
+        error_kind=TOO_LARGE,
+    )
+
+
+def _body(record, max_bytes: int | None = None) -> tuple[bytes, str | None]:
+    """The payload bytes, and a message when fewer arrived than the record's Content-Length promised;
+    :data:`TOO_LARGE` (and no bytes) as soon as more than ``max_bytes`` did."""
+    parts, size = [], 0
     try:
         while chunk := record.reader.read(_CHUNK):
             parts.append(chunk)
+            size += len(chunk)
+            if max_bytes is not None and size > max_bytes:
+                return b"", TOO_LARGE
     except Exception as err:
         return b"".join(parts), str(err)
     body = b"".join(parts)
@@ -213,31 +239,51 @@ def _body(record) -> tuple[bytes, str | None]:
     return body, None
 
 
-def _decode(body: bytes, headers) -> tuple[bytes, str | None]:
-    """Undo chunked transfer encoding and gzip/deflate/br content encoding; the raw body where that fails."""
+def _decode(body: bytes, headers, max_bytes: int | None = None) -> tuple[bytes, str | None]:
+    """Undo chunked transfer encoding and gzip/deflate/br content encoding; the raw body where that fails.
+
+    Decompression stops once it has made more than ``max_bytes`` (:data:`TOO_LARGE`): a small record
+    that inflates to gigabytes is refused, not held.
+    """
     transfer = (headers.get("Transfer-Encoding") or "").lower()
     encoding = (headers.get("Content-Encoding") or "").lower().strip()
+    limit = None if max_bytes is None else max_bytes + 1
     try:
         if "chunked" in transfer:
             body = _dechunk(body)
         if encoding in ("gzip", "x-gzip"):
-            body = gzip.decompress(body)
+            body = _inflate(body, zlib.MAX_WBITS | 16, limit)
         elif encoding == "deflate":
-            import zlib
-
             try:
-                body = zlib.decompress(body)
+                body = _inflate(body, zlib.MAX_WBITS, limit)
             except zlib.error:
-                body = zlib.decompress(body, -zlib.MAX_WBITS)
+                body = _inflate(body, -zlib.MAX_WBITS, limit)
         elif encoding == "br":
             try:
                 import brotli
             except ImportError:
                 return body, "cannot decode brotli content: brotli is not installed"
-            body = brotli.decompress(body)
+            unbrotli = brotli.Decompressor()
+            body = unbrotli.process(body, **({} if limit is None else {"output_buffer_limit": limit}))
+            if not unbrotli.is_finished() and (limit is None or len(body) < limit):
+                raise ValueError("incomplete or truncated stream")
     except Exception as err:
         return body, f"cannot decode HTTP body ({transfer or encoding}): {err}"
+    if max_bytes is not None and len(body) > max_bytes:
+        return b"", TOO_LARGE
     return body, None
+
+
+def _inflate(data: bytes, wbits: int, limit: int | None) -> bytes:
+    """zlib or gzip data inflated, at most ``limit`` bytes of it (one gzip member, as HTTP sends)."""
+    inflater = zlib.decompressobj(wbits)
+    out = inflater.decompress(data, limit or 0)
+    if not inflater.eof and limit is not None and len(out) >= limit:
+        return out
+    out += inflater.flush()
+    if not inflater.eof:
+        raise zlib.error("incomplete or truncated stream")
+    return out
 
 
 def _dechunk(body: bytes) -> bytes:
