@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from functools import cached_property
 from typing import Any
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Block:
     """One unit of text the decision is made on: a paragraph, heading, list item or line.
 
@@ -27,14 +26,14 @@ class Block:
     main_content: bool | None = None  # trafilatura's verdict; None when it was not asked
     attrs: tuple[str, ...] = ()  # HTML: class and id tokens of the enclosing elements, nearest last
     collapsed: bool = False  # HTML: inside an element with the ``hidden`` attribute (a closed panel or tab)
+    # whitespace-separated words, asked for many times per block by the decision steps: counted once
+    words: int = field(init=False, compare=False, repr=False)
 
-    @cached_property
-    def words(self) -> int:
-        """Whitespace-separated words; asked for many times per block by the decision steps."""
-        return len(self.text.split())
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "words", len(self.text.split()))
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Decision:
     """What happens to one block, and why."""
 

@@ -697,3 +697,21 @@ def test_a_jsonl_line_too_long_for_max_bytes_is_not_read_whole(tmp_path):
     assert [(item.error_kind if item.error else None) for item in items] == ["too_large", None]
     assert items[0].error.startswith("too large: a JSON line over") and items[1].content == _page(2).decode()
     assert peak < 30_000_000
+
+
+def test_memory_per_block_stays_small_on_a_text_of_many_short_lines():
+    """A text of 100,000 short lines: blocks, decisions and the model's rows together stay under 2.6 kB a
+    line at their peak (slotted records, one-hot columns without a tuple per entry, the context model's
+    input made a chunk at a time). The feature matrix itself is 1.2 kB a line."""
+    import tracemalloc
+
+    clean("A line to load the models.\n\nAnother line of text.", mode="text")
+    text = "\n".join(f"line {i} of the list" for i in range(100_000))
+    tracemalloc.start()
+    try:
+        doc = clean(text, mode="text", timeout=None, max_bytes=None)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert doc.error is None and len(doc.decisions) == 100_000
+    assert peak < 100_000 * 2_600

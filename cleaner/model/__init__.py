@@ -34,6 +34,7 @@ from cleaner.rules import measured_precision
 
 HERE = Path(__file__).resolve().parent
 _CONFIDENT = 0.8  # neighbours this sure of content pull a doubtful block in
+_ROWS = 4096  # rows per chunk of the context model's input
 _CLASS_CONFIDENCE = 0.5  # below this, a removed block's reason stays the generic "boilerplate"
 
 
@@ -54,7 +55,14 @@ class Model:
         probabilities = self.forest.probabilities(rows)
         if self.context is None or not use_context or not len(rows):
             return probabilities
-        return self.context.probabilities(numpy.hstack([rows, context(probabilities, rows, numpy.asarray(open_))]))
+        around = context(probabilities, rows, numpy.asarray(open_))
+        # a chunk of rows at a time: the rows and their context side by side never exist for the whole page
+        return numpy.concatenate(
+            [
+                self.context.probabilities(numpy.hstack([rows[i : i + _ROWS], around[i : i + _ROWS]]))
+                for i in range(0, len(rows), _ROWS)
+            ]
+        )
 
     def name_classes(self, rows: numpy.ndarray) -> list[str]:
         """The likeliest boilerplate class of each row, or "boilerplate" where no class is likely enough."""

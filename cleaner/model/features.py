@@ -10,6 +10,7 @@ import itertools
 import math
 import operator
 import re
+from array import array
 from collections.abc import Iterable, Sequence
 
 import numpy
@@ -200,12 +201,14 @@ def features(decisions: Sequence[Decision]) -> numpy.ndarray:
     verdicts = numpy.array([_VERDICT[b.main_content] for b in blocks])
     kept = numpy.array([0.0 if rule_removed(d) else 1.0 for d in decisions])
     out[:, :_OWN_COLUMNS], counts = _text_statistics(blocks)
-    ones: list[tuple[int, int]] = []
+    at_rows, at_columns = array("q"), array("q")  # 8 bytes an entry, not a tuple of two ints
     markup: dict = {}
     for i, decision in enumerate(decisions):
-        ones += [(i, column) for column in _one_hot(decision, markup)]
-    if ones:
-        out[tuple(numpy.array(ones).T)] = 1.0
+        columns = _one_hot(decision, markup)
+        at_rows.extend([i] * len(columns))
+        at_columns.extend(columns)
+    if at_rows:
+        out[numpy.frombuffer(at_rows, dtype=numpy.int64), numpy.frombuffer(at_columns, dtype=numpy.int64)] = 1.0
     index = numpy.arange(n)
     out[:, _POSITION] = index / n
     out[:, _POSITION + 1] = numpy.array([b.start for b in blocks]) / max(1, blocks[-1].end)
