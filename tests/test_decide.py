@@ -338,3 +338,15 @@ def test_a_markdown_headline_is_the_title_without_its_markers():
     assert "## What comes next" in doc.text
     twice = clean(f"# Bridge to reopen in May\n\n# Bridge to reopen in May\n\n{PROSE}", mode="text")
     assert twice.title == "Bridge to reopen in May" and [s.reason for s in twice.removed] == ["duplicate_title"]
+
+
+def test_a_legal_notice_whose_first_sentence_is_its_cue_goes_whole():
+    """Its later sentences match no rule, but a notice's first sentence opens a notice to its end
+    (``whole_paragraph``), unlike a lede that opens with a banner's words and goes on as an article."""
+    notice = (
+        "This copy is for your personal, non-commercial use only. Distribution and use of this material are "
+        "governed by our Subscriber Agreement and by copyright law. For non-personal use or to order multiple "
+        "copies, please contact our reprints desk by telephone or through the reprints page of the website."
+    )
+    doc = clean(f"{PROSE}\n\n{PROSE}\n\n{notice}", mode="text")
+    assert [span.rule for span in doc.removed] == ["legal_footer.notices.en"]

@@ -125,12 +125,23 @@ def decide(
             decisions.append(Decision(block, False, script.cls, script.id))
             continue
         hit = ruleset.match_text(block.text)
-        if hit and not _strong_enough(block, hit):
+        if hit and not _strong_enough(block, hit, ruleset):
             hit = None
-        if hit and hit.rule.target == "heading":
+        opens = hit is not None and hit.rule.target == "heading"
+        ends = opens and reading.text_only and position not in footers
+        ends = ends and _runs_to_end(hit.rule, block, total, prose_words)
+        # a heading rule's line (in HTML, an <h1>-<h6> that is not a link): it says a section of boilerplate
+        # opens here, and the article's prose going on under it says otherwise
+        heading = opens and not hit.rule.prose_section
+        heading = heading and (not reading.markup or (block.kind == "h" and block.link_density < 0.5))
+        if heading and prose_words and not (to_end or ends) and _prose_resumes_at(blocks, position + 1):
+            # a subheading of the article that reads like boilerplate ("Related articles" in a story
+            # about what readers click next)
+            decisions.append(Decision(block, True))
+            continue
+        if opens:
             region = hit
-            if reading.text_only and position not in footers:
-                to_end = to_end or _runs_to_end(hit.rule, block, total, prose_words)
+            to_end = to_end or ends
             decisions.append(_removed(block, hit.rule))
             continue
         if region and not to_end and _prose_resumes(block, blocks[position + 1 : position + 2]):
@@ -264,13 +275,17 @@ _QUOTES_OPEN = "\"“„«‘'"
 _QUOTES_CLOSE = "\"”“»’'"
 _SENTENCE_END = re.compile(r"[.!?…](?=\s|$)")
 _LONG_PROSE = 40
+_REST_WORDS = 25  # the rest of a paragraph after its first sentence: this long, it is prose of its own
 
 
-def _strong_enough(block: Block, hit: Hit) -> bool:
-    """A rule's words quoted inside a sentence, or met deep inside a long paragraph, are the article's own.
+def _strong_enough(block: Block, hit: Hit, ruleset: RuleSet) -> bool:
+    """A rule's words quoted inside a sentence, or met deep inside a long paragraph, are the article's own;
+    so is a first sentence that reads like boilerplate when the rest of its paragraph is prose no rule knows.
 
     Boilerplate opens with its cue ("We use cookies..."); an article may quote it ("...the banner
-    announcing that "this website uses cookies" and asking..."), which must survive.
+    announcing that "this website uses cookies" and asking..."), or open with it ("We use cookies to
+    improve your experience. That sentence greets visitors of...") and go on as an article: both must
+    survive. A banner's later sentences are its own boilerplate ("By continuing, you agree...").
     """
     text = block.text
     before = text[: hit.start].rstrip()
@@ -280,7 +295,16 @@ def _strong_enough(block: Block, hit: Hit) -> bool:
         first_end = _SENTENCE_END.search(text)
         if first_end and hit.start > first_end.end():
             return False
+        opening = first_end and hit.end <= first_end.end() and not hit.rule.whole_paragraph
+        rest = text[first_end.end() :].strip() if opening else ""
+        if len(rest.split()) >= _REST_WORDS and _SENTENCE_END.search(rest) and ruleset.match_text(rest) is None:
+            return False
     return True
+
+
+def _prose_resumes_at(blocks: Sequence[Block], position: int) -> bool:
+    """The block at ``position`` (with the one after it) is the article's prose going on."""
+    return position < len(blocks) and _prose_resumes(blocks[position], blocks[position + 1 : position + 2])
 
 
 def _link_list(block: Block) -> bool:

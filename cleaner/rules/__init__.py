@@ -83,6 +83,12 @@ class Rule:
     # a text rule of a class cleaner exists to remove (cookie notices, prompts, bylines...): it removes by
     # itself whatever its measured precision, which then says where the rule needs work
     removes_directly: bool = False
+    # heading: the section it opens is prose of its own (reader comments), so prose right under it does
+    # not make it a subheading of the article
+    prose_section: bool = False
+    # text: its cue opens a paragraph that is boilerplate to its end (a legal notice's first sentence), so
+    # prose after that first sentence does not make the paragraph the article's
+    whole_paragraph: bool = False
 
     @property
     def decides_alone(self) -> bool:
@@ -265,6 +271,8 @@ def _compile(raw: dict, defaults: dict, origin: str) -> Rule:
             min_chars=int(raw.get("min_chars", 0)),
             share=float(raw.get("share", 0.0)),
             removes_directly=bool(raw.get("removes_directly", defaults.get("removes_directly", False))),
+            prose_section=bool(raw.get("prose_section", defaults.get("prose_section", False))),
+            whole_paragraph=bool(raw.get("whole_paragraph", defaults.get("whole_paragraph", False))),
             domains=tuple(d.lower().lstrip(".") for d in raw.get("domains", defaults.get("domains", ()))),
             origin=origin,
         )
