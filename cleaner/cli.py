@@ -16,7 +16,7 @@ from cleaner.output.write import FORMATS
 from cleaner.rules import (
     RuleError,
     builtin_ruleset,
-    check_backtracking,
+    check_cost,
     load_ruleset,
     parse_ruleset,
 )
@@ -318,7 +318,7 @@ def rules_test(files, builtin) -> None:
         try:
             rules = parse_ruleset(Path(path).read_text(encoding="utf-8"), path)
             for rule in rules:
-                check_backtracking(rule)
+                check_cost(rule)
         except (RuleError, UnicodeDecodeError) as err:
             failures.append(str(err))
             continue

@@ -350,3 +350,12 @@ def test_a_legal_notice_whose_first_sentence_is_its_cue_goes_whole():
     )
     doc = clean(f"{PROSE}\n\n{PROSE}\n\n{notice}", mode="text")
     assert [span.rule for span in doc.removed] == ["legal_footer.notices.en"]
+
+
+def test_a_section_label_above_the_headline_is_a_category_not_the_title():
+    """'Local News' is the first short line, but the headline under it (repeated, or with a byline) is the title."""
+    headline = "Council votes to repair the river bridge"
+    for between in (headline, "By Jane Doe"):
+        doc = clean(f"Local News\n\n{headline}\n\n{between}\n\n{PROSE}\n\n{PROSE}", mode="text")
+        assert doc.title == headline and doc.categories == ("Local News",)
+        assert doc.text.split("\n\n")[:2] == [headline, PROSE]  # the headline once, then the article

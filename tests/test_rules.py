@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import re
+import time
 
 import pytest
 
 from cleaner.rules import (
     RuleError,
     builtin_ruleset,
-    check_backtracking,
+    check_cost,
     load_ruleset,
     parse_ruleset,
 )
@@ -110,7 +111,7 @@ def test_catastrophic_user_pattern_is_rejected(tmp_path):
 
 def test_builtin_rules_pass_the_backtracking_probe():
     for rule in BUILTIN.rules:
-        check_backtracking(rule)
+        check_cost(rule)
 
 
 def test_site_rules_apply_only_on_their_domain(tmp_path):
@@ -184,3 +185,59 @@ def test_role_rules_match_the_whole_role_and_are_markup(tmp_path):
     assert builtin_ruleset().match_element("a", "tab", "tab").id == "navigation.role"
     assert builtin_ruleset().match_element("ul", "tablist", "tablist") is None
     assert builtin_ruleset().without_markup().match_element("a", "tab", "tab") is None
+
+
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        ("[ruleset]\nclass='Bad Class!'\n", "[ruleset]: class must be a lower-case name"),
+        (
+            "[ruleset]\nclass='x'\n[[rules]]\nid='r'\npattern='a'\npositive=['a']\nnegative=['b']\nmax_words=-5",
+            "rule r: max_words must be a whole number, 0 or more, not -5",
+        ),
+        (
+            "[ruleset]\nclass='x'\n[[rules]]\nid='r'\npatern='a'\npositive=['a']\nnegative=['b']",
+            "rule r: unknown key 'patern'",
+        ),
+        ("[ruleset]\nclass='x'\nremove_directly=true\n", "[ruleset]: unknown key 'remove_directly'"),
+        (
+            "[ruleset]\nclass='x'\n[[rules]]\nid='r'\npattern='a'\npositive='a'\nnegative=['b']",
+            "rule r: positive must be a list of strings",
+        ),
+        (
+            "[ruleset]\nclass='x'\n[[rules]]\nid='r'\npattern='a'\npositive=['a']\nnegative=['b']\nsimilarity=2",
+            "rule r: similarity must be a number from 0 to 1",
+        ),
+        ("[ruleset]\nclass='x'\n[extra]\nkey=1\n", "unknown table 'extra'"),
+        ("ruleset = 'x'\n", "[ruleset] must be a table"),
+        ("[ruleset]\nclass='x'\nrules=" + "[" * 5000 + "]" * 5000 + "\n", "not valid TOML: nested too deeply"),
+    ],
+)
+def test_a_rule_file_is_checked_against_its_schema(tmp_path, body, message):
+    path = _write(tmp_path, "mine.toml", body)
+    with pytest.raises(RuleError) as raised:
+        load_ruleset([path])
+    assert message in str(raised.value)
+
+
+def test_a_user_rule_too_slow_for_a_long_page_is_refused_and_a_large_fast_one_accepted(tmp_path):
+    """Each paragraph within the match time limit, but a page of a thousand of them over a second: refused
+    as slow (not as catastrophic), quickly. A 20,000-word alternation is large, not slow: accepted."""
+    slow = _write(
+        tmp_path,
+        "slow.toml",
+        "[ruleset]\nclass='x'\n[[rules]]\nid='slow'\npattern='''(?:.*?e){4}q'''\npositive=['eeeeq']\nnegative=['b']",
+    )
+    started = time.monotonic()
+    with pytest.raises(RuleError, match=r"rule slow: pattern is too slow \(over 1 s on a page of 1,000 paragraphs\)"):
+        load_ruleset([slow])
+    assert time.monotonic() - started < 10
+    words = "|".join(f"w{n:05d}x" for n in range(20000))
+    big = _write(
+        tmp_path,
+        "big.toml",
+        f"[ruleset]\nclass='x'\n[[rules]]\nid='big'\npattern='''\\b(?:{words})\\b'''\npositive=['w00001x']\nnegative=['b']",
+    )
+    started = time.monotonic()
+    assert any(rule.id == "big" for rule in load_ruleset([big]).rules)
+    assert time.monotonic() - started < 10

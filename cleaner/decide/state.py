@@ -399,7 +399,11 @@ def _top_of_document(
     title = known_title
     title_at = None
     if title is None and title_rule is not None:
-        title_at = next((p for p in head if _headline_like(decisions[p].block, reading, title_rule)), None)
+        candidates = [p for p in head if _headline_like(decisions[p].block, reading, title_rule)]
+        title_at = candidates[0] if candidates else None
+        if label_rule and len(candidates) > 1 and label_rule.matches(decisions[candidates[0]].block.text):
+            # "Local News" above the headline is its section's label, not the title
+            title_at = candidates[1]
         if title_at is not None:
             title = _MARKDOWN_HEADING.sub("", decisions[title_at].block.text)  # "# Title": the title is "Title"
             decisions[title_at] = _drop(decisions[title_at], title_rule)

@@ -43,6 +43,7 @@ from urllib.parse import urlsplit
 
 import regex
 
+from cleaner.rules import checks
 from cleaner.rules.literals import Prefilter
 
 RULESET_VERSION = "1.1"
@@ -51,10 +52,8 @@ DEFAULT_MAX_WORDS = {"text": 60, "heading": 8, "attributes": 0, "tag": 0, "role"
 _MARKUP_TARGETS = ("attributes", "tag", "role")
 DECIDES_ALONE = 0.95  # measured precision a text rule needs to remove a block without the model's say
 MATCH_TIMEOUT = 0.05  # seconds one pattern may spend on one block before it counts as no match
-PROBE_TIMEOUT = 0.25
 _REMEMBER_CHARS = 1000  # strings up to this long have their rule matches remembered...
 _REMEMBER_ENTRIES = 20000  # ...this many per ruleset, forgotten all at once when full
-_PROBES = ("a" * 3000 + "!", " " * 3000 + "!", "ab" * 1500 + "\n", "1" * 3000 + "x", "- " * 1500 + ":")
 
 
 class RuleError(ValueError):
@@ -290,6 +289,9 @@ def parse_ruleset(text: str, origin: str) -> list[Rule]:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as err:
         raise RuleError(f"{origin}: not valid TOML: {err}") from None
+    except RecursionError:
+        raise RuleError(f"{origin}: not valid TOML: nested too deeply") from None
+    checks.validate(data, origin, RuleError)
     defaults = data.get("ruleset", {})
     if not defaults.get("class"):
         raise RuleError(f"{origin}: missing [ruleset] class")
@@ -298,26 +300,9 @@ def parse_ruleset(text: str, origin: str) -> list[Rule]:
     return [_compile(raw, defaults, origin) for raw in data.get("rules", [])]
 
 
-def check_backtracking(rule: Rule) -> None:
-    """Reject a pattern that takes too long on adversarial probes (catastrophic backtracking)."""
-    probes = (*_PROBES, *_example_probes(rule.positive))
-    for probe in probes:
-        try:
-            rule.pattern.search(probe, timeout=PROBE_TIMEOUT)
-        except TimeoutError:
-            raise RuleError(
-                f"{rule.origin}: rule {rule.id}: pattern can backtrack catastrophically "
-                f"(over {PROBE_TIMEOUT}s on a {len(probe)}-character probe); rewrite it without nested repeats"
-            ) from None
-
-
-def _example_probes(examples: Sequence[str]) -> list[str]:
-    """Near misses built from a rule's own examples: each repeated, each cut before its last character and
-    repeated (``(x|xx)*y`` on "xxxx..."), and each of their characters repeated; a NUL ends every probe."""
-    probes = []
-    for text in (*examples, *(e[:-1] for e in examples if len(e) > 1), *sorted(set("".join(examples)))):
-        probes.append(text * (3000 // max(1, len(text)) + 1) + "\x00")
-    return probes
+def check_cost(rule: Rule) -> None:
+    """Refuse a user rule that backtracks catastrophically or is slow on a long page (:mod:`cleaner.rules.checks`)."""
+    checks.check_cost(rule, RuleError)
 
 
 def _builtin_files() -> list[tuple[str, str]]:
@@ -345,7 +330,7 @@ def measured_precision(rule_id: str | None) -> float | None:
 
 def _assemble(sources: Sequence[tuple[str, str]], *, probe_from: int) -> RuleSet:
     """``sources[:probe_from]`` are the built-in files: their rules get their measured precision; the
-    others (the user's) are probed for catastrophic backtracking."""
+    others (the user's) are timed on probes and on a long page (:func:`check_cost`)."""
     rules: list[Rule] = []
     seen: set[str] = set()
     digest = hashlib.sha256()
@@ -357,7 +342,7 @@ def _assemble(sources: Sequence[tuple[str, str]], *, probe_from: int) -> RuleSet
             if rule.id in seen:
                 raise RuleError(f"{origin}: duplicate rule id {rule.id}")
             if position >= probe_from:
-                check_backtracking(rule)
+                check_cost(rule)
             elif rule.id in measured:
                 rule = replace(rule, precision=measured[rule.id])
             seen.add(rule.id)
