@@ -715,3 +715,19 @@ def test_memory_per_block_stays_small_on_a_text_of_many_short_lines():
         tracemalloc.stop()
     assert doc.error is None and len(doc.decisions) == 100_000
     assert peak < 100_000 * 2_600
+
+
+def test_a_run_removes_what_a_killed_final_pass_left_beside_its_output(tmp_path):
+    """SIGKILL during the final pass cannot be caught: the next run on that output, holding its lock,
+    removes the dead run's hidden temporary file (and only files of that output's name)."""
+    from conftest import SEED_FILES
+
+    out = tmp_path / "out.jsonl"
+    stale = tmp_path / ".out.jsonl.k3j2_x.tmp"
+    stale.write_text('{"text": "half a recor', encoding="utf-8")
+    other = tmp_path / ".other.jsonl.abc.tmp"
+    other.write_text("", encoding="utf-8")
+    done = run_cli("clean", str(SEED_FILES[2]), str(SEED_FILES[3]), "-o", str(out), "-q")
+    assert done.returncode == 0, done.stderr.decode()
+    assert not stale.exists() and other.exists()
+    assert len(out.read_text(encoding="utf-8").splitlines()) == 2

@@ -481,9 +481,28 @@ def _spool_records(spool: Path) -> Iterator[dict]:
             yield json.loads(line)
 
 
+def _temporary_prefix(final: Path) -> str:
+    return f".{final.name}."
+
+
+def remove_stale_temporaries(final: Path) -> None:
+    """Remove what a run killed during its final pass (SIGKILL, a power cut) left beside ``final``.
+
+    Called while holding the output's lock (:func:`lock_output`): no other run is writing ``final``,
+    so every temporary file of its name there is a dead run's.
+    """
+    folder = final.parent
+    try:
+        names = [n for n in os.listdir(folder) if n.startswith(_temporary_prefix(final)) and n.endswith(".tmp")]
+    except OSError:
+        return
+    for name in names:
+        (folder / name).unlink(missing_ok=True)
+
+
 def replace_atomically(final: Path, write: Callable[[IO[str]], Any]) -> Any:
     """Write ``final`` through a temporary file beside it, renamed over it only when complete."""
-    handle, temp = tempfile.mkstemp(prefix=f".{final.name}.", suffix=".tmp", dir=final.parent or ".")
+    handle, temp = tempfile.mkstemp(prefix=_temporary_prefix(final), suffix=".tmp", dir=final.parent or ".")
     try:
         with os.fdopen(handle, "w", encoding="utf-8") as stream:
             result = write(stream)

@@ -20,6 +20,7 @@ from cleaner.batch.pool import (
     finish,
     lock_output,
     partial_path,
+    remove_stale_temporaries,
     replace_atomically,
     resume_point,
     unlock_output,
@@ -58,6 +59,8 @@ def run_clean(
     direct = not to_file and not corpus_options.on  # stream records straight to stdout
     skip = 0
     lock = lock_output(spool) if spool is not None else None  # before resuming: another run may be writing it
+    if final is not None:
+        remove_stale_temporaries(final)
     if resume and spool is not None:
         skip, resumed_errors = resume_point(spool)
         tally.resumed = skip
