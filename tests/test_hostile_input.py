@@ -587,7 +587,12 @@ def test_ctrl_c_stops_the_workers_without_tracebacks_and_the_run_resumes(tmp_pat
     inputs, output = _many_inputs(tmp_path / "in", 1500), tmp_path / "out.jsonl"
     command = [cleaner_command(), "clean", str(inputs), "--jobs", "2", "--no-dedup", "--no-site-template"]
     command += ["-o", str(output)]
-    run = subprocess.Popen(command, stderr=subprocess.PIPE, start_new_session=True)
+
+    # a suite started in the background (`make test &`) ignores SIGINT, and its children inherit that
+    def interruptible() -> None:
+        signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+    run = subprocess.Popen(command, stderr=subprocess.PIPE, start_new_session=True, preexec_fn=interruptible)
     spool = output.with_name("out.jsonl.partial")
     _wait_for(lambda: spool.exists() and spool.stat().st_size > 0)
     os.killpg(run.pid, signal.SIGINT)  # as a terminal's Ctrl-C: to the parent and its workers
