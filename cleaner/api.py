@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from cleaner import errors, limits, model
-from cleaner.decide.safety import settle, text_form
+from cleaner.decide.safety import input_units, settle, text_form
 from cleaner.decide.state import READINGS, TopOfDocument, keep_headline
 from cleaner.errors import InputError
 from cleaner.input.decode import decode, valid_text
@@ -150,6 +150,8 @@ def _pipeline(document: Input, kind: str) -> CleanDocument:
         decisions = model.refine(decisions, stages.model, point, use_context=stages.context)
     if stages.settle:
         decisions, net = settle(decisions, READINGS[kind])
+    if form == "extracted" and point == "precision" and stages.model is not None:
+        decisions = input_units(decisions, model.threshold(stages.model, "recall"))
     decisions = _favored(decisions, favor, form)  # after the safety net, which reads the article without it
     body = assemble.body_text(decisions)
     if front.meta is not None:

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from lxml.etree import _Element
 
 from cleaner import errors
-from cleaner.decide.state import HTML, TopOfDocument, decide, is_prose
+from cleaner.decide.state import HTML, LINES, TopOfDocument, decide, is_prose
 from cleaner.errors import InputError
 from cleaner.metadata.head import head_metadata
 from cleaner.metadata.page import Metadata, article_title, html_metadata, language_sample
@@ -97,7 +97,7 @@ def fast_html(document: Input) -> Front:
         raise InputError("no text in this HTML page", errors.NO_TEXT)
     meta = head_metadata(tree, document.url)
     meta = dataclasses.replace(meta, title=article_title(meta, headline, headline))
-    decisions, top = decide(segment_text("\n".join(lines)), document.ruleset)
+    decisions, top = decide(segment_text("\n".join(lines)), document.ruleset, reading=LINES)
     return Front(decisions, top, meta, language_sample(lines, FAST_LANGUAGE_CHARS))
 
 

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import pytest
+from conftest import FIXTURES
+
 from cleaner import clean
 from cleaner.decide.state import is_paragraph
 from cleaner.records import Block
@@ -359,3 +362,16 @@ def test_a_section_label_above_the_headline_is_a_category_not_the_title():
         doc = clean(f"Local News\n\n{headline}\n\n{between}\n\n{PROSE}\n\n{PROSE}", mode="text")
         assert doc.title == headline and doc.categories == ("Local News",)
         assert doc.text.split("\n\n")[:2] == [headline, PROSE]  # the headline once, then the article
+
+
+UNITS = sorted((FIXTURES / "text_units").glob("*.txt"))
+
+
+@pytest.mark.parametrize("favor", ["balanced", "precision", "recall"])
+@pytest.mark.parametrize("path", UNITS, ids=[p.stem for p in UNITS])
+def test_the_lines_of_a_stanza_a_recipe_or_a_code_block_stay_together(path, favor):
+    text = path.read_text(encoding="utf-8")
+    units = [[line for line in part.split("\n") if line.strip()] for part in text.split("\n\n") if "\n" in part.strip()]
+    doc = clean(text, mode="text", favor=favor)
+    kept = doc.text.split("\n\n")
+    assert units and [line for unit in units for line in unit if line.strip() not in kept] == []

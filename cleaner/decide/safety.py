@@ -187,3 +187,29 @@ def _overrulable(decision: Decision) -> bool:
     return (
         decision.evidence or rule is None or rule == "trafilatura" or rule.startswith(("model.", "structure.", "dom."))
     )
+
+
+INPUT_UNIT = "structure.input_unit"
+
+
+def input_units(decisions: Sequence[Decision], bar: float) -> list[Decision]:
+    """Lines the input sets together (no blank line between them: a stanza, a list of ingredients, a block
+    of code) stand together: in an extraction, those the model alone removed stay where their score
+    reaches ``bar`` (the point an extraction is decided at when in doubt), whatever the favor.
+
+    The model knows prose and boilerplate lines; a poem's or a recipe's short lines look like the
+    latter one by one. Favoring precision still removes doubtful lines that stand alone.
+    """
+    out = list(decisions)
+    start = 0
+    while start < len(out):
+        end = start + 1
+        while end < len(out) and out[end].block.start == out[end - 1].block.end + 1:  # one newline between
+            end += 1
+        unit = out[start:end]
+        if len(unit) >= 2 and all(d.keep or (d.rule or "").startswith("model.") for d in unit):
+            for i in range(start, end):
+                if not out[i].keep and out[i].score is not None and out[i].score >= bar:
+                    out[i] = Decision(out[i].block, True, None, INPUT_UNIT, out[i].score)
+        start = end
+    return out

@@ -8,6 +8,7 @@ steps take their parameters from ``structure`` rules, so they can be listed, tes
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 import re
 from collections.abc import Sequence
@@ -44,10 +45,13 @@ class Reading:
     headline_kind: str | None  # the block kind a headline must have (None: any single line)
     markup: bool  # link lists, low-content blocks and the masthead are removed as such
     text_only: bool  # post footers, script text, comment threads and regions that run to the text's end
+    # the blank lines are the author's: lines with none between them belong together (no headline among them)
+    layout: bool = False
 
 
-TEXT = Reading(head_zone=8, headline_kind=None, markup=False, text_only=True)
+TEXT = Reading(head_zone=8, headline_kind=None, markup=False, text_only=True, layout=True)
 HTML = Reading(head_zone=40, headline_kind="h", markup=True, text_only=False)
+LINES = dataclasses.replace(TEXT, layout=False)  # a parser's lines of a page (the fast preset): no layout of its own
 READINGS = {"text": TEXT, "html": HTML}  # by the input's kind
 
 TITLE = "title.headline"
@@ -399,9 +403,15 @@ def _top_of_document(
     title = known_title
     title_at = None
     if title is None and title_rule is not None:
-        candidates = [p for p in head if _headline_like(decisions[p].block, reading, title_rule)]
+        candidates = [
+            p
+            for p in head
+            if _headline_like(decisions[p].block, reading, title_rule)
+            and not (reading.layout and _continues_a_paragraph(decisions, p))
+        ]
         title_at = candidates[0] if candidates else None
-        if label_rule and len(candidates) > 1 and label_rule.matches(decisions[candidates[0]].block.text):
+        labelled = reading.layout and label_rule is not None and len(candidates) > 1
+        if labelled and label_rule.matches(decisions[candidates[0]].block.text):
             # "Local News" above the headline is its section's label, not the title
             title_at = candidates[1]
         if title_at is not None:
@@ -465,6 +475,11 @@ def _author_lines(decisions: list[Decision], author: str | None, rule: Rule | No
 
 def _drop(decision: Decision, rule: Rule) -> Decision:
     return Decision(decision.block, False, rule.cls, rule.id)
+
+
+def _continues_a_paragraph(decisions: Sequence[Decision], position: int) -> bool:
+    """Text: the line follows another with no blank line between (a stanza's third line is no headline)."""
+    return position > 0 and decisions[position].block.start == decisions[position - 1].block.end + 1
 
 
 def _headline_like(block: Block, reading: Reading, rule: Rule) -> bool:

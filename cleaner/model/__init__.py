@@ -75,6 +75,12 @@ class Model:
         return [self.class_names[b] if sure else "boilerplate" for b, sure in pairs]
 
 
+def threshold(kind: str, favor: str) -> float:
+    """The model's bar for keeping a block at ``favor`` (0.5 where no model is shipped)."""
+    loaded = load(kind)
+    return loaded.thresholds[favor] if loaded is not None else 0.5
+
+
 @lru_cache(maxsize=4)
 def load(kind: str, folder: Path = HERE) -> Model | None:
     """The model for ``kind`` ("html" or "text") from ``folder``; None when none is there."""
