@@ -1,21 +1,20 @@
-"""Per-document time limit for the library: SIGALRM in the main thread, an asynchronous exception elsewhere.
+"""Per-document time limit for the library: SIGALRM in the main thread.
 
-In the main thread the alarm interrupts Python code at its next instruction, and C code (lxml,
-regex) as soon as it hands control back; inside a finalizer, whose exceptions Python ignores, it
-comes back just after. No signal reaches another thread (``asyncio.to_thread``, a thread pool):
-there a timer thread raises the same exception in the calling thread, with CPython's
-``PyThreadState_SetAsyncExc``, which Python code sees at its next instruction and C code once it
-hands control back. A single C call that never returns (a read that blocks for good) can outlast
-either; the ``cleaner clean`` command runs each document in a worker process and kills a worker
-that overruns, which stops any hang, C code included.
+The alarm interrupts Python code at its next instruction, and C code (lxml, regex) as soon as it
+hands control back; inside a finalizer, whose exceptions Python ignores, it comes back just after.
+No signal reaches another thread (``asyncio.to_thread``, a thread pool), and raising an exception
+into a thread from outside can leave a lock it holds taken for good (an import's, a cache's): a
+stress run of that way deadlocked. So off the main thread there is no time limit, and cleaner says
+so with a :class:`TimeLimitUnavailable` warning instead of ignoring the limit silently. The
+``cleaner clean`` command and the integrations run each document in a worker process, whose main
+thread holds the limit, and the command kills a worker that overruns, which stops any hang.
 """
 
 from __future__ import annotations
 
-import ctypes
 import signal
-import sys
 import threading
+import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -26,12 +25,11 @@ class TimeLimitExceeded(BaseException):
     """Raised inside the pipeline when the alarm fires; a BaseException so that no ``except Exception`` eats it."""
 
 
+class TimeLimitUnavailable(RuntimeWarning):
+    """A time limit was asked for where none can be held (off the main thread)."""
+
+
 def can_interrupt() -> bool:
-    """Whether this thread's work can be stopped by a time limit (always on CPython; by a signal elsewhere)."""
-    return _by_signal() or sys.implementation.name == "cpython"
-
-
-def _by_signal() -> bool:
     return threading.current_thread() is threading.main_thread() and hasattr(signal, "setitimer")
 
 
@@ -40,15 +38,19 @@ def time_limit(seconds: float | None) -> Iterator[None]:
     """Raise TimeLimitExceeded in the block after ``seconds``; no limit for None.
 
     An alarm the caller had set is restored afterwards, with the time it had left. Off the main
-    thread the limit holds too (:func:`_thread_limit`); only where neither way exists (not CPython,
-    off the main thread) is there none, which :func:`can_interrupt` tells.
+    thread there is no limit, and a :class:`TimeLimitUnavailable` warning says so.
     """
     if not seconds or seconds <= 0:
         yield
         return
-    if not _by_signal():
-        with _thread_limit(seconds) if can_interrupt() else _no_limit():
-            yield
+    if not can_interrupt():
+        warnings.warn(
+            "cleaner: the time limit is not held off the main thread; clean in a process of its own "
+            "(cleaner clean, the integrations) or pass timeout=None",
+            TimeLimitUnavailable,
+            stacklevel=5,  # the caller of clean()
+        )
+        yield
         return
 
     def _expire(signum, frame):
@@ -68,38 +70,6 @@ def time_limit(seconds: float | None) -> Iterator[None]:
         signal.signal(signal.SIGALRM, previous)
         if outer_delay:
             signal.setitimer(signal.ITIMER_REAL, outer_delay, outer_interval)
-
-
-@contextmanager
-def _no_limit() -> Iterator[None]:
-    yield
-
-
-@contextmanager
-def _thread_limit(seconds: float) -> Iterator[None]:
-    """TimeLimitExceeded raised in this thread by a timer thread after ``seconds``, unless the block ended first.
-
-    The lock makes "fire" and "end" exclusive: once the block has ended, the timer raises nothing;
-    an exception it raised before is seen by this thread before it leaves the block.
-    """
-    target = threading.get_ident()
-    lock = threading.Lock()
-    state = {"ended": False}
-
-    def fire() -> None:
-        with lock:
-            if not state["ended"]:
-                ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(target), ctypes.py_object(TimeLimitExceeded))
-
-    timer = threading.Timer(seconds, fire)
-    timer.daemon = True
-    timer.start()
-    try:
-        yield
-    finally:
-        timer.cancel()
-        with lock:
-            state["ended"] = True
 
 
 def _in_finalizer(frame) -> bool:
