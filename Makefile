@@ -11,7 +11,10 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
+# uninstall first: a .venv made while the distribution was named cleaner (now cleaner-text) would
+# otherwise keep both, and both own the cleaner command
 $(STAMP): $(BIN)/python setup.cfg pyproject.toml
+	$(BIN)/python -m pip uninstall --quiet --quiet --yes cleaner
 	$(BIN)/python -m pip install --quiet -e .
 	touch $@
 

@@ -73,8 +73,10 @@ def environment(extra: tuple[str, ...] = ()) -> dict:
     """Machine and package versions, for the report."""
     import os
 
-    packages = {}
-    for name in ("cleaner", "trafilatura", "lxml", "regex", *extra):
+    from cleaner.version import __version__
+
+    packages = {"cleaner": __version__}  # this checkout's, whatever distribution holds it
+    for name in ("trafilatura", "lxml", "regex", *extra):
         try:
             packages[name] = version(name)
         except PackageNotFoundError:

@@ -12,6 +12,7 @@ from benchmarks import (
     ablation,
     anchors,
     batch,
+    dates,
     gate,
     metadata,
     model_load,
@@ -66,6 +67,18 @@ SECTIONS = (
         metadata.markdown,
         "Exact match after normalisation (see benchmarks/metadata.py); a missing gold author or date counts as "
         "correct when the system gives none.",
+    ),
+    (
+        "dates.json",
+        "Publication dates (wcxb dev)",
+        "python -m benchmarks.dates",
+        dates.markdown,
+        "A date is correct when its YYYY-MM-DD equals the gold's (its YYYY-MM where the gold gives a month). "
+        "Recall counts the pages whose gold has a date; precision counts every date given, on pages without a "
+        "gold date too. ms/page is the whole call's time; the date step's is cleaner's publication-date step, "
+        "and in brackets the declared date that each preset's metadata step reads (the whole date step "
+        "before; it stands where no source gives a date, except on product pages). The sources were chosen "
+        'on the train split (`--split train`; docs/decisions.md, "Publication date").',
     ),
     (
         "ablation.json",
@@ -263,6 +276,16 @@ def targets() -> str:
         for field in ("title", "author", "date"):
             ours, theirs = meta["cleaner"][field], meta["trafilatura"][field]
             rows.append(f"| metadata {field} ≥ trafilatura | {ours:.3f} vs {theirs:.3f} | {_mark(ours >= theirs)} |")
+    found = _load("dates.json")
+    if found:
+        theirs = found["trafilatura/-"]["recall"]
+        for key in ("cleaner/default", "cleaner/fast"):
+            row = found[key]
+            ok = row["recall"] >= theirs and row["precision"] >= 0.9
+            rows.append(
+                f"| publication date ({row['preset']}): recall ≥ trafilatura's, precision ≥ 0.9 "
+                f"| R {row['recall']:.3f} vs {theirs:.3f}, P {row['precision']:.3f} | {_mark(ok)} |"
+            )
     load = _load("model_load.json")
     if load:
         total = load["import_ms"] + load["load_ms"]

@@ -15,10 +15,14 @@ from cleaner.errors import InputError
 from cleaner.input.decode import decode, valid_text
 from cleaner.input.detect import detect_kind, is_json
 from cleaner.input.read import read_document
+from cleaner.metadata.dates import with_declared_date
+from cleaner.metadata.declared import declared_url
 from cleaner.metadata.page import Metadata, detect_language
+from cleaner.model import page_type
 from cleaner.options import Options
-from cleaner.output import assemble
+from cleaner.output import assemble, markdown
 from cleaner.records import CleanDocument, Decision
+from cleaner.rules import RuleSet
 from cleaner.stages import STAGES, Input
 
 
@@ -95,20 +99,29 @@ def _clean(content: str | bytes, options: Options, source: str | None) -> CleanD
                 "not a web page: JSON data (clean its records as a .jsonl input with --field)", errors.NOT_TEXT
             )
         kind = detect_kind(text) if options.mode == "auto" else options.mode
-        document = Input(
-            text, data, encoding, source or options.url or "<string>", options, options.ruleset().for_url(options.url)
-        )
+        ruleset = _rules_for(text, kind, options)
+        document = Input(text, data, encoding, source or options.url or "<string>", options, ruleset)
         doc = _pipeline(document, kind)
         if not doc.text:
             message = f"no article text found: all {len(doc.removed)} blocks were removed"
-            return dataclasses.replace(doc, error=message, error_kind=errors.NO_TEXT)
-        return doc
+            return dataclasses.replace(doc, error=message, error_kind=errors.NO_TEXT, page_type=None, confidence=None)
+        return page_type.only_articles(doc) if options.only_articles else doc
     except InputError as err:
         return _failed(data, str(err), err.kind, options, source)
     except RecursionError:
         return _failed(data, "input too deeply nested", errors.TOO_LARGE, options, source)
     except Exception as err:  # one bad document must never stop a batch; tests and fuzzing treat it as a bug
         return _failed(data, f"internal error: {type(err).__name__}: {err}", errors.INTERNAL, options, source)
+
+
+def _rules_for(text: str, kind: str, options: Options) -> RuleSet:
+    """The rules for this document: site rules where it is on their domains, by the URL given, else by the
+    URL an HTML page declares (a folder of saved pages has no URL beside it)."""
+    ruleset = options.ruleset()
+    url = options.url
+    if url is None and kind == "html" and ruleset.site_domains:
+        url = declared_url(text)
+    return ruleset.for_url(url)
 
 
 def clean_file(path: str | Path, options: Options | Mapping[str, Any] | None = None, **kwargs: Any) -> CleanDocument:
@@ -151,9 +164,9 @@ def _pipeline(document: Input, kind: str) -> CleanDocument:
     if stages.settle:
         decisions, net = settle(decisions, READINGS[kind])
     if form == "extracted" and point == "precision" and stages.model is not None:
-        decisions = input_units(decisions, model.threshold(stages.model, "recall"))
+        decisions = input_units(decisions, model.threshold(stages.model, "recall"), front.source)
     decisions = _favored(decisions, favor, form)  # after the safety net, which reads the article without it
-    body = assemble.body_text(decisions)
+    body = assemble.body_text(decisions, front.source)
     if front.meta is not None:
         facts = _page_facts(front.meta, front.top, document.url)
     else:
@@ -162,7 +175,12 @@ def _pipeline(document: Input, kind: str) -> CleanDocument:
     sample = body if front.language_sample is None else front.language_sample
     language = detect_language(sample, fallback=front.meta.html_lang if front.meta is not None else None)
     version = model.version(stages.model) if stages.model is not None else "none"
-    return _document(document, body, decisions, facts, kind, language, version, net=net, form=form)
+    doc = _document(document, body, decisions, facts, kind, language, version, net=net, form=form)
+    reading = "text" if kind == "text" else "lines" if stages.model == "text" else "html"
+    doc = page_type.judge(doc, reading, document.data if kind == "html" else None)
+    if front.meta is not None and doc.date is None and front.meta.declared_date is not None:
+        doc = dataclasses.replace(doc, date=with_declared_date(None, front.meta.declared_date, doc.page_type))
+    return doc
 
 
 def _favored(decisions: list[Decision], favor: str, form: str | None = None) -> list[Decision]:
@@ -213,5 +231,15 @@ def _document(
         removed=assemble.removed_spans(decisions),
         decisions=tuple(decisions),
         provenance=provenance,
+        markdown=_markdown(document.options, body, decisions, kind, facts.get("url")),
         **facts,
     )
+
+
+def _markdown(options, body: str, decisions, kind: str, url: str | None) -> str | None:
+    """The Markdown, where it was asked for: an HTML page's structure, or a text input's lines escaped."""
+    if not options.markdown:
+        return None
+    if kind == "text":
+        return markdown.text_markdown(body)
+    return markdown.render(decisions, links=options.markdown_links, base_url=url)

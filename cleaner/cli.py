@@ -72,6 +72,7 @@ def main() -> None:
     default=None,
     help="Output format [default: text for one input, jsonl for several].",
 )
+@click.option("--links", is_flag=True, help="With --format markdown: keep links, as [text](href).")
 @click.option(
     "-o",
     "--output",
@@ -132,7 +133,12 @@ def main() -> None:
     is_flag=True,
     help="Download http(s) URL inputs (within --max-bytes, --timeout and 5 redirects); without it they are errors.",
 )
-def clean_command(inputs, mode, fmt, output, url, rule_files, summary, favor, preset, **batch) -> None:
+@click.option(
+    "--only-articles",
+    is_flag=True,
+    help="Empty the text of pages that are not articles (page_type); their blocks are removed as not_article.",
+)
+def clean_command(inputs, mode, fmt, output, url, rule_files, summary, favor, preset, only_articles, **batch) -> None:
     """Clean each INPUT: a file (.gz too), a directory (walked recursively), a glob, a JSON Lines file
     (.jsonl, .jsonl.gz), a WARC file (.warc, .warc.gz), - for stdin, or an http(s) URL with --fetch.
 
@@ -148,8 +154,11 @@ def clean_command(inputs, mode, fmt, output, url, rule_files, summary, favor, pr
         raise click.UsageError("--url applies to a single input")
     if batch["resume"] and (output == "-" or (fmt or "jsonl") != "jsonl"):
         raise click.UsageError("--resume needs --output FILE and the jsonl format")
-    options = _options(mode=mode, favor=favor, preset=preset, rules=rule_files, url=url)
+    options = _options(mode=mode, favor=favor, preset=preset, rules=rule_files, url=url, only_articles=only_articles)
     options = options.replace(timeout=batch.pop("timeout") or None, max_bytes=batch.pop("max_bytes") or None)
+    if batch["links"] and fmt != "markdown":
+        raise click.UsageError("--links applies to --format markdown")
+    options = options.replace(markdown=fmt == "markdown", markdown_links=batch.pop("links"))
     corpus_options = CorpusOptions(
         site_template=not batch.pop("no_site_template"),
         thresholds=corpus.Thresholds(batch.pop("site_template_min_docs"), batch.pop("site_template_share")),
@@ -356,10 +365,25 @@ def rules_test(files, builtin) -> None:
     is_flag=True,
     help="Also learn every block as if its class and id names said nothing (so that no single name decides).",
 )
-def train_command(data, out, seed, datasets, split, any_licence, jobs, augment) -> None:
+@click.option(
+    "--page-type",
+    is_flag=True,
+    help="Train only the page-type model (wcxb train, read by the installed block models), beside the others in --out.",
+)
+def train_command(data, out, seed, datasets, split, any_licence, jobs, augment, page_type) -> None:
     """Train the HTML and text block classifiers on labeled pages (the shared data's record format)."""
     from cleaner.model.train import SHIPPABLE_LICENCES, train
 
+    if page_type:
+        from cleaner.model import train_page_type as pages
+
+        try:
+            pages.train(data, out, seed=seed, jobs=jobs, log=lambda line: click.echo(line, err=True))
+        except (ValueError, OSError) as err:
+            click.echo(f"cleaner: error: {err}", err=True)
+            sys.exit(1)
+        click.echo(f"wrote page_type.txt and its entry in model.json to {out}", err=True)
+        return
     try:
         train(
             data,

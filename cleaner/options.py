@@ -35,6 +35,10 @@ class Options:
     - ``url``: the document's URL (metadata, provenance, site rules).
     - ``timeout``: seconds per document before it becomes an error record; None: no limit.
     - ``max_bytes``: larger documents become error records; None: no limit.
+    - ``only_articles``: a page that is not an article (``page_type``) keeps its record, with an empty
+      text; the blocks it would have kept are removed with the reason ``not_article``.
+    - ``markdown``: also write the kept blocks as Markdown (``CleanDocument.markdown``, the record's
+      ``markdown`` field); ``markdown_links`` keeps links in it as ``[text](href)``.
     """
 
     mode: str = "auto"
@@ -44,6 +48,9 @@ class Options:
     url: str | None = None
     timeout: float | None = DEFAULT_TIMEOUT
     max_bytes: int | None = DEFAULT_MAX_BYTES
+    only_articles: bool = False
+    markdown: bool = False
+    markdown_links: bool = False
 
     def __post_init__(self) -> None:
         _one_of("mode", self.mode, MODES)
@@ -53,6 +60,11 @@ class Options:
             if isinstance(self.rules, (str, Path)):
                 raise ValueError("rules must be a list of rule files or a RuleSet, not one path")
             object.__setattr__(self, "rules", tuple(str(path) for path in self.rules or ()))
+        if not isinstance(self.only_articles, bool):
+            raise ValueError(f"only_articles must be True or False, not {self.only_articles!r}")
+        for name in ("markdown", "markdown_links"):
+            if not isinstance(getattr(self, name), bool):
+                raise ValueError(f"{name} must be True or False, not {getattr(self, name)!r}")
         if self.url is not None and not isinstance(self.url, str):
             raise ValueError(f"url must be a string or None, not {self.url!r}")
         for name in ("timeout", "max_bytes"):
@@ -95,6 +107,8 @@ class Options:
         out: dict[str, Any] = {"mode": self.mode, "url": self.url, "rules": rules, "favor": self.favor}
         if self.preset != "default":
             out["preset"] = self.preset
+        if self.only_articles:
+            out["only_articles"] = True
         return out
 
 

@@ -26,6 +26,11 @@ class Block:
     main_content: bool | None = None  # trafilatura's verdict; None when it was not asked
     attrs: tuple[str, ...] = ()  # HTML: class and id tokens of the enclosing elements, nearest last
     collapsed: bool = False  # HTML: inside an element with the ``hidden`` attribute (a closed panel or tab)
+    # HTML, for the Markdown output (cleaner.output.markdown) only: the lists, items, tables, rows, cells,
+    # quotes and <pre> the block sits in, outermost first, each (tag, serial, column); and, for a block
+    # with emphasis, code or links, or in <pre>, its raw pieces and inline marks
+    frame: tuple = field(default=(), compare=False, repr=False)
+    inline: tuple | None = field(default=None, compare=False, repr=False)
     # whitespace-separated words, asked for many times per block by the decision steps: counted once
     words: int = field(init=False, compare=False, repr=False)
 
@@ -130,6 +135,13 @@ class CleanDocument:
     error: str | None = None
     error_kind: str | None = None  # one of cleaner.errors.KINDS when error is set
     duplicate_of: str | None = None  # in a batch: the source of an earlier near-duplicate document
+    # what kind of page it is (cleaner.model.page_type.TYPES), and how sure cleaner is, from 0 to 1, that
+    # ``text`` is what a reader came for; None on an error record, or where no page-type model is shipped
+    page_type: str | None = None
+    confidence: float | None = None
+    # the kept blocks as Markdown (cleaner.output.markdown), made where it was asked for (Options.markdown);
+    # the record carries it then only, as its last field: every other record stays as it is
+    markdown: str | None = field(default=None, repr=False)
     # every block with its decision, in document order: for explain and reports, not part of the record
     decisions: tuple[Decision, ...] = field(default=(), repr=False, compare=False)
 
@@ -138,13 +150,13 @@ class CleanDocument:
         return self.error is None
 
     def _repr_html_(self) -> str:
-        """Jupyter shows the explain report: every block, the removed ones struck through with their reason."""
-        from cleaner.output.explain import render_html  # lazy: rich loads only when a notebook asks
+        """Jupyter shows the explain summary and the start of the clean text; explain.report(doc) shows it all."""
+        from cleaner.output.explain import notebook_html  # lazy: rich loads only when a notebook asks
 
-        return render_html(self)
+        return notebook_html(self)
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        record = {
             "text": self.text,
             "title": self.title,
             "author": self.author,
@@ -153,9 +165,14 @@ class CleanDocument:
             "sitename": self.sitename,
             "language": self.language,
             "categories": list(self.categories),
+            "page_type": self.page_type,
+            "confidence": self.confidence,
             "removed": [span.to_dict() for span in self.removed],
             "provenance": self.provenance.to_dict() if self.provenance else None,
             "error": self.error,
             "error_kind": self.error_kind,
             "duplicate_of": self.duplicate_of,
         }
+        if self.markdown is not None:
+            record["markdown"] = self.markdown
+        return record

@@ -39,6 +39,8 @@ RECORD = (
     ("sitename", "string"),
     ("language", "string"),
     ("categories", "array<string>"),
+    ("page_type", "string"),
+    ("confidence", "double"),
     ("removed", "array<span>"),
     ("provenance", "provenance"),
     ("error", "string"),
@@ -46,6 +48,9 @@ RECORD = (
     ("duplicate_of", "string"),
 )
 FIELDS = tuple(name for name, _ in RECORD)
+# fields a record carries only where they were asked for, after all of the above: ``markdown``
+# (``Options.markdown``, ``--format markdown``) would nearly double every record for the readers of ``text``
+ASKED = (("markdown", "string"),)
 # the integrations' outputs of one document: the text, the metadata as one group, and the rest of the
 # record but ``duplicate_of``, which only a corpus pass (cleaner clean, Spark's clean_corpus) sets
 OUTPUTS = ("text", "metadata", *(name for name in FIELDS if name not in ("text", "duplicate_of", *METADATA)))
@@ -85,6 +90,7 @@ REASONS = (
     "low_content",
     "duplicate",
     "site_template",
+    "not_article",
 )
 
 
@@ -103,6 +109,7 @@ def outputs(record: dict) -> dict:
     """A record's outputs for the integrations: ``text``, ``metadata`` (one group) and the other fields."""
     out = {"text": record["text"], "metadata": {name: record[name] for name in METADATA}}
     out.update((name, record[name]) for name in OUTPUTS if name not in out)
+    out.update((name, record[name]) for name, _ in ASKED if name in record)  # where it was asked for
     return out
 
 

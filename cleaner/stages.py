@@ -21,8 +21,8 @@ from lxml.etree import _Element
 from cleaner import errors
 from cleaner.decide.state import HTML, LINES, TopOfDocument, decide, is_prose
 from cleaner.errors import InputError
-from cleaner.metadata.head import head_metadata
-from cleaner.metadata.page import Metadata, article_title, html_metadata, language_sample
+from cleaner.metadata.head import head_date, head_metadata
+from cleaner.metadata.page import Metadata, article_title, html_date, html_metadata, language_sample
 from cleaner.options import Options
 from cleaner.records import Decision
 from cleaner.rules import RuleSet
@@ -63,6 +63,8 @@ class Front:
     # the text the language is told from; None: the clean text (the fast preset tells it from the
     # start of its input, before the model, where the default reads the article)
     language_sample: str | None = None
+    # text: the normalized input the blocks index into; the clean text keeps its line layout
+    source: str | None = None
 
 
 @dataclass(frozen=True)
@@ -81,8 +83,8 @@ def default_html(document: Input) -> Front:
 
 
 def default_text(document: Input) -> Front:
-    decisions, top = text_decisions(document.text, document.ruleset)
-    return Front(decisions, top)
+    decisions, top, source = text_decisions(document.text, document.ruleset)
+    return Front(decisions, top, source=source)
 
 
 def fast_html(document: Input) -> Front:
@@ -98,13 +100,16 @@ def fast_html(document: Input) -> Front:
     meta = head_metadata(tree, document.url)
     meta = dataclasses.replace(meta, title=article_title(meta, headline, headline))
     decisions, top = decide(segment_text("\n".join(lines)), document.ruleset, reading=LINES)
+    date = head_date(tree, document.url, lines, headline, bool(meta.author or top.author))
+    meta = dataclasses.replace(meta, date=date, declared_date=meta.date)
     return Front(decisions, top, meta, language_sample(lines, FAST_LANGUAGE_CHARS))
 
 
 def fast_text(document: Input) -> Front:
     """Already-extracted text: the default text steps (the fast preset runs no model after them)."""
-    decisions, top = text_decisions(document.text, document.ruleset)
-    return Front(decisions, top, None, language_sample([d.block.text for d in decisions], FAST_LANGUAGE_CHARS))
+    decisions, top, source = text_decisions(document.text, document.ruleset)
+    sample = language_sample([d.block.text for d in decisions], FAST_LANGUAGE_CHARS)
+    return Front(decisions, top, None, sample, source=source)
 
 
 FAST_LANGUAGE_CHARS = 600  # the fast preset tells the language from this much of its input's start
@@ -118,12 +123,14 @@ STAGES: dict[tuple[str, str], Stages] = {
 }
 
 
-def text_decisions(text: str, ruleset: RuleSet) -> tuple[list[Decision], TopOfDocument]:
-    """Rule and structure decisions for already-extracted text (before the learned model)."""
-    blocks = segment_text(normalize_text(text))
+def text_decisions(text: str, ruleset: RuleSet) -> tuple[list[Decision], TopOfDocument, str]:
+    """Rule and structure decisions for already-extracted text (before the learned model), and the
+    normalized text the blocks index into (indentation kept: the clean text follows its layout)."""
+    source = normalize_text(text, indent=True)
+    blocks = segment_text(source)
     if not blocks:
         raise InputError("empty input: no text", errors.EMPTY)
-    return decide(blocks, ruleset)
+    return (*decide(blocks, ruleset), source)
 
 
 _FALLBACK_WORDS = 50  # fewer words than this outside DOM markers: the markup hid the article
@@ -195,6 +202,8 @@ def html_decisions(
     meta = html_metadata(tree, url)
     meta = dataclasses.replace(meta, title=_title(meta, blocks))
     decisions, top = decide(blocks, ruleset, title=meta.title, author=meta.author, reading=HTML)
+    date = html_date(tree, url, blocks, bool(meta.author or top.author))
+    meta = dataclasses.replace(meta, date=date, declared_date=meta.date)
     return decisions, top, meta
 
 

@@ -34,3 +34,13 @@ def run_cli(*args: str, stdin: bytes | None = None, cwd: Path = ROOT) -> subproc
 
 def load_expected(path: Path) -> dict:
     return json.loads(path.read_text(encoding="utf-8"))
+
+
+def as_laid_out(text: str) -> str:
+    """A text as text mode lays out what it keeps all of: each line normalized and in its place,
+    indentation beyond the shared one kept, runs of blank lines one blank line."""
+    import re
+
+    from cleaner.segment.normalize import normalize_text
+
+    return re.sub(r"\n{3,}", "\n\n", normalize_text(text, indent=True))

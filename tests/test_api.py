@@ -14,8 +14,8 @@ from conftest import HTML_FIXTURES, SEED_FILES
 from cleaner import CleanDocument, __version__, clean, clean_file, model
 from cleaner.rules import builtin_ruleset
 
-RECORD_KEYS = ["text", "title", "author", "date", "url", "sitename", "language", "categories", "removed"]
-RECORD_KEYS += ["provenance", "error", "error_kind", "duplicate_of"]
+RECORD_KEYS = ["text", "title", "author", "date", "url", "sitename", "language", "categories", "page_type"]
+RECORD_KEYS += ["confidence", "removed", "provenance", "error", "error_kind", "duplicate_of"]
 
 
 def test_record_schema_and_provenance():
@@ -108,6 +108,18 @@ def test_the_date_is_the_one_the_page_declares(head, body, date):
         assert clean(html, preset=preset).date == date, preset
 
 
+def test_a_product_page_s_declared_date_is_no_publication_date():
+    """A shop's page declares the date its record was made: no publication date (measured on wcxb:
+    docs/decisions.md, "Publication date")."""
+    head = '<script type="application/ld+json">{"@type": "Product", "name": "Oak desk", "datePublished": "2023-07-09",'
+    head += ' "offers": {"@type": "Offer", "price": "120.00", "priceCurrency": "EUR"}}</script>'
+    body = "<h1>Oak desk</h1><p>Price: 120.00 EUR. In stock. Add to cart.</p>" + _ARTICLE
+    html = f"<html><head><title>Oak desk</title>{head}</head><body><main>{body}</main></body></html>"
+    for preset in ("default", "fast"):
+        doc = clean(html, url="https://shop.example.org/product/oak-desk", preset=preset)
+        assert (doc.page_type, doc.date) == ("product", None), preset
+
+
 def test_the_title_is_the_headline_above_the_article_not_the_seo_title():
     html = (
         "<html><head><title>Top 10 Garden Tips (2026) | Green Site</title>"
@@ -171,7 +183,7 @@ def test_unknown_mode_is_a_programming_error():
 def test_rules_argument_accepts_files(tmp_path):
     rules = tmp_path / "r.toml"
     rules.write_text(
-        "[ruleset]\nclass='promo'\n[[rules]]\nid='promo.x'\npattern='^download our app'\n"
+        "[ruleset]\nclass='promo'\nnew_classes=['promo']\n[[rules]]\nid='promo.x'\npattern='^download our app'\n"
         "positive=['Download our app today']\nnegative=['They did not download it']",
         encoding="utf-8",
     )

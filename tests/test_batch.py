@@ -227,3 +227,41 @@ def test_clean_file_bounds_reading_in_time_and_size(tmp_path):
     packed = tmp_path / "page.html.gz"
     packed.write_bytes(gzip.compress(SEED_FILES[1].read_bytes()))
     assert clean_file(packed).text == clean_file(SEED_FILES[1]).text  # as `cleaner clean` reads it
+
+
+def test_output_files_get_the_mode_the_umask_gives_with_and_without_the_corpus_pass(tmp_path):
+    """The corpus pass writes through a temporary file renamed into place: its mode must not be mkstemp's 0600."""
+    inputs = [str(p) for p in SEED_FILES]
+    runs = {
+        "corpus.jsonl": (),  # the corpus pass rewrites the spool into a temporary file
+        "plain.jsonl": CORPUS_OFF,  # the spool itself is renamed into place
+        "pages.md": ("--format", "markdown"),
+    }
+    previous = os.umask(0o002)  # inherited by the runs: neither 0600 nor 0644 is what it gives
+    try:
+        results = {
+            name: run_cli("clean", *inputs, "-o", str(tmp_path / name), "--jobs", "1", "--quiet", *extra)
+            for name, extra in runs.items()
+        }
+    finally:
+        os.umask(previous)
+    assert all(result.returncode == 0 for result in results.values()), results
+    assert {name: oct((tmp_path / name).stat().st_mode & 0o777) for name in runs} == dict.fromkeys(runs, "0o664")
+
+
+def test_resume_on_a_complete_output_says_so_and_leaves_it_as_it_is(tmp_path):
+    out = tmp_path / "out.jsonl"
+    inputs = [str(p) for p in SEED_FILES]
+    first = run_cli("clean", *inputs, "-o", str(out), "--jobs", "1", "--quiet")
+    assert first.returncode == 0, first.stderr.decode()
+    os.utime(out, ns=(1_000_000_000, 1_000_000_000))  # a rewrite, even of the same bytes, would change this
+    written = out.read_bytes()
+    again = run_cli("clean", *inputs, "-o", str(out), "--jobs", "1", "--resume")
+    n = len(SEED_FILES)
+    assert again.returncode == 0
+    assert again.stderr.decode() == f"cleaner: {out} is complete: {n} of {n} records; nothing to do\n"
+    other = run_cli("clean", *inputs[:2], "-o", str(out), "--jobs", "1", "--resume")  # not this output's inputs
+    assert other.returncode == 2
+    assert f"{out} holds {n} records but the inputs have 2 documents" in other.stderr.decode()
+    assert out.read_bytes() == written and out.stat().st_mtime_ns == 1_000_000_000
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out.jsonl"]  # no spool or temporary file left

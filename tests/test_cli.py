@@ -97,7 +97,9 @@ def test_usage_errors_exit_2(tmp_path):
     assert run_cli("clean", SEED, "--format", "xml").returncode == 2
     assert run_cli("clean", SEED, SEED, "--url", "https://x.example").returncode == 2
     bad = tmp_path / "bad.toml"
-    bad.write_text("[ruleset]\nclass='x'\n[[rules]]\nid='x'\npattern='('\npositive=['a']\nnegative=['b']")
+    bad.write_text(
+        "[ruleset]\nclass='x'\nnew_classes=['x']\n[[rules]]\nid='x'\npattern='('\npositive=['a']\nnegative=['b']"
+    )
     result = run_cli("clean", SEED, "--rules", str(bad))
     assert result.returncode == 2
     assert "bad pattern" in result.stderr.decode()
@@ -109,6 +111,7 @@ def test_user_rules_remove_a_site_prompt(tmp_path):
         """
 [ruleset]
 class = "site_promo"
+new_classes = ["site_promo"]
 [[rules]]
 id = "site.kremlin_quote"
 pattern = 'countries plan to sign an agreement'
@@ -170,13 +173,13 @@ def test_rules_list_filters_by_language():
 def test_rules_test_reports_failing_examples(tmp_path):
     good = tmp_path / "good.toml"
     good.write_text(
-        "[ruleset]\nclass='promo'\n[[rules]]\nid='promo.app'\npattern='^download our app'\n"
+        "[ruleset]\nclass='promo'\nnew_classes=['promo']\n[[rules]]\nid='promo.app'\npattern='^download our app'\n"
         "positive=['Download our app']\nnegative=['We did not download it']",
         encoding="utf-8",
     )
     bad = tmp_path / "bad.toml"
     bad.write_text(
-        "[ruleset]\nclass='promo'\n[[rules]]\nid='promo.loose'\npattern='app'\n"
+        "[ruleset]\nclass='promo'\nnew_classes=['promo']\n[[rules]]\nid='promo.loose'\npattern='app'\n"
         "positive=['Download our app']\nnegative=['The apple harvest was late']",
         encoding="utf-8",
     )
@@ -190,7 +193,7 @@ def test_rules_test_reports_failing_examples(tmp_path):
 def test_rules_test_rejects_a_catastrophic_pattern(tmp_path):
     evil = tmp_path / "evil.toml"
     evil.write_text(
-        "[ruleset]\nclass='x'\n[[rules]]\nid='evil'\npattern='(a|aa)+$'\npositive=['aaaa']\nnegative=['b']",
+        "[ruleset]\nclass='x'\nnew_classes=['x']\n[[rules]]\nid='evil'\npattern='(a|aa)+$'\npositive=['aaaa']\nnegative=['b']",
         encoding="utf-8",
     )
     result = run_cli("rules", "test", str(evil))
@@ -201,3 +204,35 @@ def test_rules_test_rejects_a_catastrophic_pattern(tmp_path):
 def test_rules_test_builtin_passes():
     result = run_cli("rules", "test", "--builtin")
     assert result.returncode == 0, result.stdout.decode()
+
+
+def test_site_rules_that_no_document_of_a_batch_was_on_get_one_warning(tmp_path):
+    """A folder of saved pages: the page that declares its URL gets its site's rules; a rule file whose
+    domains no document was on says so once, at the end of the run."""
+    prose = "<p>" + "The council met on Tuesday to discuss the bridge and its repairs over the coming year. " * 3
+    body = f"<body><article><h1>Bridge</h1>{prose}</p><p>Share the best of Example with friends.</p>{prose}.</p>"
+    pages = tmp_path / "pages"
+    pages.mkdir()
+    for name, head in (("a", '<link rel="canonical" href="https://www.example.org/a">'), ("b", "")):
+        (pages / f"{name}.html").write_text(f"<html><head>{head}</head>{body}</article></body></html>")
+    rule = (
+        "[[rules]]\nid='site.{0}.gift'\npattern='^share the best of example'\n"
+        "positive=['Share the best of Example with friends.']\nnegative=['Example reported the best results.']\n"
+    )
+    for site in ("example.org", "nowhere.net"):
+        (tmp_path / f"{site}.toml").write_text(
+            f"[ruleset]\nclass='subscription_prompt'\ndomains=['{site}']\n{rule.format(site.split('.')[0])}"
+        )
+    result = run_cli(
+        "clean", str(pages), "--format", "jsonl", "-j", "1",
+        "--rules", str(tmp_path / "example.org.toml"), "--rules", str(tmp_path / "nowhere.net.toml"),
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    records = [json.loads(line) for line in result.stdout.decode().splitlines()]
+    assert [[r["rule"] for r in record["removed"]] for record in records] == [["site.example.gift"], []]
+    warnings = [line for line in result.stderr.decode().splitlines() if "warning" in line]
+    assert (
+        len(warnings) == 1
+        and "nowhere.net.toml (nowhere.net)" in warnings[0]
+        and "none of the 2 documents" in warnings[0]
+    )

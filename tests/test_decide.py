@@ -371,7 +371,21 @@ UNITS = sorted((FIXTURES / "text_units").glob("*.txt"))
 @pytest.mark.parametrize("path", UNITS, ids=[p.stem for p in UNITS])
 def test_the_lines_of_a_stanza_a_recipe_or_a_code_block_stay_together(path, favor):
     text = path.read_text(encoding="utf-8")
-    units = [[line for line in part.split("\n") if line.strip()] for part in text.split("\n\n") if "\n" in part.strip()]
+    units = [part.strip("\n") for part in text.split("\n\n") if "\n" in part.strip()]
     doc = clean(text, mode="text", favor=favor)
     kept = doc.text.split("\n\n")
-    assert units and [line for unit in units for line in unit if line.strip() not in kept] == []
+    # every line of every unit, in its place: the lines still one under the other, indentation and all
+    assert units and [unit for unit in units if unit not in kept] == []
+
+
+def test_the_clean_text_keeps_the_layout_of_its_input():
+    """Lines set together stay together, indentation kept beyond what every line shares; a removed
+    line parts the lines around it; blank lines stay single."""
+    code = "\tdef total(items):\n\t    return sum(items)"
+    text = f"{PROSE}\n\n{code}\n\n\n\n{PROSE}\nShare this article\n{PROSE}"
+    doc = clean(text, mode="text")
+    assert doc.text == f"{PROSE}\n\n    def total(items):\n        return sum(items)\n\n{PROSE}\n\n{PROSE}"
+    indented = clean(f"  {PROSE}\n\n  {PROSE}\n    indented", mode="text")  # what every line shares goes
+    assert indented.text == f"{PROSE}\n\n{PROSE}\n  indented"
+    assert [span.text for span in doc.removed] == ["Share this article"]
+    assert doc.text.count(PROSE) == 3

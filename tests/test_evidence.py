@@ -110,7 +110,7 @@ def test_a_text_rule_decides_alone_only_when_measured_precise_or_of_a_class_clea
     assert not rules["navigation.attributes"].decides_alone  # markup: evidence on prose
     assert rules["byline.text"].removes_directly and rules["byline.text"].decides_alone
     toml = (
-        "[ruleset]\nclass='promo'\n[[rules]]\nid='promo.app'\npattern='^download our app'\n"
+        "[ruleset]\nclass='promo'\nnew_classes=['promo']\n[[rules]]\nid='promo.app'\npattern='^download our app'\n"
         "positive=['Download our app']\nnegative=['We did not download it']"
     )
     (user_rule,) = parse_ruleset(toml, "user.toml")
@@ -152,3 +152,15 @@ def test_a_paragraph_kept_twice_is_kept_once():
     assert decisions[2].reason == "duplicate" and decisions[2].rule == REPEATED
     page = f"<html><body><article><p>{PROSE}</p><p>{PARAGRAPHS[1]}</p></article><div><p>{PROSE}</p></div></body></html>"
     assert clean(page, mode="html").text.count(PROSE) == 1
+
+
+def test_a_text_rule_that_decides_alone_names_prose_that_markup_marked():
+    """A cookie notice in a <nav> is the cookie rule's to remove: markup's mark is evidence, and the model,
+    which may overrule evidence, never overrules a rule that decides alone (a page's clean text, cleaned
+    again as text, then loses nothing more)."""
+    notice = "This website uses cookies. By continuing to use this site, you accept our use of cookies."
+    page = f"<html><body><nav><p><b>{notice}</b></p></nav><article>{''.join(f'<p>{p}</p>' for p in PARAGRAPHS)}"
+    doc = clean(page + "</article></body></html>")
+    assert notice not in doc.text
+    assert [(s.reason, s.rule) for s in doc.removed if s.text == notice] == [("cookie_banner", "cookie_banner.text.en")]
+    assert clean(doc.text, mode="text").removed == ()

@@ -14,7 +14,8 @@ from cleaner.batch.pool import BatchOptions, clean_item
 from cleaner.input.read import Item
 from cleaner.rules import builtin_ruleset
 
-RULES = "[ruleset]\nclass = 'site_promo'\n[[rules]]\nid = 'site.promo'\npattern = '^read more at'\n"
+RULES = "[ruleset]\nclass = 'site_promo'\nnew_classes = ['site_promo']\n[[rules]]\nid = 'site.promo'\n"
+RULES += "pattern = '^read more at'\n"
 RULES += "positive = ['Read more at the site']\nnegative = ['We read more at home']\n"
 
 
@@ -100,6 +101,9 @@ def test_every_integration_takes_every_option(rule_file):
         "CLEANER_RULES": [str(rule_file)],
         "CLEANER_TIMEOUT": 5,
         "CLEANER_MAX_BYTES": 1000,
+        "CLEANER_ONLY_ARTICLES": True,
+        "CLEANER_MARKDOWN": True,
+        "CLEANER_MARKDOWN_LINKS": True,
     }
 
     from types import SimpleNamespace
@@ -109,7 +113,7 @@ def test_every_integration_takes_every_option(rule_file):
     pipeline = CleanerPipeline.from_crawler(SimpleNamespace(settings=Settings(settings)))
     assert pipeline.options == Options(
         mode="html", favor="recall", preset="fast", rules=(str(rule_file),), timeout=5, max_bytes=1000
-    )
+    ).replace(only_articles=True, markdown=True, markdown_links=True)
     assert fields - {"url"} <= {name.removeprefix("CLEANER_").lower() for name in settings}  # url: the item's own
     with pytest.raises(ValueError, match="favor"):
         CleanerPipeline(favor="max")

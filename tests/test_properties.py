@@ -170,7 +170,11 @@ def assert_blocks_cover(doc) -> None:
         (d.block.text, d.block.start, d.block.end) for d in removed
     ]
     assert all(span.reason for span in doc.removed)
-    assert doc.text == "\n\n".join(d.block.text for d in kept)
+    if doc.provenance.input_kind == "text":  # laid out as the input was: the kept blocks' words, in order
+        assert doc.text.split() == " ".join(d.block.text for d in kept).split()
+        assert "\n\n\n" not in doc.text and doc.text == doc.text.strip("\n")
+    else:
+        assert doc.text == "\n\n".join(d.block.text for d in kept)
     starts = [d.block.start for d in doc.decisions]
     assert starts == sorted(starts)
 

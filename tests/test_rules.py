@@ -59,13 +59,22 @@ negative = ["The Jakarta Post reported the best results"]
     [
         ("not toml [", "not valid TOML"),
         ("[[rules]]\nid='x'\npattern='a'\npositive=['a']\nnegative=['b']", "missing [ruleset] class"),
-        ("[ruleset]\nclass='c'\n[[rules]]\nid='x'\npattern='('\npositive=['a']\nnegative=['b']", "bad pattern"),
-        ("[ruleset]\nclass='c'\n[[rules]]\nid='x'\npattern='a'\npositive=['a']", "positive and one negative"),
         (
-            "[ruleset]\nclass='c'\n[[rules]]\nid='x'\ntarget='css'\npattern='a'\npositive=['a']\nnegative=['b']",
+            "[ruleset]\nclass='c'\nnew_classes=['c']\n[[rules]]\nid='x'\npattern='('\npositive=['a']\nnegative=['b']",
+            "bad pattern",
+        ),
+        (
+            "[ruleset]\nclass='c'\nnew_classes=['c']\n[[rules]]\nid='x'\npattern='a'\npositive=['a']",
+            "positive and one negative",
+        ),
+        (
+            "[ruleset]\nclass='c'\nnew_classes=['c']\n[[rules]]\nid='x'\ntarget='css'\npattern='a'\npositive=['a']\nnegative=['b']",
             "target",
         ),
-        ("[ruleset]\nclass='c'\n[[rules]]\npattern='a'\npositive=['a']\nnegative=['b']", "missing the key"),
+        (
+            "[ruleset]\nclass='c'\nnew_classes=['c']\n[[rules]]\npattern='a'\npositive=['a']\nnegative=['b']",
+            "missing the key",
+        ),
     ],
 )
 def test_malformed_rulesets_are_rejected_with_the_reason(text, message):
@@ -76,7 +85,7 @@ def test_malformed_rulesets_are_rejected_with_the_reason(text, message):
 def test_duplicate_rule_ids_are_rejected(tmp_path):
     extra = tmp_path / "dup.toml"
     extra.write_text(
-        "[ruleset]\nclass='c'\n[[rules]]\nid='byline.text'\npattern='a'\npositive=['a']\nnegative=['b']",
+        "[ruleset]\nclass='c'\nnew_classes=['c']\n[[rules]]\nid='byline.text'\npattern='a'\npositive=['a']\nnegative=['b']",
         encoding="utf-8",
     )
     with pytest.raises(RuleError, match="duplicate rule id"):
@@ -103,7 +112,7 @@ def test_catastrophic_user_pattern_is_rejected(tmp_path):
     evil = _write(
         tmp_path,
         "evil.toml",
-        "[ruleset]\nclass='x'\n[[rules]]\nid='evil'\npattern='(a|aa)+$'\npositive=['aaaa']\nnegative=['b']",
+        "[ruleset]\nclass='x'\nnew_classes=['x']\n[[rules]]\nid='evil'\npattern='(a|aa)+$'\npositive=['aaaa']\nnegative=['b']",
     )
     with pytest.raises(RuleError, match="backtrack catastrophically"):
         load_ruleset([evil])
@@ -192,25 +201,28 @@ def test_role_rules_match_the_whole_role_and_are_markup(tmp_path):
     [
         ("[ruleset]\nclass='Bad Class!'\n", "[ruleset]: class must be a lower-case name"),
         (
-            "[ruleset]\nclass='x'\n[[rules]]\nid='r'\npattern='a'\npositive=['a']\nnegative=['b']\nmax_words=-5",
+            "[ruleset]\nclass='x'\nnew_classes=['x']\n[[rules]]\nid='r'\npattern='a'\npositive=['a']\nnegative=['b']\nmax_words=-5",
             "rule r: max_words must be a whole number, 0 or more, not -5",
         ),
         (
-            "[ruleset]\nclass='x'\n[[rules]]\nid='r'\npatern='a'\npositive=['a']\nnegative=['b']",
+            "[ruleset]\nclass='x'\nnew_classes=['x']\n[[rules]]\nid='r'\npatern='a'\npositive=['a']\nnegative=['b']",
             "rule r: unknown key 'patern'",
         ),
-        ("[ruleset]\nclass='x'\nremove_directly=true\n", "[ruleset]: unknown key 'remove_directly'"),
+        ("[ruleset]\nclass='x'\nnew_classes=['x']\nremove_directly=true\n", "[ruleset]: unknown key 'remove_directly'"),
         (
-            "[ruleset]\nclass='x'\n[[rules]]\nid='r'\npattern='a'\npositive='a'\nnegative=['b']",
+            "[ruleset]\nclass='x'\nnew_classes=['x']\n[[rules]]\nid='r'\npattern='a'\npositive='a'\nnegative=['b']",
             "rule r: positive must be a list of strings",
         ),
         (
-            "[ruleset]\nclass='x'\n[[rules]]\nid='r'\npattern='a'\npositive=['a']\nnegative=['b']\nsimilarity=2",
+            "[ruleset]\nclass='x'\nnew_classes=['x']\n[[rules]]\nid='r'\npattern='a'\npositive=['a']\nnegative=['b']\nsimilarity=2",
             "rule r: similarity must be a number from 0 to 1",
         ),
-        ("[ruleset]\nclass='x'\n[extra]\nkey=1\n", "unknown table 'extra'"),
+        ("[ruleset]\nclass='x'\nnew_classes=['x']\n[extra]\nkey=1\n", "unknown table 'extra'"),
         ("ruleset = 'x'\n", "[ruleset] must be a table"),
-        ("[ruleset]\nclass='x'\nrules=" + "[" * 5000 + "]" * 5000 + "\n", "not valid TOML: nested too deeply"),
+        (
+            "[ruleset]\nclass='x'\nnew_classes=['x']\nrules=" + "[" * 5000 + "]" * 5000 + "\n",
+            "not valid TOML: nested too deeply",
+        ),
     ],
 )
 def test_a_rule_file_is_checked_against_its_schema(tmp_path, body, message):
@@ -226,7 +238,7 @@ def test_a_user_rule_too_slow_for_a_long_page_is_refused_and_a_large_fast_one_ac
     slow = _write(
         tmp_path,
         "slow.toml",
-        "[ruleset]\nclass='x'\n[[rules]]\nid='slow'\npattern='''(?:.*?e){4}q'''\npositive=['eeeeq']\nnegative=['b']",
+        "[ruleset]\nclass='x'\nnew_classes=['x']\n[[rules]]\nid='slow'\npattern='''(?:.*?e){4}q'''\npositive=['eeeeq']\nnegative=['b']",
     )
     started = time.monotonic()
     with pytest.raises(RuleError, match=r"rule slow: pattern is too slow \(over 1 s on a page of 1,000 paragraphs\)"):
@@ -236,8 +248,49 @@ def test_a_user_rule_too_slow_for_a_long_page_is_refused_and_a_large_fast_one_ac
     big = _write(
         tmp_path,
         "big.toml",
-        f"[ruleset]\nclass='x'\n[[rules]]\nid='big'\npattern='''\\b(?:{words})\\b'''\npositive=['w00001x']\nnegative=['b']",
+        f"[ruleset]\nclass='x'\nnew_classes=['x']\n[[rules]]\nid='big'\npattern='''\\b(?:{words})\\b'''\npositive=['w00001x']\nnegative=['b']",
     )
     started = time.monotonic()
     assert any(rule.id == "big" for rule in load_ruleset([big]).rules)
     assert time.monotonic() - started < 10
+
+
+def test_a_class_is_a_known_reason_or_one_the_file_declares(tmp_path):
+    """A misspelt class ("promo" for "advertising") would become a new reason silently: it is refused,
+    and a file that means a class of its own says so in ``new_classes``."""
+    rule = "[[rules]]\nid='promo.app'\npattern='^download our app'\npositive=['Download our app']\nnegative=['No']\n"
+    with pytest.raises(RuleError, match=r"unknown class .promo.*new_classes"):
+        load_ruleset([_write(tmp_path, "promo.toml", f"[ruleset]\nclass='promo'\n{rule}")])
+    with pytest.raises(RuleError, match="unknown class 'promo'"):  # a rule's own class as well
+        load_ruleset([_write(tmp_path, "own.toml", f"[ruleset]\nclass='advertising'\n{rule}class='promo'\n")])
+    declared = load_ruleset(
+        [_write(tmp_path, "declared.toml", f"[ruleset]\nclass='promo'\nnew_classes=['promo']\n{rule}")]
+    )
+    assert declared.match_text("Download our app").rule.cls == "promo"
+    known = load_ruleset([_write(tmp_path, "known.toml", f"[ruleset]\nclass='advertising'\n{rule}")])
+    assert known.match_text("Download our app").rule.cls == "advertising"
+
+
+def test_site_rules_apply_by_the_url_a_page_declares(tmp_path):
+    """A folder of saved pages has no URL beside it: the page's canonical link (or og:url) stands for it."""
+    from cleaner import clean
+
+    site = _write(
+        tmp_path,
+        "site.toml",
+        "[ruleset]\nclass='subscription_prompt'\ndomains=['example.org']\n[[rules]]\nid='site.example.gift'\n"
+        "pattern='^share the best of example'\npositive=['Share the best of Example with friends.']\n"
+        "negative=['Example reported the best results.']\n",
+    )
+    prose = "<p>" + "The council met on Tuesday to discuss the bridge and its repairs over the coming year. " * 3
+    body = f"<body><article><h1>Bridge</h1>{prose}</p><p>Share the best of Example with friends.</p>{prose}.</p>"
+    for head in (
+        '<link href="https://www.example.org/a" rel="canonical">',
+        "<meta content='https://example.org/a' property='og:url'>",
+    ):
+        doc = clean(f"<html><head>{head}</head>{body}</article></body></html>", rules=[site])
+        assert [s.rule for s in doc.removed] == ["site.example.gift"], head
+    elsewhere = f'<html><head><link rel="canonical" href="https://other.org/a"></head>{body}</article></body></html>'
+    assert clean(elsewhere, rules=[site]).removed == ()
+    given = clean(elsewhere, rules=[site], url="https://example.org/b")  # a given URL wins over the declared one
+    assert [s.rule for s in given.removed] == ["site.example.gift"]

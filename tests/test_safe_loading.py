@@ -131,7 +131,7 @@ def test_a_rule_file_is_data_not_code(tmp_path):
 
 def _ruleset(pattern: str, description: str = "a test rule") -> str:
     return (
-        '[ruleset]\nclass = "evil"\n\n[[rules]]\nid = "evil.one"\ntarget = "text"\n'
+        '[ruleset]\nclass = "evil"\nnew_classes = ["evil"]\n\n[[rules]]\nid = "evil.one"\ntarget = "text"\n'
         f"pattern = '''{pattern}'''\ndescription = {json.dumps(description)}\n"
         'positive = ["aaaaaaaaaaaaaaaay", "never-matches-123456789", "xxxxy"]\nnegative = ["plain prose here"]\n'
     )

@@ -22,9 +22,9 @@ import dataclasses
 import json
 import multiprocessing
 import os
+import secrets
 import signal
 import sys
-import tempfile
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
@@ -69,6 +69,7 @@ class Result:
     reasons: tuple[tuple[str, int], ...]
     nbytes: int
     summary: str
+    url: str | None = None  # the record's URL: given, or declared by the page (site rules' domains)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -113,6 +114,7 @@ def clean_item(item: Item, options: BatchOptions) -> Result:
         reasons=tuple(sorted(reasons.items())),
         nbytes=nbytes,
         summary=summary_line(doc),
+        url=doc.url,
     )
 
 
@@ -403,7 +405,7 @@ def lock_output(spool: Path) -> int:
     """
     import fcntl
 
-    handle = os.open(spool, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
+    handle = os.open(spool, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o666)  # the umask decides, as for any file
     try:
         fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
     except BlockingIOError:
@@ -502,7 +504,7 @@ def remove_stale_temporaries(final: Path) -> None:
 
 def replace_atomically(final: Path, write: Callable[[IO[str]], Any]) -> Any:
     """Write ``final`` through a temporary file beside it, renamed over it only when complete."""
-    handle, temp = tempfile.mkstemp(prefix=_temporary_prefix(final), suffix=".tmp", dir=final.parent or ".")
+    handle, temp = _temporary_beside(final)
     try:
         with os.fdopen(handle, "w", encoding="utf-8") as stream:
             result = write(stream)
@@ -513,3 +515,17 @@ def replace_atomically(final: Path, write: Callable[[IO[str]], Any]) -> Any:
         Path(temp).unlink(missing_ok=True)
         raise
     return result
+
+
+def _temporary_beside(final: Path) -> tuple[int, Path]:
+    """A new hidden temporary file beside ``final``, with the mode any new file gets (0666 less the umask).
+
+    Not ``tempfile.mkstemp``: its file is 0600, and the rename would hand that mode on to the output.
+    """
+    for _ in range(100):
+        temp = final.parent / f"{_temporary_prefix(final)}{secrets.token_hex(6)}.tmp"
+        try:
+            return os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, 0o666), temp
+        except FileExistsError:
+            continue
+    raise FileExistsError(f"no free temporary name beside {final}")

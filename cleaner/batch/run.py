@@ -27,6 +27,7 @@ from cleaner.batch.pool import (
 )
 from cleaner.input.read import JsonlFields, count_items, iter_items
 from cleaner.options import Options
+from cleaner.rules.sites import SiteUse
 
 
 def run_clean(
@@ -71,8 +72,11 @@ def run_clean(
         temp_dir = tempfile.TemporaryDirectory(prefix="cleaner-")
         spool = Path(temp_dir.name) / "spool.jsonl"
     total = count_items(inputs)
+    if resume and final is not None and not skip and final.exists():
+        return _nothing_to_resume(final, spool, total, lock, log)
     items = itertools.islice(iter_items(inputs, fields, fetch=fetch, max_bytes=options.max_bytes), skip, None)
     pool = OrderedPool(jobs or _cores(), batch)
+    sites = SiteUse(options.ruleset())
     errors = 0
     previous = signal.signal(signal.SIGTERM, _stop)  # `kill` stops the run as Ctrl-C does
     try:
@@ -84,12 +88,14 @@ def run_clean(
                 for result in pool.map(items):
                     writer.write_record(_json(result.line))
                     _report(result, tally, log, summary, advance)
+                    sites.add(result.url)
                 errors = tally.failures
             else:
                 with open(spool, "a" if skip else "w", encoding="utf-8") as stream:
                     for result in pool.map(items):
                         stream.write(result.line + "\n")
                         _report(result, tally, log, summary, advance)
+                        sites.add(result.url)
         pool.close()
         if not direct:
             seen = _finish(spool, final, fmt, several, corpus_options, tally)
@@ -107,6 +113,8 @@ def run_clean(
             temp_dir.cleanup()
         if lock is not None:
             unlock_output(lock)
+    for line in sites.warnings(tally.documents):
+        log.line(line)
     if interactive or stats:
         for line in tally.lines():
             log.line(line)
@@ -133,6 +141,26 @@ def _finish(spool: Path, final: Path | None, fmt, several, corpus_options: Corpu
         os.replace(spool, final)  # the spool is the output
         return 0
     return replace_atomically(final, lambda out: finish(spool, out, fmt, several, corpus_options, tally))
+
+
+def _nothing_to_resume(final: Path, spool: Path, total: int | None, lock: int, log: _Log) -> int:
+    """``--resume`` where a run already finished: the output appears only whole, so there is nothing to
+    continue, and cleaning every document again would only rewrite it. The exit status."""
+    try:
+        with open(final, "rb") as stream:
+            records = sum(line.endswith(b"\n") for line in stream)
+        spool.unlink(missing_ok=True)  # the empty spool that this run's lock made
+    finally:
+        unlock_output(lock)
+    if total is not None and records != total:
+        log.line(
+            f"cleaner: error: {final} holds {records} records but the inputs have {total} "
+            f"document{'s' * (total != 1)}, so it is not their output; run without --resume to clean them all again"
+        )
+        return 2
+    of = "" if total is None else f" of {total}"
+    log.line(f"cleaner: {final} is complete: {records}{of} records; nothing to do")
+    return 0
 
 
 def _report(result: Result, tally: Stats, log: _Log, summary: bool, advance: Callable[[Stats], None]) -> None:

@@ -14,6 +14,7 @@ from collections.abc import Sequence
 
 from cleaner.decide.state import Reading, is_paragraph, is_prose
 from cleaner.records import Block, Decision
+from cleaner.segment.blocks import set_together
 
 
 def settle(decisions: Sequence[Decision], reading: Reading) -> tuple[list[Decision], str | None]:
@@ -192,19 +193,20 @@ def _overrulable(decision: Decision) -> bool:
 INPUT_UNIT = "structure.input_unit"
 
 
-def input_units(decisions: Sequence[Decision], bar: float) -> list[Decision]:
+def input_units(decisions: Sequence[Decision], bar: float, source: str) -> list[Decision]:
     """Lines the input sets together (no blank line between them: a stanza, a list of ingredients, a block
     of code) stand together: in an extraction, those the model alone removed stay where their score
     reaches ``bar`` (the point an extraction is decided at when in doubt), whatever the favor.
 
     The model knows prose and boilerplate lines; a poem's or a recipe's short lines look like the
-    latter one by one. Favoring precision still removes doubtful lines that stand alone.
+    latter one by one. Favoring precision still removes doubtful lines that stand alone. ``source`` is
+    the normalized text the blocks index into.
     """
     out = list(decisions)
     start = 0
     while start < len(out):
         end = start + 1
-        while end < len(out) and out[end].block.start == out[end - 1].block.end + 1:  # one newline between
+        while end < len(out) and _one_unit(source, out[end - 1].block, out[end].block):
             end += 1
         unit = out[start:end]
         if len(unit) >= 2 and all(d.keep or (d.rule or "").startswith("model.") for d in unit):
@@ -213,3 +215,8 @@ def input_units(decisions: Sequence[Decision], bar: float) -> list[Decision]:
                     out[i] = Decision(out[i].block, True, None, INPUT_UNIT, out[i].score)
         start = end
     return out
+
+
+def _one_unit(source: str, previous: Block, block: Block) -> bool:
+    """Lines set together; a table's rows (cells) are not such a unit: their model scores stand."""
+    return previous.kind == block.kind == "line" and set_together(source, previous, block)

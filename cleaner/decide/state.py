@@ -122,7 +122,7 @@ def decide(
     shortest_script = min((rule.min_chars for rule in scripts), default=0)
     for position, block in enumerate(blocks):
         if block.dom_reason:
-            decisions.append(Decision(block, False, block.dom_reason, block.dom_rule, evidence=is_prose(block)))
+            decisions.append(_marked(block, ruleset))
             continue
         script = _script_text(block.text, scripts) if scripts and len(block.text) >= shortest_script else None
         if script is not None:
@@ -172,6 +172,17 @@ def decide(
     top = _top_of_document(decisions, title, reading, ruleset)
     _author_lines(decisions, known_author or author, ruleset.structure(AUTHOR_LINE), reading)
     return decisions, TopOfDocument(top.title, author, top.categories)
+
+
+def _marked(block: Block, ruleset: RuleSet) -> Decision:
+    """A block that markup marked: evidence where it is prose, which the model weighs; but where a text rule
+    that decides alone names it (a cookie notice in a <nav>), that rule's verdict, which no model overrules."""
+    if not is_prose(block):
+        return Decision(block, False, block.dom_reason, block.dom_rule)
+    hit = ruleset.match_text(block.text)
+    if hit and hit.rule.target != "heading" and hit.rule.decides_alone and _strong_enough(block, hit, ruleset):
+        return _removed(block, hit.rule)
+    return Decision(block, False, block.dom_reason, block.dom_rule, evidence=True)
 
 
 def _removed(block: Block, rule: Rule) -> Decision:

@@ -1,7 +1,8 @@
 """Integrations with data and scraping pipelines: Scrapy, DataTrove and Apache Spark.
 
 Each lives in its own module and imports its framework only there, so ``import cleaner`` never
-pulls in Scrapy, DataTrove or PySpark. Install them with ``pip install 'cleaner[integrations]'``.
+pulls in Scrapy, DataTrove or PySpark. Install them with the ``integrations`` extra:
+``python -m pip install '.[integrations]'`` in the checkout.
 
 - :mod:`cleaner.integrations.scrapy`: ``CleanerPipeline``, an item pipeline.
 - :mod:`cleaner.integrations.datatrove`: ``CleanerExtractor``, stands where DataTrove's ``Trafilatura`` stands.

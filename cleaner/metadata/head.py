@@ -3,6 +3,7 @@
 The fields and their order are the default preset's (:func:`cleaner.metadata.page.declared_facts`,
 :func:`cleaner.metadata.page.declared_date`); only the reading differs. The title is the ``og:`` or
 ``<title>`` one and the canonical link gives the URL, where the default asks trafilatura for both.
+The preset's publication date is :func:`head_date`'s, read once the main content's lines are known.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ import html as htmlmod
 import re
 from collections.abc import Iterator
 
+from cleaner.metadata.dates import date_facts, headline_dates, publication_date, shown_time
 from cleaner.metadata.page import Metadata, declared_date, declared_facts, lang_code
 
 
@@ -37,6 +39,20 @@ def head_metadata(tree, url: str | None) -> Metadata:
         categories=(found["category"],) if found.get("category") else (),
         html_lang=lang_code(lang),
     )
+
+
+def head_date(tree, url: str | None, lines: list[str], headline: str | None, has_author: bool) -> str | None:
+    """The fast preset's publication date (:func:`cleaner.metadata.dates.publication_date`), read from
+    resiliparse's tree and the main content's ``lines`` around its ``headline``."""
+    head = tree.head
+    scripts = (node.text or "" for node in tree.document.query_selector_all('script[type="application/ld+json"]'))
+    facts = date_facts(_meta_tags(head.html) if head is not None else (), scripts, url)
+    at = lines.index(headline) if headline in lines else None
+    nodes = tree.document.query_selector_all("time[datetime]")
+    times = [
+        t for t in (shown_time(n.text, n.parent.text if n.parent else "", n.getattr("datetime")) for n in nodes) if t
+    ]
+    return publication_date(facts, url, headline_dates(lines, at, times), has_author)
 
 
 # <meta> tags as resiliparse serializes them: lower-case names, values in double quotes with '"' and

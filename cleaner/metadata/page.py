@@ -21,6 +21,8 @@ from trafilatura.metadata import (
 )
 from trafilatura.settings import Document
 
+from cleaner.metadata.dates import date_facts, headline_dates, json_ld_items, publication_date, shown_time
+
 ISO_DATE = re.compile(r"^\d{4}-\d{2}(-\d{2})?")
 # the language is told from the start of the text (measured: docs/decisions.md, "Language sample")
 LANGUAGE_CHARS = 1500
@@ -35,6 +37,9 @@ class Metadata:
     sitename: str | None = None
     categories: tuple[str, ...] = ()
     html_lang: str | None = None
+    # the date the page declares, read as before the measured sources (cleaner.metadata.dates): the date
+    # of an article or forum page where those sources found none
+    declared_date: str | None = None
 
 
 def html_metadata(tree: etree._Element, url: str | None) -> Metadata:
@@ -44,8 +49,8 @@ def html_metadata(tree: etree._Element, url: str | None) -> Metadata:
     Run on the pruned tree, so that a comment form's "Name" field is not taken for the author. The
     declared author is preferred to trafilatura's, which also reads bylines in the markup but splits
     and re-cases what it finds ("Genevieve Carlton; Ph D"). The date is the declared one
-    (:func:`declared_date`): trafilatura's adds nothing where the page declares none, as its guesses
-    there are mostly wrong (measured: docs/decisions.md, "Author and date").
+    (:func:`declared_date`); the default preset gives the publication date of :func:`html_date` instead,
+    once the lines under the headline are known (measured: docs/decisions.md, "Publication date").
     """
     own = declared(tree)
     try:
@@ -168,6 +173,24 @@ def declared_date(found: dict[str, str], markup: Iterable[str] = ()) -> str | No
     return None
 
 
+def html_date(tree: etree._Element, url: str | None, blocks: Sequence, has_author: bool) -> str | None:
+    """The default preset's publication date (:func:`cleaner.metadata.dates.publication_date`), read from
+    the pruned tree and the shown ``blocks`` around the first ``<h1>``."""
+    head = tree.find("head")
+    scripts = (node.text or "" for node in tree.iter("script") if node.get("type") == "application/ld+json")
+    facts = date_facts(head.iter("meta") if head is not None else (), scripts, url)
+    shown = [block for block in blocks if block.dom_reason is None]
+    headline = next((i for i, block in enumerate(shown) if block.tag_path.endswith("/h1")), None)
+    times = [t for t in map(_shown_time, tree.iter("time")) if t]
+    return publication_date(facts, url, headline_dates([b.text for b in shown], headline, times), has_author)
+
+
+def _shown_time(node: etree._Element) -> tuple[str, str, str] | None:
+    parent = node.getparent()
+    around = parent.text_content() if parent is not None else ""
+    return shown_time(node.text_content(), around, node.get("datetime"))
+
+
 def markup_dates(tree: etree._Element) -> Iterator[str]:
     """The dates the markup marks, in the order :func:`declared_date` tries them, from lxml's tree."""
     for node in tree.xpath('//*[@itemprop="datePublished"]'):
@@ -190,23 +213,13 @@ def json_ld_facts(scripts: Iterable[str], found: dict[str, str]) -> None:
             data = json.loads(text)
         except (ValueError, RecursionError):  # malformed, or nested past what the parser can follow
             continue
-        for item in _items(data):
+        for item in json_ld_items(data):
             author = _person(item.get("author"))
             if author and "author" not in found:
                 found["author"] = author
             date = item.get("datePublished")
             if isinstance(date, str) and "date" not in found:
                 found["date"] = date
-
-
-def _items(data, depth: int = 0) -> list[dict]:
-    if depth > 3:
-        return []
-    if isinstance(data, list):
-        return [item for entry in data[:20] for item in _items(entry, depth + 1)]
-    if isinstance(data, dict):
-        return [data, *_items(data.get("@graph", []), depth + 1)]
-    return []
 
 
 def _person(value, depth: int = 0) -> str | None:

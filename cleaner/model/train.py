@@ -194,7 +194,7 @@ def train(
     try:
         import lightgbm
     except ImportError as err:
-        raise RuntimeError("training needs LightGBM: pip install 'cleaner[train]'") from err
+        raise RuntimeError("training needs LightGBM: the train extra, pip install '.[train]' in the checkout") from err
 
     paths = [data] if data.is_file() else [data / f"{name}.jsonl.gz" for name in datasets]
     pages = [
@@ -244,6 +244,9 @@ def train(
         entry["version"] = f"{kind}-1.2+{hashlib.sha256(texts.encode()).hexdigest()[:12]}"
         meta["models"][kind] = entry
         log(f"{kind}: {len(rows)} blocks, {int(marks.sum())} content, model {entry['version']}")
+    if (out / "model.json").exists():  # the page-type model is trained on its own (``cleaner train --page-type``)
+        before = json.loads((out / "model.json").read_text(encoding="utf-8")).get("models", {})
+        meta["models"].update({k: v for k, v in before.items() if k == "page_type"})
     (out / "model.json").write_text(json.dumps(meta, indent=2, sort_keys=True) + "\n", encoding="utf-8")
     return meta
 

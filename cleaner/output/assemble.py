@@ -10,6 +10,7 @@ from typing import Any
 
 from cleaner import errors
 from cleaner.records import CleanDocument, Decision, Provenance, RemovedSpan
+from cleaner.segment.blocks import set_together
 from cleaner.version import __version__
 
 
@@ -56,9 +57,31 @@ def provenance(
     )
 
 
-def body_text(decisions: Sequence[Decision]) -> str:
-    """Kept blocks in document order, separated by blank lines."""
-    return "\n\n".join(d.block.text for d in decisions if d.keep)
+def body_text(decisions: Sequence[Decision], source: str | None = None) -> str:
+    """Kept blocks in document order, separated by blank lines.
+
+    With ``source`` (the normalized text that text blocks index into) the clean text keeps the
+    input's layout: lines that followed one another with no blank line between them (a stanza, an
+    ingredient list, code) still do, with their indentation, and a hard-wrapped paragraph keeps its
+    line breaks. What an extraction set apart, or what removed lines parted, stays apart.
+    """
+    if source is None:
+        return "\n\n".join(d.block.text for d in decisions if d.keep)
+    parts: list[str] = []
+    previous = None
+    for decision in decisions:
+        if not decision.keep:
+            continue
+        block = decision.block
+        line_start = source.rfind("\n", 0, block.start) + 1
+        if block.kind == "cell" or source[line_start : block.start].strip():
+            line_start = block.start  # a table row's cell: its text, without the pipes
+        if previous is not None:
+            together = previous.index + 1 == block.index and set_together(source, previous, block)
+            parts.append("\n" if together else "\n\n")
+        parts.append(source[line_start : block.end])
+        previous = block
+    return "".join(parts)
 
 
 def removed_spans(decisions: Sequence[Decision]) -> tuple[RemovedSpan, ...]:

@@ -6,6 +6,7 @@ import json
 from collections import Counter
 from typing import Any, TextIO
 
+from cleaner.output import markdown
 from cleaner.records import CleanDocument
 
 FORMATS = ("text", "jsonl", "markdown")
@@ -40,6 +41,9 @@ class _View:
         self.text, self.title, self.author = record.get("text") or "", record.get("title"), record.get("author")
         self.date, self.sitename, self.url = record.get("date"), record.get("sitename"), record.get("url")
         self.source = (record.get("provenance") or {}).get("source")
+        self.markdown = record.get("markdown")
+        # blocks a batch's corpus pass removed after the Markdown was made
+        self.dropped = tuple(s["text"] for s in record.get("removed") or () if s.get("reason") == "site_template")
 
 
 def to_text(doc: CleanDocument) -> str:
@@ -47,15 +51,23 @@ def to_text(doc: CleanDocument) -> str:
 
 
 def to_markdown(doc: CleanDocument) -> str:
-    """Title as a heading, a line of metadata, then the body's paragraphs."""
+    """Title as a heading, a line of metadata, then the body: the document's Markdown where it has one
+    (``Options.markdown``; :mod:`cleaner.output.markdown`), else its clean text escaped.
+
+    The body's first line goes where it repeats the title. A document without text (``--only-articles``
+    empties a page that is not an article) has no body.
+    """
+    body = "" if not doc.text else doc.markdown if doc.markdown is not None else markdown.text_markdown(doc.text)
+    body = markdown.without(body, getattr(doc, "dropped", ()))
     parts = []
     if doc.title:
-        parts.append(f"# {doc.title}")
-    facts = [fact for fact in (doc.author, doc.date, doc.sitename, doc.url) if fact]
+        parts.append(f"# {markdown.escape(doc.title)}")
+        body = markdown.without_title(body, doc.title)
+    facts = [markdown.escape(fact) for fact in (doc.author, doc.date, doc.sitename, doc.url) if fact]
     if facts:
         parts.append("*" + " · ".join(facts) + "*")
-    if doc.text:
-        parts.append(doc.text)
+    if body:
+        parts.append(body)
     return "\n\n".join(parts)
 
 

@@ -132,6 +132,8 @@ class RuleSet:
     _seen: dict = field(default=None, init=False, repr=False, compare=False)
     _filters: dict = field(default=None, init=False, repr=False, compare=False)
     _markup_free: RuleSet | None = field(default=None, init=False, repr=False, compare=False)
+    # the domains the site rules among these apply to (none: no rule is a site rule)
+    site_domains: tuple[str, ...] = field(default=(), init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         grouped = {target: tuple(r for r in self.rules if r.target == target) for target in TARGETS}
@@ -139,6 +141,7 @@ class RuleSet:
         object.__setattr__(self, "_hosts", {})
         object.__setattr__(self, "_seen", {})
         object.__setattr__(self, "_filters", {})
+        object.__setattr__(self, "site_domains", tuple(sorted({d for rule in self.rules for d in rule.domains})))
 
     def __getstate__(self) -> dict:
         """Pickled (sent to a Spark or DataTrove worker) without the remembered matches and prefilters."""
@@ -173,7 +176,7 @@ class RuleSet:
 
     def for_url(self, url: str | None) -> RuleSet:
         """The rules that apply to a page at ``url``: site rules only on their own domains."""
-        if not any(rule.domains for rule in self.rules):
+        if not self.site_domains:
             return self
         host = (urlsplit(url).hostname or "").lower() if url else None
         if host not in self._hosts:

@@ -16,6 +16,8 @@ from typing import Any
 
 import regex
 
+from cleaner.schema import REASONS
+
 # the keys of each table, with a check of their value: (what it must be, the check)
 _TEXT: tuple[str, Callable[[Any], bool]] = ("a string", lambda v: isinstance(v, str))
 _FLAG: tuple[str, Callable[[Any], bool]] = ("true or false", lambda v: isinstance(v, bool))
@@ -44,7 +46,11 @@ _SHARED = {
     "whole_paragraph": _FLAG,
     "domains": _TEXTS,
 }
-RULESET_KEYS = dict(_SHARED)
+_CLASSES: tuple[str, Callable[[Any], bool]] = (
+    "a list of lower-case names of letters, digits and _",
+    lambda v: isinstance(v, list) and all(isinstance(x, str) and _CLASS.fullmatch(x) for x in v),
+)
+RULESET_KEYS = {**_SHARED, "new_classes": _CLASSES}
 RULE_KEYS = {
     **_SHARED,
     "id": _TEXT,
@@ -74,8 +80,16 @@ def validate(data: dict, origin: str, error: Callable[[str], Exception]) -> None
     rules = data.get("rules", [])
     if not isinstance(rules, list) or not all(isinstance(rule, dict) for rule in rules):
         raise error(f"{origin}: rules must be an array of tables ([[rules]])")
+    declared = set(REASONS) | set(data.get("ruleset", {}).get("new_classes", ()))
     for number, rule in enumerate(rules, 1):
-        _check_table(rule, RULE_KEYS, f"{origin}: rule {rule.get('id', f'#{number}')}", error)
+        where = f"{origin}: rule {rule.get('id', f'#{number}')}"
+        _check_table(rule, RULE_KEYS, where, error)
+        cls = rule.get("class", data.get("ruleset", {}).get("class"))
+        if isinstance(cls, str) and cls not in declared:
+            raise error(
+                f"{where}: unknown class {cls!r}: a class is a record's reason, one of cleaner's"
+                f" ({', '.join(REASONS)}), or a new one that [ruleset] declares in new_classes = [{cls!r}]"
+            )
 
 
 def _check_table(table: dict, keys: dict, where: str, error: Callable[[str], Exception]) -> None:

@@ -41,6 +41,9 @@ def segment_text(text: str) -> list[Block]:
         if not line:
             previous_blank = True
             continue
+        if line[0] == " ":  # indented (``normalize_text(indent=True)``): the block starts at its text
+            start += len(line) - len(line.lstrip(" "))
+            line = line.lstrip(" ")
         if _TABLE_ROW.match(line):
             inner = line.strip("| ")
             if inner.strip("-:| "):  # not an empty row, nor the rule under a header row
@@ -62,6 +65,12 @@ def segment_text(text: str) -> list[Block]:
 _TABLE_ROW = re.compile(r"^\|.*\|$")
 
 
+def set_together(source: str, previous: Block, block: Block) -> bool:
+    """The two blocks of ``source`` (:func:`segment_text`'s input) follow one another with no blank line
+    between them: lines of one stanza, list or block of code."""
+    return "\n\n" not in source[previous.end : block.start]
+
+
 def _continues(previous: str, line: str) -> bool:
     return not _TERMINAL.search(previous) and line[:1].islower() and len(previous) >= 40
 
@@ -80,6 +89,10 @@ _BLOCK = frozenset(_KIND) | frozenset(
     "figure form fieldset legend address center details summary body html hr dialog menu".split()
 )
 _NEVER_MARKED = frozenset({"html", "body", "main", "article"})
+# what the Markdown output needs of the page's structure (cleaner.output.markdown): the containers a block
+# sits in, and the inline marks inside it. Captured here, during the one walk, for a few tags only.
+_FRAMED = frozenset("ul ol li table tr td th blockquote pre".split())
+_INLINE = frozenset("em i strong b s del strike code kbd samp tt a".split())
 _ATTR_SPLIT = re.compile(r"[\s_\-:]+")
 _MAX_ATTRS = 16
 
@@ -106,8 +119,13 @@ class _Builder:
     blocks: list[Block] = field(default_factory=list)
     offset: int = 0
     holding_prose: set = field(default_factory=set)  # marked elements that hold a block of prose
+    frame: tuple = ()  # the block's containers, as Block.frame
+    # inline marks since the block's start: (piece index, tag, opening, href); see Block.inline
+    marks: list = field(default_factory=list)
+    serial: int = 0  # containers numbered in document order
+    cells: int = 0  # table cells numbered in document order (a cell's column is counted from its row's first)
 
-    def add(self, text: str | None, context: _Context, kind: str, path: str) -> None:
+    def add(self, text: str | None, context: _Context, kind: str, path: str, frame: tuple = ()) -> None:
         if not text:
             return
         if self.pieces and (context.reason, context.rule, context.collapsed) != (
@@ -117,16 +135,23 @@ class _Builder:
         ):
             self.flush()
         if not self.pieces:
-            self.kind, self.path, self.context = kind, path, context
+            self.kind, self.path, self.context, self.frame = kind, path, context, frame
         self.pieces.append(text)
         if context.in_link:
             self.link_chars += len(text.strip())
 
     def flush(self) -> None:
         if not self.pieces:  # every block-level start and end flushes; most find nothing to emit
+            if self.marks:
+                self.marks.clear()  # marks of elements that held no text
             return
-        raw = "".join(self.pieces)
+        pieces = self.pieces
+        raw = "".join(pieces)
         self.pieces, link_chars, self.link_chars = [], self.link_chars, 0
+        marks = ()
+        if self.marks:
+            marks = tuple(self.marks)
+            self.marks.clear()
         if raw.isspace():  # the white space between block tags: every line of it normalizes to nothing
             return
         lines = [normalize_line(line) for line in raw.split("\n")]
@@ -147,6 +172,9 @@ class _Builder:
             link_density=min(1.0, link_chars / max(1, len(text))),
             attrs=self.context.attrs,
             collapsed=self.context.collapsed,
+            frame=self.frame,
+            # the pieces as they came, only where the Markdown needs more than the text: code verbatim, marks
+            inline=(tuple(pieces), marks) if marks or self.kind == "pre" else None,
         )
         self.blocks.append(block)
         if self.context.marker is not None and is_prose(block):
@@ -207,33 +235,49 @@ def _walk(
 
     The builder is called here, not fed events through a generator: a page has tens of thousands of them.
     """
-    add, flush = builder.add, builder.flush
-    stack: list[tuple] = [("open", body, _Context(), "p", "")]
+    add, flush, marks = builder.add, builder.flush, builder.marks
+    stack: list[tuple] = [("open", body, _Context(), "p", "", ())]
     while stack:
         item = stack.pop()
         if item[0] is _CLOSE:
             _, tag, tail, parent = item
             if tag in _BLOCK:
                 flush()
+            elif tag in _INLINE:
+                marks.append((len(builder.pieces), tag, False, None))
             if tail:
                 add(tail, *parent)
             continue
-        _, element, parent_context, parent_kind, parent_path = item
+        _, element, parent_context, parent_kind, parent_path, parent_frame = item
         tag = element.tag.lower() if isinstance(element.tag, str) else ""
         if not tag or tag in skip:
             if element.tail:
-                add(element.tail, parent_context, parent_kind, parent_path)
+                add(element.tail, parent_context, parent_kind, parent_path, parent_frame)
             continue
         context = _mark(element, tag, parent_context, ruleset, total_chars, marked, open_hidden, builder.blocks)
         kind = _KIND.get(tag, "p" if tag in _BLOCK else parent_kind)
         path = f"{parent_path}/{tag}"
+        frame = parent_frame
         if tag in _BLOCK:
             flush()
+            if tag in _FRAMED:  # (tag, serial, column); a row's column is that of its first cell
+                builder.serial += 1
+                frame = (*parent_frame, (tag, builder.serial, builder.cells))
+                if tag == "td" or tag == "th":
+                    builder.cells += _span(element)
+        elif tag in _INLINE:
+            marks.append((len(builder.pieces), tag, True, element.get("href") if tag == "a" else None))
         if tag == "br":
-            add("\n", context, kind, path)
-        add(element.text, context, kind, path)
-        stack.append((_CLOSE, tag, element.tail, (parent_context, parent_kind, parent_path)))
-        stack.extend([("open", child, context, kind, path) for child in reversed(element)])
+            add("\n", context, kind, path, frame)
+        add(element.text, context, kind, path, frame)
+        stack.append((_CLOSE, tag, element.tail, (parent_context, parent_kind, parent_path, parent_frame)))
+        stack.extend([("open", child, context, kind, path, frame) for child in reversed(element)])
+
+
+def _span(cell: etree._Element) -> int:
+    """The columns a table cell spans."""
+    span = cell.get("colspan")
+    return int(span) if span and span.isdigit() and 0 < int(span) < 100 else 1
 
 
 def _mark(
