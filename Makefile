@@ -4,8 +4,13 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 TEST_STAMP := $(VENV)/.installed-test
+# the compiled core (cleaner._core): a Rust crate that pip builds through maturin
+CRATE := core
+CRATE_SOURCES := $(CRATE)/Cargo.toml $(CRATE)/Cargo.lock $(wildcard $(CRATE)/src/*.rs)
+# rustup installs cargo here; a shell that has not read ~/.cargo/env still finds it
+export PATH := $(HOME)/.cargo/bin:$(PATH)
 
-.PHONY: run test lint format install clean chromium fuzz
+.PHONY: run test lint format install clean chromium fuzz cargo rust
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -13,7 +18,7 @@ $(BIN)/python:
 
 # uninstall first: a .venv made while the distribution was named cleaner (now cleaner-text) would
 # otherwise keep both, and both own the cleaner command
-$(STAMP): $(BIN)/python setup.cfg pyproject.toml
+$(STAMP): $(BIN)/python pyproject.toml $(CRATE_SOURCES) | cargo
 	$(BIN)/python -m pip uninstall --quiet --quiet --yes cleaner
 	$(BIN)/python -m pip install --quiet -e .
 	touch $@
@@ -30,11 +35,23 @@ run: $(STAMP)
 	$(BIN)/cleaner clean seeds/*.txt --format jsonl -o out/seeds.jsonl --summary
 	@echo "wrote out/seeds.jsonl"
 
-## make test: install the test extras (and Chromium where it can be), lint, and run the whole suite
-test: $(TEST_STAMP) chromium
+## make test: install the test extras (and Chromium where it can be), lint (Rust too), and run the whole suite
+test: $(TEST_STAMP) chromium rust
 	$(BIN)/ruff check cleaner tests benchmarks
 	$(BIN)/ruff format --check cleaner tests benchmarks
 	$(BIN)/python -m pytest
+
+## make cargo: fail, saying how to install it, where Rust's cargo is missing
+cargo:
+	@command -v cargo >/dev/null 2>&1 || { echo "cargo not found: building cleaner needs Rust (cargo, rustc 1.85 or later)." \
+		"Install it with rustup: curl --proto '=https' --tlsv1.2 -sSf https://sh.rustup.rs | sh -s -- -y" \
+		"(then open a new shell, or run: . \"\$$HOME/.cargo/env\"), and run make again" >&2; exit 1; }
+
+## make rust: the crate's format, lints (warnings fail) and unit tests
+rust: cargo
+	cd $(CRATE) && cargo fmt --check
+	cd $(CRATE) && cargo clippy --quiet --all-targets -- -D warnings
+	cd $(CRATE) && cargo test --quiet
 
 ## make chromium: Debian's Chromium for the browser test of the HTML report; never fails the build
 # sudo (non-interactive) only when not root and sudo exists
@@ -63,4 +80,4 @@ format: $(TEST_STAMP)
 	$(BIN)/ruff check --fix cleaner tests benchmarks
 
 clean:
-	rm -rf $(VENV) out build *.egg-info .pytest_cache .ruff_cache
+	rm -rf $(VENV) out build *.egg-info .pytest_cache .ruff_cache $(CRATE)/target cleaner/_core.*.so

@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from cleaner import errors, limits, model
+from cleaner import _core, errors, limits, model
 from cleaner.decide.safety import input_units, settle, text_form
 from cleaner.decide.state import READINGS, TopOfDocument, keep_headline
 from cleaner.errors import InputError
@@ -110,7 +110,8 @@ def _clean(content: str | bytes, options: Options, source: str | None) -> CleanD
         return _failed(data, str(err), err.kind, options, source)
     except RecursionError:
         return _failed(data, "input too deeply nested", errors.TOO_LARGE, options, source)
-    except Exception as err:  # one bad document must never stop a batch; tests and fuzzing treat it as a bug
+    except (Exception, _core.PanicException) as err:  # one bad document must never stop a batch (a panic in the
+        # compiled core is a BaseException); tests and fuzzing treat it as a bug
         return _failed(data, f"internal error: {type(err).__name__}: {err}", errors.INTERNAL, options, source)
 
 

@@ -1,3 +1,8 @@
-"""The package version, apart from the package so that any module can read it without a cycle."""
+"""The package version, apart from the package so that any module can read it without a cycle.
 
-__version__ = "0.1.0"
+It is the compiled core's: core/Cargo.toml holds the one version, which maturin writes into the wheel's metadata.
+"""
+
+from cleaner._core import __version__
+
+__all__ = ["__version__"]

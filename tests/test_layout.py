@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+from importlib.machinery import EXTENSION_SUFFIXES
 
 from conftest import ROOT
 
@@ -16,8 +17,10 @@ def _module(path) -> str:
 
 
 def _is_module(name: str) -> bool:
+    """A Python module, a package, or a compiled one (the core, which an editable install puts beside them)."""
     relative = PACKAGE.parent.joinpath(*name.split("."))
-    return relative.with_suffix(".py").exists() or (relative / "__init__.py").exists()
+    compiled = any(relative.with_name(relative.name + suffix).exists() for suffix in EXTENSION_SUFFIXES)
+    return relative.with_suffix(".py").exists() or (relative / "__init__.py").exists() or compiled
 
 
 def _type_checking(node: ast.AST) -> bool:

@@ -12,6 +12,7 @@ from functools import lru_cache
 
 from lxml import etree
 
+from cleaner import _core
 from cleaner.decide.state import is_prose
 from cleaner.records import Block
 from cleaner.rules import RuleSet
@@ -21,7 +22,6 @@ from cleaner.segment.visibility import visibility
 
 # an id made of five or more words is an anchor generated from a heading's text
 _HEADING_ANCHOR = re.compile(r"^[^\W\d_]+(?:[-_][^\W\d_]+){4,}$")
-_TERMINAL = re.compile(r"[.!?:;…\"”’»)\]]$")
 
 # --- text ---------------------------------------------------------------------------------------
 
@@ -30,49 +30,20 @@ def segment_text(text: str) -> list[Block]:
     """One block per line; a hard-wrapped line that continues a sentence joins the line before it.
 
     A Markdown table row ("| Capital | Wellington |", as extractors write tables) is a "cell" block
-    without its outer pipes, so a paragraph that a layout table holds reads as the prose it is.
+    without its outer pipes, so a paragraph that a layout table holds reads as the prose it is. A line
+    indented by ``normalize_text(indent=True)`` starts at its text. Computed by the compiled core
+    (``core/src/text.rs``); offsets index ``text`` as Python does.
     """
-    blocks: list[tuple[int, int, str]] = []
-    offset = 0
-    previous_blank = True
-    for line in text.split("\n"):
-        start, end = offset, offset + len(line)
-        offset = end + 1
-        if not line:
-            previous_blank = True
-            continue
-        if line[0] == " ":  # indented (``normalize_text(indent=True)``): the block starts at its text
-            start += len(line) - len(line.lstrip(" "))
-            line = line.lstrip(" ")
-        if _TABLE_ROW.match(line):
-            inner = line.strip("| ")
-            if inner.strip("-:| "):  # not an empty row, nor the rule under a header row
-                first = start + line.index(inner)
-                blocks.append((first, first + len(inner), "cell"))
-            previous_blank = False
-            continue
-        if blocks and not previous_blank and _continues(text[blocks[-1][0] : blocks[-1][1]], line):
-            blocks[-1] = (blocks[-1][0], end, blocks[-1][2])
-        else:
-            blocks.append((start, end, "line"))
-        previous_blank = False
     return [
-        Block(index=i, text=collapse(text[start:end]), start=start, end=end, kind=kind)
-        for i, (start, end, kind) in enumerate(blocks)
+        Block(index=i, text=block_text, start=start, end=end, kind=kind)
+        for i, (start, end, kind, block_text) in enumerate(_core.segment_text(text))
     ]
-
-
-_TABLE_ROW = re.compile(r"^\|.*\|$")
 
 
 def set_together(source: str, previous: Block, block: Block) -> bool:
     """The two blocks of ``source`` (:func:`segment_text`'s input) follow one another with no blank line
     between them: lines of one stanza, list or block of code."""
     return "\n\n" not in source[previous.end : block.start]
-
-
-def _continues(previous: str, line: str) -> bool:
-    return not _TERMINAL.search(previous) and line[:1].islower() and len(previous) >= 40
 
 
 # --- HTML ---------------------------------------------------------------------------------------

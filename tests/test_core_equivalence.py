@@ -1,0 +1,253 @@
+"""The compiled core gives what the Python it replaced gave: the same normalized text, the same blocks
+(character offsets, collapsed text, kinds), on random Unicode text and on every fixture and seed.
+
+The reference below is the removed Python implementation of ``normalize_text`` and ``segment_text``,
+kept here alone, as the specification the core is checked against.
+
+The core follows the Unicode version of Rust and of its crates, Python its own (Python 3.11: Unicode 14).
+Six characters' Lowercase property changed in between, which decides whether a line that starts with
+one continues a hard-wrapped sentence: :data:`LOWERCASE_CHANGED` lists them, and the random texts leave
+them out. On every other character Python assigns, the two agree, NFC included (checked one by one).
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+import threading
+import unicodedata
+
+import pytest
+from conftest import ROOT
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from cleaner import _core, clean
+from cleaner.segment.blocks import segment_text
+from cleaner.segment.normalize import normalize_text
+
+# --- the reference: the Python implementation the core replaced ---------------------------------
+
+_SPACES = re.compile(r"[ \t\f\v\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]+")
+_INVISIBLE = re.compile(r"[\u200b\u2060\ufeff\u00ad\x00]")
+_NEWLINES = re.compile(r"\r\n?|[\u2028\u2029\x85]")
+_UNUSUAL = re.compile(r"[\t\f\v\u00a0\u1680\u2000-\u200b\u202f\u205f\u3000\u2060\ufeff\u00ad\x00]")
+_PLAIN_RUNS = re.compile(" {2,}")
+_INDENTED = re.compile(r"(?m)^[ \t]+\S")
+_TABLE_ROW = re.compile(r"^\|.*\|$")
+_TERMINAL = re.compile(r"[.!?:;…\"”’»)\]]$")
+
+
+def reference_normalize_text(text: str, indent: bool = False) -> str:
+    if "\r" in text or "\u2028" in text or "\u2029" in text or "\x85" in text:
+        text = _NEWLINES.sub("\n", text)
+    text = original = unicodedata.normalize("NFC", text)
+    if _UNUSUAL.search(text):
+        text = _SPACES.sub(" ", _INVISIBLE.sub("", text))
+    elif "  " in text:
+        text = _PLAIN_RUNS.sub(" ", text)
+    if indent and _INDENTED.search(original):
+        return _reference_indented(original, text)
+    return "\n".join([line.strip() for line in text.split("\n")]).strip("\n")
+
+
+def _reference_indented(original: str, normalized: str) -> str:
+    lines = normalized.split("\n")
+    widths = [
+        len(raw.expandtabs(4)) - len(raw.expandtabs(4).lstrip(" \t")) if line.strip() else None
+        for raw, line in zip(original.split("\n"), lines, strict=True)
+    ]
+    common = min((w for w in widths if w is not None), default=0)
+    out = [" " * (w - common) + line.strip() if w is not None else "" for w, line in zip(widths, lines, strict=True)]
+    return "\n".join(out).strip("\n")
+
+
+def reference_segment_text(text: str) -> list[tuple[int, int, str, str]]:
+    blocks: list[tuple[int, int, str]] = []
+    offset = 0
+    previous_blank = True
+    for line in text.split("\n"):
+        start, end = offset, offset + len(line)
+        offset = end + 1
+        if not line:
+            previous_blank = True
+            continue
+        if line[0] == " ":
+            start += len(line) - len(line.lstrip(" "))
+            line = line.lstrip(" ")
+        if _TABLE_ROW.match(line):
+            inner = line.strip("| ")
+            if inner.strip("-:| "):
+                first = start + line.index(inner)
+                blocks.append((first, first + len(inner), "cell"))
+            previous_blank = False
+            continue
+        if blocks and not previous_blank and _continues(text[blocks[-1][0] : blocks[-1][1]], line):
+            blocks[-1] = (blocks[-1][0], end, blocks[-1][2])
+        else:
+            blocks.append((start, end, "line"))
+        previous_blank = False
+    return [(start, end, kind, _collapse(text[start:end])) for start, end, kind in blocks]
+
+
+def _continues(previous: str, line: str) -> bool:
+    return not _TERMINAL.search(previous) and line[:1].islower() and len(previous) >= 40
+
+
+def _collapse(text: str) -> str:
+    return " ".join(_INVISIBLE.sub("", text).split())
+
+
+# --- the checks -----------------------------------------------------------------------------------
+
+
+# str.islower() in Unicode 14 and char::is_lowercase in Rust's Unicode (16 and later) tell apart: U+0295 is
+# no longer Lowercase since Unicode 16, the modifier letters are since Unicode 15
+LOWERCASE_CHANGED = frozenset("\u0295\u10fc\ua7f2\ua7f3\ua7f4\uab69")
+
+
+def _assigned(char: str) -> bool:
+    """Python's Unicode database knows the character (and it is no lone surrogate, which no text holds)."""
+    return unicodedata.category(char) not in ("Cn", "Cs")
+
+
+def _comparable(char: str) -> bool:
+    return _assigned(char) and char not in LOWERCASE_CHANGED
+
+
+def _check(text: str) -> None:
+    for indent in (False, True):
+        normalized = normalize_text(text, indent=indent)
+        assert normalized == reference_normalize_text(text, indent), (text, indent)
+        blocks = [(b.start, b.end, b.kind, b.text) for b in segment_text(normalized)]
+        assert blocks == reference_segment_text(normalized), (normalized, indent)
+    raw = [(b.start, b.end, b.kind, b.text) for b in segment_text(text)]  # segmented as it came
+    assert raw == reference_segment_text(text), text
+
+
+# what the two steps treat apart: line ends, spaces and invisible characters, tabs and indentation,
+# table pipes, sentence ends, letters of both cases, combining marks (NFC), the characters Python strips
+SPECIAL = (
+    "\n\r\u2028\u2029\x85 \t\f\v\x1c\x1d\x1e\x1f\u00a0\u1680\u2000\u2007\u200a\u202f\u205f\u3000"
+    '\u200b\u2060\ufeff\u00ad\x00\u200c\u200d\u180e|-:.!?;…"”’»)]aAzZéÉßǅ\u0301\u0308\u0327\u0323'
+    "e\u1100\u1161\u11a8\uac00\u0915\u093c\u2126\u212b\ufb01ǈǉ\U0001d41a\U0001f600"
+)
+_WORD = st.text(alphabet="abcdefghij ", min_size=0, max_size=45)
+_CHARS = st.one_of(
+    st.sampled_from(SPECIAL),
+    st.characters(codec="utf-8").filter(_comparable),
+)
+_PIECES = st.one_of(
+    st.text(alphabet=_CHARS, max_size=12),
+    _WORD,
+    st.sampled_from(["\n", "\r\n", "\n\n", "  ", "\t", "    ", "| ", " |", "|", "| --- |", ".\n", "\u2028"]),
+)
+_TEXTS = st.lists(_PIECES, max_size=40).map("".join)
+
+
+@settings(max_examples=1000, deadline=None)
+@given(_TEXTS)
+def test_the_core_is_the_python_it_replaced_on_random_text(text):
+    _check(text)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(["", " ", "  ", "\t", " \t", "\t "]), _WORD), max_size=12))
+def test_indentation_is_kept_as_the_python_kept_it(lines):
+    _check("\n".join(indent + words for indent, words in lines))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "",
+        "\n\n",
+        "   ",
+        "|",
+        "||",
+        "| |",
+        "|-|",
+        "| a |",
+        "  | a | b |  ",
+        "x" * 39 + "\nb",
+        "x" * 40 + "\nb",
+        "x" * 40 + ".\nb",
+        "x" * 40 + "\nB",
+        "x" * 40 + "\n  b",
+        "\x1ca\x1f",
+        "e\u0301\u0327 Å",
+        "a\r\rb\r\n\r\nc",
+        "\t\tcode\n\t  more\n  less",
+    ],
+)
+def test_edges(text):
+    _check(text)
+
+
+def test_every_character_that_python_knows():
+    """Each assigned code point on its own line (NFC of it) and starting a line after 40 letters
+    (str.islower(): a lowercase letter continues a hard-wrapped sentence)."""
+    chars = [chr(c) for c in range(sys.maxunicode + 1) if _assigned(chr(c)) and chr(c) not in "\n\r\x85\u2028\u2029"]
+    assert normalize_text("\n".join(chars)) == reference_normalize_text("\n".join(chars))
+    wrapped = [
+        c for c in chars if _blocks("x" * 40 + "\n" + c + "y") != reference_segment_text("x" * 40 + "\n" + c + "y")
+    ]
+    assert set(wrapped) <= LOWERCASE_CHANGED
+    if unicodedata.unidata_version == "14.0.0":
+        assert set(wrapped) == LOWERCASE_CHANGED
+
+
+def _blocks(text: str) -> list[tuple[int, int, str, str]]:
+    return [(b.start, b.end, b.kind, b.text) for b in segment_text(text)]
+
+
+_FILES = sorted(
+    path
+    for folder in ("fixtures", "seeds")
+    for path in (ROOT / folder).rglob("*")
+    if path.is_file() and path.suffix in (".txt", ".md", ".html", ".json")
+)
+
+
+@pytest.mark.parametrize("path", _FILES, ids=lambda path: str(path.relative_to(ROOT)))
+def test_every_fixture_and_seed(path):
+    _check(path.read_bytes().decode("utf-8", errors="replace"))  # NUL bytes included, which decode() refuses
+
+
+# --- safety ---------------------------------------------------------------------------------------
+
+
+def test_a_panic_in_the_core_is_an_exception_not_a_crash():
+    with pytest.raises(_core.PanicException, match="the tests asked for"):
+        _core._panic_for_tests()
+
+
+def test_a_panic_in_the_core_is_the_document_s_internal_error(monkeypatch):
+    """PanicException is no Exception (it derives from BaseException): clean() still records it as the
+    document's error, and the next document is cleaned."""
+    import cleaner.stages
+
+    assert not issubclass(_core.PanicException, Exception)
+    monkeypatch.setattr(cleaner.stages, "normalize_text", lambda text, indent=False: _core._panic_for_tests())
+    doc = clean("Some words of an article here. " * 5, mode="text")
+    assert doc.error_kind == "internal"
+    assert "PanicException" in doc.error
+    monkeypatch.undo()
+    assert clean("Some words of an article here. " * 5, mode="text").error is None
+
+
+def test_the_core_runs_in_threads_with_the_same_results():
+    text = ("  indented line of some words\n| a | b |\n" + "x" * 50 + "\nwrapped on\n\n") * 2000
+    expected = [(b.start, b.end, b.kind, b.text) for b in segment_text(normalize_text(text, indent=True))]
+    results = []
+
+    def run():
+        blocks = segment_text(normalize_text(text, indent=True))
+        results.append([(b.start, b.end, b.kind, b.text) for b in blocks])
+
+    threads = [threading.Thread(target=run) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert results == [expected] * 4
