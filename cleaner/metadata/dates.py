@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime
 import json
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
 _ISO_DAY = re.compile(r"((?:19|20)\d\d)-(\d\d)-(\d\d)")
@@ -165,7 +165,16 @@ def date_facts(meta_tags: Iterable[Mapping[str, str]], json_ld: Iterable[str], u
 
 def _json_ld_dates(scripts: Iterable[str], stated: set[str]) -> None:
     """Add every date of the JSON-LD items (``datePublished``, ``dateModified``, ...) to ``stated``."""
-    budget = _JSON_LD_LIMIT
+    for item in scripts_items(scripts):
+        for key, value in item.items():
+            day = iso_day(value) if isinstance(value, str) and key.startswith("date") else None
+            if day:
+                stated.add(day)
+
+
+def scripts_items(scripts: Iterable[str], limit: int = _JSON_LD_LIMIT) -> Iterator[dict]:
+    """The items of a page's JSON-LD scripts, up to ``limit`` characters of them; malformed ones skipped."""
+    budget = limit
     for text in scripts:
         budget -= len(text)
         if budget < 0:
@@ -174,11 +183,7 @@ def _json_ld_dates(scripts: Iterable[str], stated: set[str]) -> None:
             data = json.loads(text)
         except (ValueError, RecursionError):  # malformed, or nested past what the parser can follow
             continue
-        for item in json_ld_items(data):
-            for key, value in item.items():
-                day = iso_day(value) if isinstance(value, str) and key.startswith("date") else None
-                if day:
-                    stated.add(day)
+        yield from json_ld_items(data)
 
 
 def json_ld_items(data, depth: int = 0) -> list[dict]:

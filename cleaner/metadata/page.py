@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -21,7 +20,7 @@ from trafilatura.metadata import (
 )
 from trafilatura.settings import Document
 
-from cleaner.metadata.dates import date_facts, headline_dates, json_ld_items, publication_date, shown_time
+from cleaner.metadata.dates import date_facts, headline_dates, publication_date, scripts_items, shown_time
 
 ISO_DATE = re.compile(r"^\d{4}-\d{2}(-\d{2})?")
 # the language is told from the start of the text (measured: docs/decisions.md, "Language sample")
@@ -204,22 +203,13 @@ def json_ld_facts(scripts: Iterable[str], found: dict[str, str]) -> None:
 
     An organisation given as the author is the publisher, not a byline: it is skipped.
     """
-    budget = JSON_LD_LIMIT
-    for text in scripts:
-        budget -= len(text)
-        if budget < 0:
-            return
-        try:
-            data = json.loads(text)
-        except (ValueError, RecursionError):  # malformed, or nested past what the parser can follow
-            continue
-        for item in json_ld_items(data):
-            author = _person(item.get("author"))
-            if author and "author" not in found:
-                found["author"] = author
-            date = item.get("datePublished")
-            if isinstance(date, str) and "date" not in found:
-                found["date"] = date
+    for item in scripts_items(scripts, JSON_LD_LIMIT):
+        author = _person(item.get("author"))
+        if author and "author" not in found:
+            found["author"] = author
+        date = item.get("datePublished")
+        if isinstance(date, str) and "date" not in found:
+            found["date"] = date
 
 
 def _person(value, depth: int = 0) -> str | None:
