@@ -36,17 +36,21 @@ ROUNDS = 100
 
 
 def rows_of(record: dict) -> list[numpy.ndarray]:
-    """One page's rows, one per form: cleaned by the shipped block models as the pipeline cleans it."""
+    """One page's rows, one per form, with its URL and without: cleaned by the shipped block models as the
+    pipeline cleans it. A folder of saved pages comes with no URL, and the URL's words weigh much."""
     from cleaner.api import clean
     from cleaner.model.train import visible_text
 
-    html, url = record["html"], record.get("url")
+    html = record["html"]
     page = html.encode("utf-8", errors="surrogatepass")  # as clean() reads a str
-    docs = [
-        (clean(html, mode="html", url=url, timeout=None), "html", page),
-        (clean(html, mode="html", preset="fast", url=url, timeout=None), "lines", page),
-        (clean(visible_text(html), mode="text", url=url, timeout=None), "text", None),
-    ]
+    text = visible_text(html)
+    docs = []
+    for url in dict.fromkeys((record.get("url"), None)):
+        docs += [
+            (clean(html, mode="html", url=url, timeout=None), "html", page),
+            (clean(html, mode="html", preset="fast", url=url, timeout=None), "lines", page),
+            (clean(text, mode="text", url=url, timeout=None), "text", None),
+        ]
     return [features(doc, form, page) for doc, form, page in docs if doc.decisions]
 
 
