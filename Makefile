@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 TEST_STAMP := $(VENV)/.installed-test
 # the compiled core (cleaner._core): a Rust crate that pip builds through maturin
 CRATE := core
-CRATE_SOURCES := $(CRATE)/Cargo.toml $(CRATE)/Cargo.lock $(wildcard $(CRATE)/src/*.rs)
+CRATE_SOURCES := Cargo.toml Cargo.lock $(CRATE)/Cargo.toml $(wildcard $(CRATE)/src/*.rs)
 # rustup installs cargo here; a shell that has not read ~/.cargo/env still finds it
 export PATH := $(HOME)/.cargo/bin:$(PATH)
 

@@ -3,7 +3,7 @@ upgrade: Python 3.11's 23.2 resolves extras differently from a current pip), ``p
 editable), then the library and the command, run from outside the checkout.
 
 SLOW: one real install, the compiled core's build included; ``-m "not slow"`` leaves it out. It is skipped only
-where no package index answers. The build compiles into the checkout's core/target, where the editable install
+where no package index answers. The build compiles into the checkout's target/, where the editable install
 (make) compiled the same crate, so that cargo reuses what it can (CARGO_TARGET_DIR, unless one is set): 18 s on a
 quiet 2-core machine with pip's cache warm, 42 s with a target folder of its own.
 """
@@ -21,9 +21,9 @@ from conftest import ROOT
 
 from cleaner.version import __version__
 
-# what building the distribution reads (pyproject.toml: metadata and the build; the crate; README.md: the
-# long description; cleaner/: the package and its data)
-BUILD_INPUTS = ("setup.cfg", "pyproject.toml", "README.md", "cleaner", "core")
+# what building the distribution reads (pyproject.toml: metadata and the build; the workspace, its lockfile
+# and the crate; README.md: the long description; cleaner/: the package and its data)
+BUILD_INPUTS = ("setup.cfg", "pyproject.toml", "Cargo.toml", "Cargo.lock", "README.md", "cleaner", "core")
 SNIPPET = (
     "from cleaner import clean; print(clean('<html><body><article><p>' + 'Some words here. '*30"
     " + '</p></article></body></html>').text[:20])"
@@ -40,7 +40,7 @@ DATA_SNIPPET = (
 
 def _run(*command: str | Path, cwd: Path, timeout: float) -> subprocess.CompletedProcess:
     env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "PYTHONHOME", "VIRTUAL_ENV")}
-    env.setdefault("CARGO_TARGET_DIR", str(ROOT / "core" / "target"))
+    env.setdefault("CARGO_TARGET_DIR", str(ROOT / "target"))
     return subprocess.run(
         [str(part) for part in command], capture_output=True, text=True, cwd=cwd, env=env, timeout=timeout
     )
