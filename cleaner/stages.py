@@ -21,7 +21,7 @@ from lxml.etree import _Element
 from cleaner import errors
 from cleaner.decide.state import HTML, LINES, TopOfDocument, decide, is_prose
 from cleaner.errors import InputError
-from cleaner.metadata.head import head_date, head_metadata
+from cleaner.metadata.head import head_date, head_metadata, meta_tags
 from cleaner.metadata.page import Metadata, article_title, html_date, html_metadata, language_sample
 from cleaner.options import Options
 from cleaner.records import Decision
@@ -97,10 +97,11 @@ def fast_html(document: Input) -> Front:
     lines, headline = fast.main_content(tree)
     if not lines:
         raise InputError("no text in this HTML page", errors.NO_TEXT)
-    meta = head_metadata(tree, document.url)
+    tags = meta_tags(tree)
+    meta = head_metadata(tree, document.url, tags)
     meta = dataclasses.replace(meta, title=article_title(meta, headline, headline))
     decisions, top = decide(segment_text("\n".join(lines)), document.ruleset, reading=LINES)
-    date = head_date(tree, document.url, lines, headline, bool(meta.author or top.author))
+    date = head_date(tree, document.url, lines, headline, bool(meta.author or top.author), tags)
     meta = dataclasses.replace(meta, date=date, declared_date=meta.date)
     return Front(decisions, top, meta, language_sample(lines, FAST_LANGUAGE_CHARS))
 

@@ -16,8 +16,14 @@ from cleaner.metadata.dates import date_facts, headline_dates, publication_date,
 from cleaner.metadata.page import Metadata, declared_date, declared_facts, lang_code
 
 
-def head_metadata(tree, url: str | None) -> Metadata:
-    """Title, author, date, site name, canonical URL and section from meta tags, <title> and JSON-LD."""
+def meta_tags(tree) -> list[dict[str, str]]:
+    """The attributes of the <meta> tags of the page's head (read once: the metadata and the date use them)."""
+    return _meta_tags(tree.head.html) if tree.head is not None else []
+
+
+def head_metadata(tree, url: str | None, tags: list[dict[str, str]] | None = None) -> Metadata:
+    """Title, author, date, site name, canonical URL and section from meta tags (``tags``: :func:`meta_tags`,
+    read here where not given), <title> and JSON-LD."""
     head = tree.head
     root = tree.document.query_selector("html")
     lang = root.getattr("lang") if root is not None else None
@@ -25,7 +31,7 @@ def head_metadata(tree, url: str | None) -> Metadata:
     def json_ld():
         return (node.text or "" for node in tree.document.query_selector_all('script[type="application/ld+json"]'))
 
-    found = declared_facts(_meta_tags(head.html) if head is not None else (), json_ld)
+    found = declared_facts(meta_tags(tree) if tags is None else tags, json_ld)
     if head is not None:
         canonical = head.query_selector('link[rel="canonical"]')
         if canonical is not None and canonical.getattr("href", "").startswith("http"):
@@ -41,12 +47,14 @@ def head_metadata(tree, url: str | None) -> Metadata:
     )
 
 
-def head_date(tree, url: str | None, lines: list[str], headline: str | None, has_author: bool) -> str | None:
+def head_date(
+    tree, url: str | None, lines: list[str], headline: str | None, has_author: bool, tags: list[dict[str, str]]
+) -> str | None:
     """The fast preset's publication date (:func:`cleaner.metadata.dates.publication_date`), read from
-    resiliparse's tree and the main content's ``lines`` around its ``headline``."""
-    head = tree.head
+    resiliparse's tree, its meta ``tags`` (:func:`meta_tags`) and the main content's ``lines`` around its
+    ``headline``."""
     scripts = (node.text or "" for node in tree.document.query_selector_all('script[type="application/ld+json"]'))
-    facts = date_facts(_meta_tags(head.html) if head is not None else (), scripts, url)
+    facts = date_facts(tags, scripts, url)
     at = lines.index(headline) if headline in lines else None
     nodes = tree.document.query_selector_all("time[datetime]")
     times = [
