@@ -8,6 +8,9 @@ The core follows the Unicode version of Rust and of its crates, Python its own (
 Six characters' Lowercase property changed in between, which decides whether a line that starts with
 one continues a hard-wrapped sentence: :data:`LOWERCASE_CHANGED` lists them, and the random texts leave
 them out. On every other character Python assigns, the two agree, NFC included (checked one by one).
+
+The core's LightGBM evaluator (``cleaner.model.trees``) is checked the same way, against the numpy
+evaluator it replaced (``trees_reference.py``): the same raw scores, bit for bit, for every shipped model.
 """
 
 from __future__ import annotations
@@ -17,12 +20,17 @@ import sys
 import threading
 import unicodedata
 
+import lightgbm
+import numpy
 import pytest
+import trees_reference
 from conftest import ROOT
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from cleaner import _core, clean
+from cleaner import model as models
+from cleaner.model import trees
 from cleaner.segment.blocks import segment_text
 from cleaner.segment.normalize import normalize_text
 
@@ -212,6 +220,79 @@ _FILES = sorted(
 @pytest.mark.parametrize("path", _FILES, ids=lambda path: str(path.relative_to(ROOT)))
 def test_every_fixture_and_seed(path):
     _check(path.read_bytes().decode("utf-8", errors="replace"))  # NUL bytes included, which decode() refuses
+
+
+# --- the trees -----------------------------------------------------------------------------------
+
+
+def _rows(reference: trees_reference.Forest, count: int, seed: int) -> numpy.ndarray:
+    """Rows that reach every kind of decision: values on a split's threshold, either side of it, zero,
+    values within LightGBM's zero threshold, NaN, negatives and large values."""
+    rng = numpy.random.default_rng(seed)
+    thresholds = reference.threshold[numpy.isfinite(reference.threshold)]
+    choices = [
+        rng.choice(thresholds, size=(count, reference.n_features)),
+        numpy.nextafter(rng.choice(thresholds, size=(count, reference.n_features)), numpy.inf),
+        rng.random((count, reference.n_features)) * 10,
+        -rng.random((count, reference.n_features)),
+        numpy.full((count, reference.n_features), 0.0),
+        numpy.full((count, reference.n_features), 1e-36),
+        numpy.full((count, reference.n_features), numpy.nan),
+        numpy.full((count, reference.n_features), 1e300),
+    ]
+    pick = rng.integers(0, len(choices), size=(count, reference.n_features))
+    return numpy.choose(pick, choices)
+
+
+_MODELS = sorted(path.name for path in models.HERE.glob("*.txt"))
+
+
+@pytest.mark.parametrize("name", _MODELS)
+def test_the_core_scores_every_shipped_model_as_the_numpy_did(name):
+    text = (models.HERE / name).read_text(encoding="utf-8")
+    reference, forest = trees_reference.parse(text), trees.parse(text)
+    assert (forest.n_features, forest.n_classes) == (reference.n_features, reference.n_classes)
+    assert forest.max_leaves == reference.leaf.shape[1]
+    rows = _rows(reference, 500, seed=len(name))
+    assert numpy.array_equal(forest.raw(rows), reference.raw(rows))
+    assert numpy.array_equal(forest.probabilities(rows), reference.probabilities(rows))
+    for layout in (numpy.asfortranarray(rows), rows[::-1], numpy.hstack([rows, rows])[:, ::2]):
+        assert numpy.array_equal(forest.raw(layout), reference.raw(numpy.ascontiguousarray(layout)))
+    # a few rows are walked down the trees instead: the same scores as among many rows. (The numpy
+    # summed the trees of a lone row pairwise, not in their order, which LightGBM and the core follow.)
+    for few in (1, 2, 3, 5):
+        assert numpy.array_equal(forest.raw(rows[-few:]), reference.raw(rows)[-few:])
+
+
+@pytest.mark.parametrize(
+    "params",
+    [{}, {"zero_as_missing": True}, {"use_missing": False}, {"objective": "multiclass", "num_class": 3}],
+    ids=["nan", "zero", "none", "multiclass"],
+)
+def test_the_core_scores_missing_values_as_the_numpy_did(params):
+    rng = numpy.random.default_rng(3)
+    rows = rng.normal(size=(800, 6))
+    labels = (rows[:, 0] + rows[:, 1] > 0).astype(int) + (rows[:, 2] > 1)
+    rows[rng.random(rows.shape) < 0.2] = numpy.nan
+    rows[rng.random(rows.shape) < 0.2] = 0.0
+    settings = {"objective": "binary", "verbosity": -1, "num_threads": 1, "seed": 1, "deterministic": True}
+    booster = lightgbm.train({**settings, **params}, lightgbm.Dataset(rows, label=labels), num_boost_round=20)
+    text = booster.model_to_string()
+    reference, forest = trees_reference.parse(text), trees.parse(text)
+    assert numpy.array_equal(forest.raw(rows), reference.raw(rows))
+
+
+def test_the_trees_score_in_threads_with_the_same_results():
+    forest = trees.parse((models.HERE / "html.txt").read_text(encoding="utf-8"))
+    rows = numpy.random.default_rng(1).random((3000, forest.n_features))
+    expected = forest.raw(rows)
+    results = []
+    threads = [threading.Thread(target=lambda: results.append(forest.raw(rows))) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(results) == 4 and all(numpy.array_equal(result, expected) for result in results)
 
 
 # --- safety ---------------------------------------------------------------------------------------

@@ -1,6 +1,8 @@
-"""The numpy evaluator of LightGBM text models must give LightGBM's own predictions, exactly."""
+"""The core's evaluator of LightGBM text models must give LightGBM's own predictions, exactly."""
 
 from __future__ import annotations
+
+import re
 
 import lightgbm
 import numpy
@@ -24,6 +26,10 @@ def test_shipped_models_match_lightgbm(kind):
     rng = numpy.random.default_rng(7)
     rows = rng.random((600, forest.n_features)) * rng.choice([0.0, 1.0, 10.0], size=(600, forest.n_features))
     assert numpy.abs(forest.probabilities(rows) - booster.predict(rows)).max() < 1e-12
+    # the raw scores add the same leaves in the same order as LightGBM: equal to the last bit, a lone row too
+    rows[rng.random(rows.shape) < 0.05] = numpy.nan
+    assert numpy.array_equal(forest.raw(rows), booster.predict(rows, raw_score=True))
+    assert numpy.array_equal(forest.raw(rows[:1]), booster.predict(rows[:1], raw_score=True))
 
 
 def test_missing_values_and_zero_as_missing_follow_lightgbm():
@@ -98,8 +104,7 @@ def test_cleaning_never_imports_lightgbm():
 
 
 def test_rows_with_and_without_missing_values_take_the_same_splits():
-    """Rows without NaN are scored with each distinct split test made once; a NaN anywhere in the chunk
-    routes all its rows through the missing-value path. Both must agree bit for bit."""
+    """A row's scores do not depend on the rows beside it: a row of NaN among them changes no bit."""
     forest = parse((model.HERE / "html.txt").read_text(encoding="utf-8"))
     rng = numpy.random.default_rng(11)
     rows = rng.random((50, forest.n_features)) * rng.choice([0.0, 1.0, 10.0], size=(50, forest.n_features))
@@ -112,5 +117,23 @@ def test_trees_of_more_than_32_leaves_match_lightgbm():
     rows = rng.normal(size=(2000, 5))
     labels = (numpy.sin(3 * rows[:, 0]) + rows[:, 1] * rows[:, 2] > 0).astype(int)
     forest, booster = _forest_and_booster(rows, labels, num_leaves=60, min_data_in_leaf=2)
-    assert forest.leaf.shape[1] > 32
+    assert forest.max_leaves > 32
     assert numpy.abs(forest.probabilities(rows) - booster.predict(rows)).max() < 1e-12
+
+
+def test_trees_of_more_than_64_leaves_match_lightgbm():
+    rng = numpy.random.default_rng(6)
+    rows = rng.normal(size=(3000, 5))
+    labels = (numpy.sin(3 * rows[:, 0]) + rows[:, 1] * rows[:, 2] > 0).astype(int)
+    forest, booster = _forest_and_booster(rows, labels, num_leaves=120, min_data_in_leaf=2)
+    assert forest.max_leaves > 64
+    assert numpy.abs(forest.probabilities(rows) - booster.predict(rows)).max() < 1e-12
+
+
+def test_malformed_models_are_refused():
+    text = (model.HERE / "text.txt").read_text(encoding="utf-8")
+    first = text.index("left_child=")
+    with pytest.raises(ModelFormatError):
+        parse(text[:first] + "left_child=0" + text[text.index(" ", first) :])  # the root is its own child
+    with pytest.raises(ModelFormatError):
+        parse(re.sub(r"split_feature=\d+", "split_feature=100000", text, count=1))  # no such feature

@@ -1,8 +1,8 @@
 """The learned block classifier: LightGBM models in their own text format, never pickles.
 
 The models are trained with LightGBM (:mod:`cleaner.model.train`) and evaluated by
-:mod:`cleaner.model.trees`, which reads the same text with numpy alone: cleaning never imports
-LightGBM.
+:mod:`cleaner.model.trees`, which reads the same text in the compiled core (``core/src/trees.rs``):
+cleaning never imports LightGBM.
 
 Two models ship beside this file: ``html.txt`` for blocks of HTML pages and ``text.txt`` for lines
 of already-extracted text, with ``model.json`` naming their features, thresholds and training data.

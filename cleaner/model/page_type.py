@@ -1,7 +1,7 @@
 """What kind of page a document is, and how sure cleaner is that its clean text is what a reader came for.
 
-A small LightGBM model (``page_type.txt``, evaluated with numpy by :mod:`cleaner.model.trees` like
-the block models) reads one row per page, built from what the pipeline has already computed: the
+A small LightGBM model (``page_type.txt``, evaluated by the compiled core through :mod:`cleaner.model.trees`
+like the block models) reads one row per page, built from what the pipeline has already computed: the
 decisions (blocks and words kept and removed, their kinds, link density, the reasons of the removed
 ones, whether the safety net fired), the metadata (title, author, date, URL) and two declarations
 read from the HTML without parsing it again (``og:type``, the JSON-LD ``@type`` names). One pass
