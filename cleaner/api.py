@@ -15,7 +15,7 @@ from cleaner.errors import InputError
 from cleaner.input.decode import decode, valid_text
 from cleaner.input.detect import detect_kind, is_json
 from cleaner.input.read import read_document
-from cleaner.metadata.dates import with_declared_date
+from cleaner.metadata.dates import dated
 from cleaner.metadata.declared import declared_url
 from cleaner.metadata.page import Metadata, detect_language
 from cleaner.model import page_type
@@ -179,8 +179,8 @@ def _pipeline(document: Input, kind: str) -> CleanDocument:
     doc = _document(document, body, decisions, facts, kind, language, version, net=net, form=form)
     reading = "text" if kind == "text" else "lines" if stages.model == "text" else "html"
     doc = page_type.judge(doc, reading, document.data if kind == "html" else None)
-    if front.meta is not None and doc.date is None and front.meta.declared_date is not None:
-        doc = dataclasses.replace(doc, date=with_declared_date(None, front.meta.declared_date, doc.page_type))
+    if front.meta is not None:
+        doc = dataclasses.replace(doc, date=dated(front.meta.dates, doc.page_type, len(doc.text.split())))
     return doc
 
 

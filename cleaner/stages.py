@@ -101,8 +101,8 @@ def fast_html(document: Input) -> Front:
     meta = head_metadata(tree, document.url, tags)
     meta = dataclasses.replace(meta, title=article_title(meta, headline, headline))
     decisions, top = decide(segment_text("\n".join(lines)), document.ruleset, reading=LINES)
-    date = head_date(tree, document.url, lines, headline, bool(meta.author or top.author), tags)
-    meta = dataclasses.replace(meta, date=date, declared_date=meta.date)
+    dates = head_date(tree, document.url, lines, headline, bool(meta.author or top.author), tags, meta.date)
+    meta = dataclasses.replace(meta, date=dates.published, dates=dates)
     return Front(decisions, top, meta, language_sample(lines, FAST_LANGUAGE_CHARS))
 
 
@@ -203,8 +203,8 @@ def html_decisions(
     meta = html_metadata(tree, url)
     meta = dataclasses.replace(meta, title=_title(meta, blocks))
     decisions, top = decide(blocks, ruleset, title=meta.title, author=meta.author, reading=HTML)
-    date = html_date(tree, url, blocks, bool(meta.author or top.author))
-    meta = dataclasses.replace(meta, date=date, declared_date=meta.date)
+    dates = html_date(tree, url, blocks, bool(meta.author or top.author), meta.date)
+    meta = dataclasses.replace(meta, date=dates.published, dates=dates)
     return decisions, top, meta
 
 

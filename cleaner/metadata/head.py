@@ -12,7 +12,7 @@ import html as htmlmod
 import re
 from collections.abc import Iterator
 
-from cleaner.metadata.dates import date_facts, headline_dates, publication_date, shown_time
+from cleaner.metadata.dates import PageDates, date_facts, headline_dates, page_dates, shown_time
 from cleaner.metadata.page import Metadata, declared_date, declared_facts, lang_code
 
 
@@ -48,11 +48,17 @@ def head_metadata(tree, url: str | None, tags: list[dict[str, str]] | None = Non
 
 
 def head_date(
-    tree, url: str | None, lines: list[str], headline: str | None, has_author: bool, tags: list[dict[str, str]]
-) -> str | None:
-    """The fast preset's publication date (:func:`cleaner.metadata.dates.publication_date`), read from
-    resiliparse's tree, its meta ``tags`` (:func:`meta_tags`) and the main content's ``lines`` around its
-    ``headline``."""
+    tree,
+    url: str | None,
+    lines: list[str],
+    headline: str | None,
+    has_author: bool,
+    tags: list[dict[str, str]],
+    declared: str | None,
+) -> PageDates:
+    """The fast preset's dates (:func:`cleaner.metadata.dates.page_dates`; ``declared``: the page's declared
+    date), read from resiliparse's tree, its meta ``tags`` (:func:`meta_tags`) and the main content's
+    ``lines`` around its ``headline``."""
     scripts = (node.text or "" for node in tree.document.query_selector_all('script[type="application/ld+json"]'))
     facts = date_facts(tags, scripts, url)
     at = lines.index(headline) if headline in lines else None
@@ -60,7 +66,8 @@ def head_date(
     times = [
         t for t in (shown_time(n.text, n.parent.text if n.parent else "", n.getattr("datetime")) for n in nodes) if t
     ]
-    return publication_date(facts, url, headline_dates(lines, at, times), has_author)
+    near = headline_dates(lines, at, times)
+    return page_dates(facts, url, near, has_author, declared)
 
 
 # <meta> tags as resiliparse serializes them: lower-case names, values in double quotes with '"' and

@@ -20,7 +20,14 @@ from trafilatura.metadata import (
 )
 from trafilatura.settings import Document
 
-from cleaner.metadata.dates import date_facts, headline_dates, publication_date, scripts_items, shown_time
+from cleaner.metadata.dates import (
+    PageDates,
+    date_facts,
+    headline_dates,
+    page_dates,
+    scripts_items,
+    shown_time,
+)
 
 ISO_DATE = re.compile(r"^\d{4}-\d{2}(-\d{2})?")
 # the language is told from the start of the text (measured: docs/decisions.md, "Language sample")
@@ -36,9 +43,9 @@ class Metadata:
     sitename: str | None = None
     categories: tuple[str, ...] = ()
     html_lang: str | None = None
-    # the date the page declares, read as before the measured sources (cleaner.metadata.dates): the date
-    # of an article or forum page where those sources found none
-    declared_date: str | None = None
+    # the dates of the date step (cleaner.metadata.dates.page_dates), of which the page's type picks one
+    # (cleaner.metadata.dates.dated); ``date`` is their publication date until then
+    dates: PageDates | None = None
 
 
 def html_metadata(tree: etree._Element, url: str | None) -> Metadata:
@@ -172,16 +179,19 @@ def declared_date(found: dict[str, str], markup: Iterable[str] = ()) -> str | No
     return None
 
 
-def html_date(tree: etree._Element, url: str | None, blocks: Sequence, has_author: bool) -> str | None:
-    """The default preset's publication date (:func:`cleaner.metadata.dates.publication_date`), read from
-    the pruned tree and the shown ``blocks`` around the first ``<h1>``."""
+def html_date(
+    tree: etree._Element, url: str | None, blocks: Sequence, has_author: bool, declared: str | None
+) -> PageDates:
+    """The default preset's dates (:func:`cleaner.metadata.dates.page_dates`; ``declared``: the page's
+    declared date), read from the pruned tree and the shown ``blocks`` around the first ``<h1>``."""
     head = tree.find("head")
     scripts = (node.text or "" for node in tree.iter("script") if node.get("type") == "application/ld+json")
     facts = date_facts(head.iter("meta") if head is not None else (), scripts, url)
     shown = [block for block in blocks if block.dom_reason is None]
     headline = next((i for i, block in enumerate(shown) if block.tag_path.endswith("/h1")), None)
     times = [t for t in map(_shown_time, tree.iter("time")) if t]
-    return publication_date(facts, url, headline_dates([b.text for b in shown], headline, times), has_author)
+    near = headline_dates([b.text for b in shown], headline, times)
+    return page_dates(facts, url, near, has_author, declared)
 
 
 def _shown_time(node: etree._Element) -> tuple[str, str, str] | None:
