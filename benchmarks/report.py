@@ -22,6 +22,7 @@ from benchmarks import (
     speed,
     speed_changes,
     text_mode,
+    verdict_curve,
 )
 
 RESULTS = Path("benchmarks/results")
@@ -98,6 +99,19 @@ SECTIONS = (
         "The first ablation, measured on the rules of commit 8974f7d (ruleset 1.1, no learned model). It showed "
         "the `sidebar` class costing F1 (a lone `widget` or `rail` class also wraps article text); after an "
         "audit on the train split, those tokens were dropped from the class and buttons from the `form` rule.",
+    ),
+    (
+        "verdict_curve.json",
+        "Without trafilatura: the densest region's verdict, and trafilatura only where it is unsure",
+        "python -m benchmarks.verdict_curve",
+        verdict_curve.markdown,
+        "The default's model (`html.txt`) reads trafilatura's main-content verdict; the region model "
+        "(`html_region.txt`, trained by `cleaner train` on wcxb train like the other) reads the densest region "
+        "of prose (`cleaner/segment/density.py`) in its place. Rows at a bar take the trafilatura run where the "
+        "region is unsure; their time adds both runs there (an upper bound); the `auto` row is measured as it "
+        "runs. CPU time of `clean()` in two worker processes on a shared 2-core machine. The default stays on "
+        "trafilatura's verdict: no row keeps every dataset within 0.002 F1 of it (dragnet); `auto` and "
+        "`region` are options (`--main-content`).",
     ),
     (
         "speed.json",

@@ -160,12 +160,13 @@ def _pipeline(document: Input, kind: str) -> CleanDocument:
     # where in doubt, keep: an extraction is decided at the recall point
     point = "recall" if form == "extracted" and favor == "balanced" else favor
     decisions, net = front.decisions, None
-    if stages.model is not None:
-        decisions = model.refine(decisions, stages.model, point, use_context=stages.context)
+    kind_of_model = front.model or stages.model  # the model that learned from the front stage's verdict
+    if kind_of_model is not None:
+        decisions = model.refine(decisions, kind_of_model, point, use_context=stages.context)
     if stages.settle:
         decisions, net = settle(decisions, READINGS[kind])
-    if form == "extracted" and point == "precision" and stages.model is not None:
-        decisions = input_units(decisions, model.threshold(stages.model, "recall"), front.source)
+    if form == "extracted" and point == "precision" and kind_of_model is not None:
+        decisions = input_units(decisions, model.threshold(kind_of_model, "recall"), front.source)
     decisions = _favored(decisions, favor, form)  # after the safety net, which reads the article without it
     body = assemble.body_text(decisions, front.source)
     if front.meta is not None:
@@ -175,7 +176,7 @@ def _pipeline(document: Input, kind: str) -> CleanDocument:
         facts["categories"] = front.top.categories
     sample = body if front.language_sample is None else front.language_sample
     language = detect_language(sample, fallback=front.meta.html_lang if front.meta is not None else None)
-    version = model.version(stages.model) if stages.model is not None else "none"
+    version = model.version(kind_of_model) if kind_of_model is not None else "none"
     doc = _document(document, body, decisions, facts, kind, language, version, net=net, form=form)
     reading = "text" if kind == "text" else "lines" if stages.model == "text" else "html"
     doc = page_type.judge(doc, reading, document.data if kind == "html" else None)

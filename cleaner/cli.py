@@ -11,7 +11,7 @@ import click
 
 from cleaner import corpus
 from cleaner.api import clean, clean_file
-from cleaner.options import DEFAULT_MAX_BYTES, DEFAULT_TIMEOUT, FAVORS, MODES, PRESETS, Options
+from cleaner.options import DEFAULT_MAX_BYTES, DEFAULT_TIMEOUT, FAVORS, MAIN_CONTENT, MODES, PRESETS, Options
 from cleaner.output.write import FORMATS
 from cleaner.rules import (
     RuleError,
@@ -138,7 +138,17 @@ def main() -> None:
     is_flag=True,
     help="Empty the text of pages that are not articles (page_type); their blocks are removed as not_article.",
 )
-def clean_command(inputs, mode, fmt, output, url, rule_files, summary, favor, preset, only_articles, **batch) -> None:
+@click.option(
+    "--main-content",
+    type=click.Choice(MAIN_CONTENT),
+    default="trafilatura",
+    show_default=True,
+    help="The default preset's main-content verdict on HTML: auto asks trafilatura only where the densest "
+    "region of prose is unsure (about 0.7x the CPU time, lower F1 on news); region never asks it.",
+)
+def clean_command(
+    inputs, mode, fmt, output, url, rule_files, summary, favor, preset, only_articles, main_content, **batch
+) -> None:
     """Clean each INPUT: a file (.gz too), a directory (walked recursively), a glob, a JSON Lines file
     (.jsonl, .jsonl.gz), a WARC file (.warc, .warc.gz), - for stdin, or an http(s) URL with --fetch.
 
@@ -154,7 +164,15 @@ def clean_command(inputs, mode, fmt, output, url, rule_files, summary, favor, pr
         raise click.UsageError("--url applies to a single input")
     if batch["resume"] and (output == "-" or (fmt or "jsonl") != "jsonl"):
         raise click.UsageError("--resume needs --output FILE and the jsonl format")
-    options = _options(mode=mode, favor=favor, preset=preset, rules=rule_files, url=url, only_articles=only_articles)
+    options = _options(
+        mode=mode,
+        favor=favor,
+        preset=preset,
+        rules=rule_files,
+        url=url,
+        only_articles=only_articles,
+        main_content=main_content,
+    )
     options = options.replace(timeout=batch.pop("timeout") or None, max_bytes=batch.pop("max_bytes") or None)
     if batch["links"] and fmt != "markdown":
         raise click.UsageError("--links applies to --format markdown")

@@ -31,6 +31,8 @@ class Block:
     # with emphasis, code or links, or in <pre>, its raw pieces and inline marks
     frame: tuple = field(default=(), compare=False, repr=False)
     inline: tuple | None = field(default=None, compare=False, repr=False)
+    # HTML: the number of the block-level element the text sits in (cleaner.segment.blocks.Segmented.boxes)
+    box: int = field(default=0, compare=False, repr=False)
     # whitespace-separated words, asked for many times per block by the decision steps: counted once
     words: int = field(init=False, compare=False, repr=False)
 

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from lxml.etree import _Element
 
 from cleaner import errors
-from cleaner.decide.state import HTML, LINES, TopOfDocument, decide, is_prose
+from cleaner.decide.state import HTML, LINES, VERDICT_RULES, TopOfDocument, decide, is_prose
 from cleaner.errors import InputError
 from cleaner.metadata.head import head_date, head_metadata, meta_tags
 from cleaner.metadata.page import Metadata, article_title, html_date, html_metadata, language_sample
@@ -28,6 +28,7 @@ from cleaner.records import Decision
 from cleaner.rules import RuleSet
 from cleaner.segment import fast
 from cleaner.segment.blocks import segment_html, segment_text
+from cleaner.segment.density import densest_region, label_region
 from cleaner.segment.label import label_main_content, main_content_text
 from cleaner.segment.normalize import normalize_text
 from cleaner.segment.parse import parse_page
@@ -65,6 +66,9 @@ class Front:
     language_sample: str | None = None
     # text: the normalized input the blocks index into; the clean text keeps its line layout
     source: str | None = None
+    # the model that decides this document's open blocks where it is not the preset's: the model that
+    # learned from the main-content verdict the front stage took (cleaner.segment.density)
+    model: str | None = None
 
 
 @dataclass(frozen=True)
@@ -78,8 +82,9 @@ class Stages:
 
 
 def default_html(document: Input) -> Front:
-    decisions, top, meta = html_decisions(document.text, document.url, document.ruleset)
-    return Front(decisions, top, meta)
+    verdict = VERDICTS[document.options.main_content]
+    decisions, top, meta, taken = html_decisions(document.text, document.url, document.ruleset, verdict=verdict)
+    return Front(decisions, top, meta, model=VERDICT_MODELS[taken])
 
 
 def default_text(document: Input) -> Front:
@@ -183,13 +188,29 @@ def _open_words(blocks) -> int:
     )
 
 
-def html_decisions(
-    text: str, url: str | None, ruleset: RuleSet, *, use_trafilatura: bool = True, open_hidden: bool = True
-) -> tuple[list[Decision], TopOfDocument, Metadata]:
-    """Parse once, segment, prune never-content, ask trafilatura, decide by rules (before the model).
+TRAFILATURA, REGION, AUTO = "trafilatura", "region", "auto"
+VERDICTS = {"trafilatura": TRAFILATURA, "auto": AUTO, "region": REGION}  # by Options.main_content
+# the HTML model that learned from each main-content verdict
+VERDICT_MODELS = {TRAFILATURA: "html", REGION: "html_region", None: "html"}
 
-    ``open_hidden=False`` keeps hidden elements never-content even where they hold the article
-    (:func:`_hidden_holds_the_article`): training reads pages so.
+
+def html_decisions(
+    text: str,
+    url: str | None,
+    ruleset: RuleSet,
+    *,
+    use_trafilatura: bool = True,
+    open_hidden: bool = True,
+    verdict: str = TRAFILATURA,
+) -> tuple[list[Decision], TopOfDocument, Metadata, str | None]:
+    """Parse once, segment, prune never-content, label the main content, decide by rules (before the model).
+
+    The main-content verdict is trafilatura's, the densest region's (:mod:`cleaner.segment.density`),
+    or (``verdict=AUTO``: ``Options.main_content="auto"``) the region's where it is sure of itself
+    and trafilatura's elsewhere: trafilatura then runs on a fraction of the pages. The verdict taken is
+    returned last (None without one: ``use_trafilatura=False``, the rules alone), for the model
+    that learned from it. ``open_hidden=False`` keeps hidden elements never-content even where they
+    hold the article (:func:`_hidden_holds_the_article`): training reads pages so.
     """
     tree, visible = parse_page(text)
     segmented = _segment(tree, ruleset, open_hidden, visible)
@@ -197,15 +218,21 @@ def html_decisions(
         raise InputError("no text in this HTML page", errors.NO_TEXT)
     prune(segmented.marked)
     blocks = segmented.blocks
+    taken = None
     if use_trafilatura:
-        blocks = label_main_content(blocks, main_content_text(tree, url))
+        region = None if verdict == TRAFILATURA else densest_region(blocks, segmented.boxes, segmented.box_tags)
+        if region is not None and (verdict == REGION or region.sure):
+            blocks, taken = label_region(blocks, segmented.boxes, region), REGION
+        else:
+            blocks, taken = label_main_content(blocks, main_content_text(tree, url)), TRAFILATURA
     prune(segmented.evidence)
     meta = html_metadata(tree, url)
     meta = dataclasses.replace(meta, title=_title(meta, blocks))
-    decisions, top = decide(blocks, ruleset, title=meta.title, author=meta.author, reading=HTML)
+    rule = VERDICT_RULES.get(taken, VERDICT_RULES[TRAFILATURA])
+    decisions, top = decide(blocks, ruleset, title=meta.title, author=meta.author, reading=HTML, verdict=rule)
     dates = html_date(tree, url, blocks, bool(meta.author or top.author), meta.date)
     meta = dataclasses.replace(meta, date=dates.published, dates=dates)
-    return decisions, top, meta
+    return decisions, top, meta, taken
 
 
 def prune(marked: list[_Element]) -> None:

@@ -158,20 +158,34 @@ def test_rules_stay_authoritative_and_favor_orders_the_removals():
 
 
 def test_model_removals_name_a_boilerplate_class():
-    loaded = model.load("html")
-    assert loaded.classes is not None and loaded.classes.n_classes == len(loaded.class_names)
+    """Both HTML models (one per main-content verdict) name the class of what they remove."""
+    loaded = {kind: model.load(kind) for kind in ("html", "html_region")}
+    for one in loaded.values():
+        assert one.classes is not None and one.classes.n_classes == len(one.class_names)
     reasons = set()
     for page in HTML_FIXTURES:
         for decision in clean_file(page).decisions:
-            if decision.rule == "model.html":
-                assert decision.reason in (*loaded.class_names, "boilerplate")
+            if decision.rule in ("model.html", "model.html_region"):
+                assert decision.reason in (*loaded[decision.rule.removeprefix("model.")].class_names, "boilerplate")
                 reasons.add(decision.reason)
     assert reasons - {"boilerplate"}, "the class model named no removed block of the fixtures"
 
 
 def test_model_version_is_in_the_provenance():
-    doc = clean_file(HTML_FIXTURES[0])
-    assert doc.provenance.model_version == model.version("html") != "none"
+    """The version recorded is that of the model that learned from the verdict the page was labelled by."""
+    from test_density import RIVALS as rivals  # the region is unsure there, and trafilatura is asked
+
+    from cleaner.stages import AUTO, VERDICT_MODELS, html_decisions
+
+    pages = [page.read_text(encoding="utf-8", errors="replace") for page in HTML_FIXTURES] + [rivals]
+    seen = set()
+    for html in pages:
+        taken = html_decisions(html, None, builtin_ruleset(), verdict=AUTO)[3]
+        version = model.version(VERDICT_MODELS[taken])
+        assert clean(html, mode="html", main_content="auto").provenance.model_version == version != "none"
+        seen.add(taken)
+    assert seen == {"trafilatura", "region"}
+    assert clean(rivals, mode="html").provenance.model_version == model.version("html")  # the default's verdict
 
 
 def test_the_model_version_changes_with_the_thresholds(tmp_path, monkeypatch):

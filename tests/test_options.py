@@ -102,6 +102,7 @@ def test_every_integration_takes_every_option(rule_file):
         "CLEANER_TIMEOUT": 5,
         "CLEANER_MAX_BYTES": 1000,
         "CLEANER_ONLY_ARTICLES": True,
+        "CLEANER_MAIN_CONTENT": "auto",
         "CLEANER_MARKDOWN": True,
         "CLEANER_MARKDOWN_LINKS": True,
     }
@@ -113,7 +114,7 @@ def test_every_integration_takes_every_option(rule_file):
     pipeline = CleanerPipeline.from_crawler(SimpleNamespace(settings=Settings(settings)))
     assert pipeline.options == Options(
         mode="html", favor="recall", preset="fast", rules=(str(rule_file),), timeout=5, max_bytes=1000
-    ).replace(only_articles=True, markdown=True, markdown_links=True)
+    ).replace(only_articles=True, main_content="auto", markdown=True, markdown_links=True)
     assert fields - {"url"} <= {name.removeprefix("CLEANER_").lower() for name in settings}  # url: the item's own
     with pytest.raises(ValueError, match="favor"):
         CleanerPipeline(favor="max")

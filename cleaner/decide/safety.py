@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from cleaner.decide.state import Reading, is_paragraph, is_prose
+from cleaner.decide.state import VERDICT_RULES, Reading, is_paragraph, is_prose
 from cleaner.records import Block, Decision
 from cleaner.segment.blocks import set_together
 
@@ -183,10 +183,13 @@ def _inside(block: Block, paragraph: Block) -> bool:
 
 
 def _overrulable(decision: Decision) -> bool:
-    """Removed by the model, trafilatura's verdict, markup alone or a structural step: not by a rule that read text."""
+    """Removed by the model, a main-content verdict, markup alone or a structural step: not by a rule that read text."""
     rule = decision.rule
     return (
-        decision.evidence or rule is None or rule == "trafilatura" or rule.startswith(("model.", "structure.", "dom."))
+        decision.evidence
+        or rule is None
+        or rule in VERDICT_RULES.values()
+        or rule.startswith(("model.", "structure.", "dom."))
     )
 
 

@@ -25,6 +25,9 @@ _SENTENCE_BREAK = re.compile(r"[.!?][\"”’)]?\s+[\"“‘(]?[A-Z0-9]")
 _MARKS = r"(?:\[[^\[\]\n]{1,20}\])"
 _REFERENCE_MARKS = re.compile(_MARKS + "+$")
 _REFERENCED_BREAK = re.compile(r"[.!?][\"”’)]?" + _MARKS + r"*\s+[\"“‘(]?[A-Z0-9]")
+# the rule a block outside the main content is removed by: the verdict that put it there
+TRAFILATURA_VERDICT, REGION_VERDICT = "trafilatura", "density.region"
+VERDICT_RULES = {"trafilatura": TRAFILATURA_VERDICT, "region": REGION_VERDICT}
 _OPEN = (None, "outside_main_content", "low_content")  # decisions that only trafilatura's verdict made
 _TAIL_SHARE = 0.35  # text mode: a region opened in the last 35% of the text runs to its end
 _RUN_WORDS, _RUN_SENTENCES = 60, 4  # a run of sentences as long as this is prose whatever its last word
@@ -107,9 +110,11 @@ def decide(
     title: str | None = None,
     author: str | None = None,
     reading: Reading = TEXT,
+    verdict: str = TRAFILATURA_VERDICT,
 ) -> tuple[list[Decision], TopOfDocument]:
     """Decide every block; ``title`` and ``author`` are what the page's metadata says (HTML), if anything;
-    ``reading`` says which steps the input's kind takes (:data:`TEXT`, :data:`HTML`)."""
+    ``reading`` says which steps the input's kind takes (:data:`TEXT`, :data:`HTML`); ``verdict`` names
+    the main-content verdict that ``Block.main_content`` holds (:data:`VERDICT_RULES`)."""
     known_author = author
     decisions: list[Decision] = []
     region: Hit | None = None
@@ -157,7 +162,7 @@ def decide(
         elif region:
             decisions.append(_removed(block, region.rule))
         elif block.main_content is False:
-            decisions.append(Decision(block, False, "outside_main_content", "trafilatura"))
+            decisions.append(Decision(block, False, "outside_main_content", verdict))
         elif reading.markup and _link_list(block):
             decisions.append(Decision(block, False, "navigation", "structure.link_list"))
         elif block.main_content is None and reading.markup and _low_content(block):

@@ -20,9 +20,10 @@ Settings (all optional):
 - ``CLEANER_DROP_HTML`` (``False``): remove the raw page from the item once it is cleaned.
 - ``CLEANER_MODE`` (``"auto"``), ``CLEANER_FAVOR`` (``"balanced"``), ``CLEANER_PRESET``
   (``"default"``), ``CLEANER_RULES`` (a list of TOML rule files), ``CLEANER_TIMEOUT`` (seconds per
-  page, 0 for none), ``CLEANER_MAX_BYTES`` (0 for none), ``CLEANER_ONLY_ARTICLES``, ``CLEANER_MARKDOWN``
-  (adds a ``markdown`` field) and ``CLEANER_MARKDOWN_LINKS`` (all ``False``):
-  the fields of :class:`cleaner.Options`, validated when the crawl starts.
+  page, 0 for none), ``CLEANER_MAX_BYTES`` (0 for none), ``CLEANER_MAIN_CONTENT`` (``"trafilatura"``),
+  ``CLEANER_ONLY_ARTICLES``, ``CLEANER_MARKDOWN`` (adds a ``markdown`` field) and
+  ``CLEANER_MARKDOWN_LINKS`` (these three ``False``): the fields of :class:`cleaner.Options`,
+  validated when the crawl starts.
 
 With ``scrapy.Item`` classes, declare the output fields on the item; plain dicts need nothing.
 """
@@ -77,6 +78,7 @@ class CleanerPipeline:
                 rules=tuple(settings.getlist("CLEANER_RULES", [])),
                 timeout=settings.getfloat("CLEANER_TIMEOUT", DEFAULT_TIMEOUT) or None,
                 max_bytes=settings.getint("CLEANER_MAX_BYTES", DEFAULT_MAX_BYTES) or None,
+                main_content=settings.get("CLEANER_MAIN_CONTENT", "trafilatura"),
                 only_articles=settings.getbool("CLEANER_ONLY_ARTICLES", False),
                 markdown=settings.getbool("CLEANER_MARKDOWN", False),
                 markdown_links=settings.getbool("CLEANER_MARKDOWN_LINKS", False),

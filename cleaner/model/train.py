@@ -41,7 +41,12 @@ PARAMS = {
 ROUNDS = 250
 # per kind: lines of text carry less to split on, and trees of 15 leaves score them as well as 31, in
 # half the time (measured: docs/decisions.md, "Text model: 15 leaves")
-KIND_PARAMS = {"html": {}, "text": {"num_leaves": 15}}
+KIND_PARAMS = {"html": {}, "html_region": {}, "text": {"num_leaves": 15}}
+# the HTML models, one per main-content verdict their rows read (cleaner.stages.VERDICT_MODELS): the
+# default asks trafilatura only where the densest region is unsure, and each model decides the pages
+# labelled by the verdict it learned from
+HTML_KINDS = {"html": "trafilatura", "html_region": "region"}
+KINDS = (*HTML_KINDS, "text")
 # the class model: which boilerplate class a removed block belongs to; small, it only names reasons
 CLASS_PARAMS = {**PARAMS, "objective": "multiclass", "num_class": len(CLASSES), "num_leaves": 15}
 CLASS_ROUNDS = 25
@@ -67,6 +72,7 @@ THRESHOLDS = {
     # input's recall (measured: docs/decisions.md, "Text thresholds")
     "text": {"precision": 0.5, "balanced": 0.45, "recall": 0.15},
 }
+THRESHOLDS["html_region"] = THRESHOLDS["html"]
 _TOKEN = re.compile(r"\w+")
 # a long block not found verbatim in the gold is content when this share of its words, and this
 # share of its word triples, are in the gold (measured: docs/decisions.md, "Labels: word triples")
@@ -154,13 +160,14 @@ def rows_of(record: dict) -> dict[str, Rows]:
     from cleaner.stages import html_decisions, text_decisions
 
     ruleset = builtin_ruleset()
-    out: dict[str, Rows] = {"html": ([], [], []), "text": ([], [], [])}
+    out: dict[str, Rows] = {kind: ([], [], []) for kind in KINDS}
     try:
         # hidden elements stay closed: opened on the pages whose article they hold, they also open those
         # pages' menus and popups, and the model learned that collapsed blocks are content (measured:
         # docs/decisions.md, "Training reads hidden elements closed")
-        decisions = html_decisions(record["html"], record.get("url"), ruleset, open_hidden=False)[0]
-        _add(out["html"], decisions, record["gold"])
+        for kind, verdict in HTML_KINDS.items():
+            decisions = html_decisions(record["html"], record.get("url"), ruleset, open_hidden=False, verdict=verdict)
+            _add(out[kind], decisions[0], record["gold"])
         for text in text_inputs(record["html"]):
             _add(out["text"], text_decisions(text, ruleset)[0], record["gold"])
     except InputError:
@@ -213,7 +220,7 @@ def train(
     if augment:
         meta["augment"] = "class and id names blanked"
     meta["data"] = {"datasets": list(datasets), "licences": list(licences), "ids_sha256": _ids_digest(pages)}
-    for kind in ("html", "text"):
+    for kind in KINDS:
         sequences = [sequence for page in per_page for sequence in page[kind][0]]
         if augment:
             sequences += [_without_names(sequence) for sequence in sequences]

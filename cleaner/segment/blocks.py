@@ -91,12 +91,16 @@ class _Builder:
     offset: int = 0
     holding_prose: set = field(default_factory=set)  # marked elements that hold a block of prose
     frame: tuple = ()  # the block's containers, as Block.frame
+    box: int = 0  # the block-level element the block's text sits in, as Block.box
+    # every block-level element in document order: its parent's number (the root's is -1) and its tag
+    boxes: list[int] = field(default_factory=lambda: [-1])
+    box_tags: list[str] = field(default_factory=lambda: [""])
     # inline marks since the block's start: (piece index, tag, opening, href); see Block.inline
     marks: list = field(default_factory=list)
     serial: int = 0  # containers numbered in document order
     cells: int = 0  # table cells numbered in document order (a cell's column is counted from its row's first)
 
-    def add(self, text: str | None, context: _Context, kind: str, path: str, frame: tuple = ()) -> None:
+    def add(self, text: str | None, context: _Context, kind: str, path: str, frame: tuple = (), box: int = 0) -> None:
         if not text:
             return
         if self.pieces and (context.reason, context.rule, context.collapsed) != (
@@ -106,7 +110,7 @@ class _Builder:
         ):
             self.flush()
         if not self.pieces:
-            self.kind, self.path, self.context, self.frame = kind, path, context, frame
+            self.kind, self.path, self.context, self.frame, self.box = kind, path, context, frame, box
         self.pieces.append(text)
         if context.in_link:
             self.link_chars += len(text.strip())
@@ -144,6 +148,7 @@ class _Builder:
             attrs=self.context.attrs,
             collapsed=self.context.collapsed,
             frame=self.frame,
+            box=self.box,
             # the pieces as they came, only where the Markdown needs more than the text: code verbatim, marks
             inline=(tuple(pieces), marks) if marks or self.kind == "pre" else None,
         )
@@ -160,6 +165,9 @@ class Segmented:
     # marked elements that are shown and hold a block of prose: markup alone is only evidence there, so
     # trafilatura's verdict must still see their text; pruned after it, before the metadata is read
     evidence: list[etree._Element] = field(default_factory=list)
+    # the page's block-level elements (Block.box numbers them): each one's parent (-1 for the root) and tag
+    boxes: list[int] = field(default_factory=lambda: [-1])
+    box_tags: list[str] = field(default_factory=lambda: [""])
 
 
 def segment_html(
@@ -186,7 +194,11 @@ def segment_html(
     builder.flush()
     shown_prose = {e for e in builder.holding_prose if not _attributes(e)[1]}  # hidden text stays unseen
     return Segmented(
-        builder.blocks, [e for e in marked if e not in shown_prose], [e for e in marked if e in shown_prose]
+        builder.blocks,
+        [e for e in marked if e not in shown_prose],
+        [e for e in marked if e in shown_prose],
+        builder.boxes,
+        builder.box_tags,
     )
 
 
@@ -207,7 +219,8 @@ def _walk(
     The builder is called here, not fed events through a generator: a page has tens of thousands of them.
     """
     add, flush, marks = builder.add, builder.flush, builder.marks
-    stack: list[tuple] = [("open", body, _Context(), "p", "", ())]
+    boxes, box_tags = builder.boxes, builder.box_tags
+    stack: list[tuple] = [("open", body, _Context(), "p", "", (), 0)]
     while stack:
         item = stack.pop()
         if item[0] is _CLOSE:
@@ -219,18 +232,21 @@ def _walk(
             if tail:
                 add(tail, *parent)
             continue
-        _, element, parent_context, parent_kind, parent_path, parent_frame = item
+        _, element, parent_context, parent_kind, parent_path, parent_frame, parent_box = item
         tag = element.tag.lower() if isinstance(element.tag, str) else ""
         if not tag or tag in skip:
             if element.tail:
-                add(element.tail, parent_context, parent_kind, parent_path, parent_frame)
+                add(element.tail, parent_context, parent_kind, parent_path, parent_frame, parent_box)
             continue
         context = _mark(element, tag, parent_context, ruleset, total_chars, marked, open_hidden, builder.blocks)
         kind = _KIND.get(tag, "p" if tag in _BLOCK else parent_kind)
         path = f"{parent_path}/{tag}"
-        frame = parent_frame
+        frame, box = parent_frame, parent_box
         if tag in _BLOCK:
             flush()
+            box = len(boxes)
+            boxes.append(parent_box)
+            box_tags.append(tag)
             if tag in _FRAMED:  # (tag, serial, column); a row's column is that of its first cell
                 builder.serial += 1
                 frame = (*parent_frame, (tag, builder.serial, builder.cells))
@@ -239,10 +255,10 @@ def _walk(
         elif tag in _INLINE:
             marks.append((len(builder.pieces), tag, True, element.get("href") if tag == "a" else None))
         if tag == "br":
-            add("\n", context, kind, path, frame)
-        add(element.text, context, kind, path, frame)
-        stack.append((_CLOSE, tag, element.tail, (parent_context, parent_kind, parent_path, parent_frame)))
-        stack.extend([("open", child, context, kind, path, frame) for child in reversed(element)])
+            add("\n", context, kind, path, frame, box)
+        add(element.text, context, kind, path, frame, box)
+        stack.append((_CLOSE, tag, element.tail, (parent_context, parent_kind, parent_path, parent_frame, parent_box)))
+        stack.extend([("open", child, context, kind, path, frame, box) for child in reversed(element)])
 
 
 def _span(cell: etree._Element) -> int:
