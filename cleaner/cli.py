@@ -72,7 +72,13 @@ def main() -> None:
     default=None,
     help="Output format [default: text for one input, jsonl for several].",
 )
-@click.option("--links", is_flag=True, help="With --format markdown: keep links, as [text](href).")
+@click.option(
+    "--markdown",
+    "with_markdown",
+    is_flag=True,
+    help="With --format jsonl: add each record's structured Markdown (a markdown field).",
+)
+@click.option("--links", is_flag=True, help="With --format markdown or --markdown: keep links, as [text](href).")
 @click.option(
     "-o",
     "--output",
@@ -174,9 +180,12 @@ def clean_command(
         main_content=main_content,
     )
     options = options.replace(timeout=batch.pop("timeout") or None, max_bytes=batch.pop("max_bytes") or None)
-    if batch["links"] and fmt != "markdown":
-        raise click.UsageError("--links applies to --format markdown")
-    options = options.replace(markdown=fmt == "markdown", markdown_links=batch.pop("links"))
+    with_markdown = batch.pop("with_markdown")
+    if with_markdown and (fmt or ("text" if single else "jsonl")) != "jsonl":
+        raise click.UsageError("--markdown applies to --format jsonl (--format markdown writes Markdown alone)")
+    if batch["links"] and fmt != "markdown" and not with_markdown:
+        raise click.UsageError("--links applies to --format markdown or --markdown")
+    options = options.replace(markdown=fmt == "markdown" or with_markdown, markdown_links=batch.pop("links"))
     corpus_options = CorpusOptions(
         site_template=not batch.pop("no_site_template"),
         thresholds=corpus.Thresholds(batch.pop("site_template_min_docs"), batch.pop("site_template_share")),

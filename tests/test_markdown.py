@@ -232,9 +232,19 @@ def test_cli_links_and_jsonl():
     linked = run_cli("clean", str(PAGE), "--format", "markdown", "--links").stdout.decode("utf-8")
     assert "[history of rain gauges](https://example.org/history-of-gauges)" in linked
     refused = run_cli("clean", str(PAGE), "--links")
-    assert refused.returncode == 2 and b"--links applies to --format markdown" in refused.stderr
+    assert refused.returncode == 2 and b"--links applies to --format markdown or --markdown" in refused.stderr
     record = json.loads(run_cli("clean", str(PAGE), "--format", "jsonl").stdout)
     assert "markdown" not in record
+
+
+def test_cli_jsonl_records_carry_markdown_beside_the_text():
+    record = json.loads(run_cli("clean", str(PAGE), "--format", "jsonl", "--markdown").stdout)
+    assert record["markdown"] == clean(PAGE.read_bytes(), markdown=True).markdown
+    assert record["text"] and record["markdown"].startswith("# Building a rain gauge from a bottle\n")
+    linked = json.loads(run_cli("clean", str(PAGE), "--format", "jsonl", "--markdown", "--links").stdout)
+    assert "[history of rain gauges](https://example.org/history-of-gauges)" in linked["markdown"]
+    refused = run_cli("clean", str(PAGE), "--markdown")  # one input: text, where no field can be added
+    assert refused.returncode == 2 and b"--markdown applies to --format jsonl" in refused.stderr
 
 
 def test_markdown_format_leaves_out_blocks_a_batch_removed_as_site_template():
