@@ -11,26 +11,36 @@ them out. On every other character Python assigns, the two agree, NFC included (
 
 The core's LightGBM evaluator (``cleaner.model.trees``) is checked the same way, against the numpy
 evaluator it replaced (``trees_reference.py``): the same raw scores, bit for bit, for every shipped model.
+
+And the core's feature rows (``cleaner.model.features``) against the Python that computed them
+(``features_reference.py``): the same rows, bit for bit, on random pages of random Unicode text and
+on every fixture and seed. Their character classes follow Python's own (``core/python_unicode.py``
+writes them from its Unicode database): on the Unicode version they were written from, every code
+point is checked one by one.
 """
 
 from __future__ import annotations
 
+import importlib
 import re
+import subprocess
 import sys
 import threading
 import unicodedata
 
+import features_reference
 import lightgbm
 import numpy
 import pytest
 import trees_reference
-from conftest import ROOT
+from conftest import HTML_FIXTURES, ROOT, SEED_FILES
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from cleaner import _core, clean
+from cleaner import _core, clean, clean_file
 from cleaner import model as models
 from cleaner.model import trees
+from cleaner.records import Block, Decision
 from cleaner.segment.blocks import segment_text
 from cleaner.segment.normalize import normalize_text
 
@@ -288,6 +298,224 @@ def test_the_trees_score_in_threads_with_the_same_results():
     expected = forest.raw(rows)
     results = []
     threads = [threading.Thread(target=lambda: results.append(forest.raw(rows))) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(results) == 4 and all(numpy.array_equal(result, expected) for result in results)
+
+
+# --- the feature rows ----------------------------------------------------------------------------
+
+F = importlib.import_module("cleaner.model.features")  # the package's name `features` is the function
+
+
+def _same_rows(decisions) -> None:
+    """The core's rows are the reference's, bit for bit (-0.0 and 0.0 told apart)."""
+    rows, expected = F.features(decisions), features_reference.features(decisions)
+    assert rows.dtype == expected.dtype and rows.shape == expected.shape
+    if rows.tobytes() != expected.tobytes():
+        wrong = sorted({F.NAMES[j] for _, j in numpy.argwhere(rows != expected)})
+        raise AssertionError(f"columns {wrong} differ: {[d.block.text for d in decisions]!r}")
+
+
+def test_the_vocabularies_are_the_reference_s():
+    for name in ("NAMES", "KINDS", "REASONS", "ATTR_TOKENS", "PATH_TAGS", "STOPWORDS", "OPEN_REASONS", "_STRIP"):
+        assert getattr(F, name) == getattr(features_reference, name), name
+    assert F._CJK.pattern == features_reference._CJK.pattern
+    assert features_reference._TERMINAL.pattern == "[" + F._TERMINAL.replace('"', '\\"') + "]$"
+    units = "|".join(f"{unit}s?" for unit in F.STAMP_UNITS)
+    assert features_reference._STAMP.pattern == rf"\b\d{{1,2}}:\d{{2}}\b|\b\d+ ({units}) ago\b"
+
+
+# what the text statistics treat apart: Python's whitespace (U+001C to U+001F too), the characters
+# stripped from a word and ending a sentence, digits of other scripts, CJK, letters that lowercase to a
+# stop word (the Kelvin sign, dotted I), letters that re.IGNORECASE matches to ASCII ones, combining
+# marks (letters to Rust, punctuation to Python), underscore, final sigma
+_FEATURE_SPECIAL = (
+    " \t\n\r\v\f\x1c\x1d\x1e\x1f\x85\xa0\u1680\u2000\u2028\u202f\u3000\u200b\u180e"
+    ".,;:!?\"'()[]“”‘’«»…_-/|"
+    "0123456789٣۴߂१০௫๑\uff10\U0001d7ce²½Ⅻ"
+    "あア漢字한국\u3040\u30ff\u3400\u4dbf\u4e00\u9fff\uac00\ud7af\u3000\u303f"
+    "TtHhEeİıſKkÅåÜüΣσςẞßǅ\u0301\u093e\u0903Ⓐ"
+)
+_TOKENS = (
+    "the The THE für FÜR İn In ın a A y Y i I o e de DE ago AGO minutes Minute hours days weeks months "
+    "years ſeconds weeKs mınutes hİurs day"
+).split()
+_STAMPS = [
+    "12:30",
+    "7:05",
+    "123:45",
+    "1:234",
+    "x12:30",
+    "12:30x",
+    "_1:30",
+    "٣:٤٥",
+    "5 minutes ago",
+    "5 minute ago",
+    "1 HOURS AGO",
+    "3 dayss ago",
+    "3 days agox",
+    "3 days ago_",
+    "a3 days ago",
+    "30 ſeconds ago",
+    "2 weeKs ago",
+    "2 mİnutes ago",
+    "2 mınute ago",
+    "5  days ago",
+    "5 days  ago",
+    "٥ days ago",
+]
+_CJK_EDGES = "あア漢한\u3040\u30ff\u3400\u4dbf\u4e00\u9fff\uac00\ud7af\u303f\u3100\ud7b0"  # the ranges' ends and beyond
+_FEATURE_CHARS = st.one_of(st.sampled_from(_FEATURE_SPECIAL), st.characters(codec="utf-8"))
+_STAMP_PARTS = st.tuples(
+    st.sampled_from(["5", "12", "٣", "x5", "_5", "5 "]),
+    st.sampled_from([*F.STAMP_UNITS, "MINUTE", "weeK", "mİnute", "mınute", "ſecond", "Hour", "second", "dayz"]),
+    st.sampled_from(["", "s", "S", "ſ", "ss"]),
+    st.sampled_from(["ago", "AGO", "agO", "ag", "agos"]),
+    st.sampled_from(["", ".", "x", "_", " ", "٣", "\n"]),
+)
+_CLOCK_PARTS = st.tuples(
+    st.sampled_from(["", " ", "x", "_", "9", ".", "٣"]),
+    st.sampled_from(["1", "12", "123", "٣", "1٣"]),
+    st.sampled_from(["3", "30", "300", "٣٤"]),
+    st.sampled_from(["", " ", "x", "_", "9", ".", ":"]),
+)
+_STRIPPED = st.text(alphabet=F._STRIP + "x_ ", max_size=2)
+_FEATURE_PIECES = st.one_of(
+    st.text(alphabet=_FEATURE_CHARS, max_size=8),
+    st.text(alphabet=_CJK_EDGES, min_size=2, max_size=5),
+    st.tuples(_STRIPPED, st.sampled_from(_TOKENS), _STRIPPED).map("".join),
+    _STAMP_PARTS.map(lambda parts: "{} {}{} {}{}".format(*parts)),
+    _CLOCK_PARTS.map(lambda parts: "{}{}:{}{}".format(*parts)),
+    st.sampled_from(_STAMPS),
+    st.sampled_from([" ", "  ", "\n", ". ", "...", "…", "\n\n"]),
+)
+_FEATURE_TEXTS = st.tuples(
+    st.lists(_FEATURE_PIECES, max_size=30),
+    st.sampled_from([" ", ""]),
+    st.sampled_from(["", "\n", *F._TERMINAL, *(c + "\n" for c in F._TERMINAL), "…", "...", "x", "..\n"]),
+).map(lambda parts: parts[1].join(parts[0]) + parts[2])
+_TAGS = [*F.PATH_TAGS, "div", "p", "span", ""]
+_ATTRS = [*F.ATTR_TOKENS[:12], "Content", "x-nav", ""]
+_REASONS = [None, *F.REASONS[:6], *F.OPEN_REASONS, "kept", "unknown"]
+
+
+@st.composite
+def _pages(draw) -> list[Decision]:
+    texts = draw(st.lists(_FEATURE_TEXTS, min_size=1, max_size=14))
+    decisions, at = [], draw(st.integers(0, 3))
+    for i, text in enumerate(texts):
+        block = Block(
+            i,
+            text,
+            at,
+            at + len(text),
+            kind=draw(st.sampled_from([*F.KINDS, "other"])),
+            tag_path="/".join(draw(st.lists(st.sampled_from(_TAGS), max_size=5))),
+            link_density=draw(st.one_of(st.just(0.0), st.floats(0.0, 1.0))),
+            main_content=draw(st.sampled_from([True, False, None])),
+            attrs=tuple(draw(st.lists(st.sampled_from(_ATTRS), max_size=4))),
+            collapsed=draw(st.booleans()),
+        )
+        at += len(text) + draw(st.integers(0, 2))
+        keep = draw(st.booleans())
+        reason = None if keep and draw(st.booleans()) else draw(st.sampled_from(_REASONS))
+        decisions.append(Decision(block, keep=keep, reason=reason, evidence=draw(st.booleans())))
+    return decisions
+
+
+@settings(max_examples=600, deadline=None)
+@given(_pages())
+def test_the_core_s_rows_are_the_python_s_on_random_pages(decisions):
+    _same_rows(decisions)
+
+
+@pytest.mark.parametrize(
+    "texts",
+    [
+        [""],
+        ["", " ", "\n"],
+        ["a\ud800b \udfff.", "\ud83d\ude00 the"],  # lone surrogates, which UTF-8 cannot hold
+        ["ends.\n", "ends\n.", "ends.\n\n", "…", "...", "..", "end»", "end »\n"],
+        ["东京的天气", "東京", "東", "한국어 텍스트", "ひらがな カタカナ"],
+        ["ΣΑΣ σας ΟΔΟΣ.", "İstanbul İN", "KELVIN K", "ǅemal"],
+        [f"Peter 07.08.12 at {h}:{m}" for h in ("1", "12", "123") for m in ("3", "30", "300")],
+        ["5 days ago " * 3, "5 days ago " * 5],  # a stamp only in a line of at most 14 words
+    ],
+)
+def test_the_core_s_rows_are_the_python_s_at_the_edges(texts):
+    blocks = [Block(i, text, 10 * i, 10 * i + len(text)) for i, text in enumerate(texts)]
+    _same_rows([Decision(block, keep=True) for block in blocks])
+
+
+@pytest.mark.parametrize("path", [*HTML_FIXTURES, *SEED_FILES], ids=lambda path: path.name)
+def test_the_core_s_rows_are_the_python_s_on_every_fixture_and_seed(path):
+    decisions = clean_file(path).decisions
+    assert decisions
+    _same_rows(decisions)
+
+
+def test_the_core_s_rows_for_every_character_python_knows():
+    """Each code point that Python assigns, and every 97th other one (unassigned, private use or a
+    surrogate), in a block of its own, once and twice (the text statistics: Python's classes)."""
+    if unicodedata.unidata_version != _core.PYTHON_UNICODE:
+        pytest.skip(f"the core's classes are Unicode {_core.PYTHON_UNICODE}'s, Python's {unicodedata.unidata_version}")
+    chars = [chr(c) for c in range(sys.maxunicode + 1) if _assigned(chr(c)) or c % 97 == 0]
+    texts = [f"{c} {c}{c}x" for c in chars]
+    blocks = [Block(i, text, i, i + len(text)) for i, text in enumerate(texts)]
+    step = 1 << 15
+    for first in range(0, len(blocks), step):
+        chunk = blocks[first : first + step]
+        rows = F.features([Decision(block, keep=True) for block in chunk])[:, : features_reference._OWN_COLUMNS]
+        expected = features_reference._text_statistics(chunk)[0]
+        if rows.tobytes() != expected.tobytes():
+            wrong = sorted({chunk[i].text[0] for i, _ in numpy.argwhere(rows != expected)})
+            raise AssertionError(f"{len(wrong)} differ: {[hex(ord(c)) for c in wrong[:20]]}")
+
+
+def test_the_core_s_character_classes_are_written_from_python():
+    """``core/src/python_unicode.rs`` is what ``core/python_unicode.py`` writes from this Python."""
+    if unicodedata.unidata_version != _core.PYTHON_UNICODE:
+        pytest.skip(f"the tables are Unicode {_core.PYTHON_UNICODE}'s, Python's {unicodedata.unidata_version}")
+    written = subprocess.run(
+        [sys.executable, str(ROOT / "core" / "python_unicode.py")], capture_output=True, text=True, check=True
+    )
+    assert written.stdout == (ROOT / "core" / "src" / "python_unicode.rs").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    "names",
+    [F.NAMES[:-1], (*F.NAMES, "unknown"), (*F.NAMES, F.NAMES[0]), (*F.NAMES[:3], "kind_p", *F.NAMES[3:])],
+    ids=["missing", "unknown", "twice", "twice one-hot"],
+)
+def test_the_core_refuses_names_it_does_not_compute_exactly_once(names):
+    vocabularies = {
+        "kinds": F.KINDS,
+        "reasons": F.REASONS,
+        "attr_tokens": F.ATTR_TOKENS,
+        "path_tags": F.PATH_TAGS,
+        "open_reasons": F.OPEN_REASONS,
+        "heading": "h",
+        "stopwords": sorted(F.STOPWORDS),
+        "strip": F._STRIP,
+        "terminal": F._TERMINAL,
+        "endings": F._ELLIPSES,
+        "cjk": F._CJK_RANGES,
+        "stamp_units": F.STAMP_UNITS,
+        "stamp_after": "ago",
+    }
+    assert _core.Features(F.NAMES, **vocabularies).width == len(F.NAMES)
+    with pytest.raises(ValueError, match="feature"):
+        _core.Features(names, **vocabularies)
+
+
+def test_the_rows_are_computed_in_threads_with_the_same_results():
+    decisions = [d for path in HTML_FIXTURES[:6] for d in clean_file(path).decisions] * 20
+    expected = F.features(decisions)
+    results = []
+    threads = [threading.Thread(target=lambda: results.append(F.features(decisions))) for _ in range(4)]
     for thread in threads:
         thread.start()
     for thread in threads:

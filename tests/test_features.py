@@ -10,11 +10,13 @@ from __future__ import annotations
 import importlib
 import math
 
+import features_reference as R
 import numpy
 import pytest
 from conftest import HTML_FIXTURES, SEED_FILES
 
 from cleaner import clean, clean_file
+from cleaner.records import Block, Decision
 
 F = importlib.import_module("cleaner.model.features")  # the package's name `features` is the function
 
@@ -29,12 +31,12 @@ def _own(block, n_counted: int) -> list[float]:
     return [
         math.log1p(n_counted),
         math.log1p(len(text)),
-        len(F._PUNCT.findall(text)) / max(1, len(text)),
-        len(F._DIGIT.findall(text)) / max(1, len(text)),
+        len(R._PUNCT.findall(text)) / max(1, len(text)),
+        len(R._DIGIT.findall(text)) / max(1, len(text)),
         sum(1 for w in words if w[:1].isupper()) / n_words,
         sum(1 for t in tokens if t in F.STOPWORDS) / n_words,
         sum(len(w) for w in words) / n_words,
-        1.0 if F._TERMINAL.search(text) else 0.0,
+        1.0 if R._TERMINAL.search(text) else 0.0,
         1.0 if text.endswith(("…", "...")) else 0.0,
         float(text.count("\n") + 1),
         block.link_density,
@@ -43,7 +45,7 @@ def _own(block, n_counted: int) -> list[float]:
 
 
 def _word_count(text: str) -> int:
-    cjk = len(F._CJK.findall(text))
+    cjk = len(R._CJK.findall(text))
     return len(text.split()) + cjk // 2
 
 
@@ -65,10 +67,10 @@ def reference(decisions) -> list[list[float]]:
     kept = [0.0 if F.rule_removed(d) else 1.0 for d in decisions]
     counts = [_word_count(d.block.text) for d in decisions]
     own = [_own(d.block, c) for d, c in zip(decisions, counts, strict=True)]
-    page = F._page(counts, verdicts, kept)
-    nearest = F._distance_to_kept_by_trafilatura(verdicts)
-    first, last = F._dense_region(counts, kept)
-    stamps = [c <= 14 and bool(F._STAMP.search(d.block.text)) for d, c in zip(decisions, counts, strict=True)]
+    page = R._page(counts, verdicts, kept)
+    nearest = R._distance_to_kept_by_trafilatura(verdicts)
+    first, last = R._dense_region(counts, kept)
+    stamps = [c <= 14 and bool(R._STAMP.search(d.block.text)) for d, c in zip(decisions, counts, strict=True)]
     rows, last_heading = [], -100
     for i, decision in enumerate(decisions):
         if decision.block.kind == "h":
@@ -179,5 +181,8 @@ def test_probable_region_is_the_run_the_model_believes_in():
     ],
 )
 def test_symbol_counts_equal_the_patterns_matches(text):
-    """ASCII texts are counted by deleting bytes; the count must be the regex's, control characters included."""
-    assert F._symbols(text) == (len(F._PUNCT.findall(text)), len(F._DIGIT.findall(text)))
+    """Punctuation and digits are counted as the patterns match them, control characters included."""
+    row = F.features([Decision(Block(0, text, 0, len(text)), keep=True)])[0]
+    n = max(1, len(text))
+    assert row[F.NAMES.index("punct_ratio")] == len(R._PUNCT.findall(text)) / n
+    assert row[F.NAMES.index("digit_ratio")] == len(R._DIGIT.findall(text)) / n

@@ -5,11 +5,16 @@
 //! PyO3 turns it into `PanicException` (exported here), which `cleaner.api` records as an internal
 //! error of the one document. No function here recurses.
 
-use numpy::{PyArray1, PyReadonlyArray2, PyUntypedArrayMethods};
+use numpy::ndarray::Array2;
+use numpy::{IntoPyArray, PyArray1, PyArray2, PyReadonlyArray2, PyUntypedArrayMethods};
 use pyo3::exceptions::PyValueError;
+use pyo3::intern;
 use pyo3::panic::PanicException;
 use pyo3::prelude::*;
+use pyo3::types::{PyBytes, PyString};
 
+mod features;
+mod python_unicode;
 mod text;
 mod trees;
 
@@ -95,6 +100,206 @@ impl Forest {
     }
 }
 
+/// The feature rows of a page's blocks (`cleaner.model.features`), their columns placed by name.
+///
+/// `Features(names, ...)` raises ValueError when the names and the vocabularies do not give every
+/// column exactly once, as the core computes it.
+#[pyclass(frozen, module = "cleaner._core", name = "Features")]
+struct Features(features::Spec);
+
+#[pymethods]
+impl Features {
+    #[new]
+    #[pyo3(signature = (
+        names, *, kinds, reasons, attr_tokens, path_tags, open_reasons, heading, stopwords, strip,
+        terminal, endings, cjk, stamp_units, stamp_after,
+    ))]
+    #[allow(clippy::too_many_arguments)]
+    fn new(
+        names: Vec<String>,
+        kinds: Vec<String>,
+        reasons: Vec<String>,
+        attr_tokens: Vec<String>,
+        path_tags: Vec<String>,
+        open_reasons: Vec<String>,
+        heading: String,
+        stopwords: Vec<String>,
+        strip: String,
+        terminal: String,
+        endings: Vec<String>,
+        cjk: Vec<(u32, u32)>,
+        stamp_units: Vec<String>,
+        stamp_after: String,
+    ) -> PyResult<Self> {
+        let vocabularies = features::Vocabularies {
+            kinds,
+            reasons,
+            attr_tokens,
+            path_tags,
+            open_reasons,
+            heading,
+            stopwords,
+            strip,
+            terminal,
+            endings,
+            cjk,
+            stamp_units,
+            stamp_after,
+        };
+        features::Spec::new(&names, vocabularies)
+            .map(Self)
+            .map_err(PyValueError::new_err)
+    }
+
+    /// The number of columns.
+    #[getter]
+    fn width(&self) -> usize {
+        self.0.width()
+    }
+
+    /// The rows of a page's decisions (`cleaner.records.Decision`): a (blocks, columns) float64 array.
+    ///
+    /// The blocks' fields are read, and their one-hot columns looked up, with the GIL held; the
+    /// text statistics and the page's columns are computed with it released.
+    fn rows<'py>(
+        &self,
+        py: Python<'py>,
+        decisions: &Bound<'py, PyAny>,
+    ) -> PyResult<Bound<'py, PyArray2<f64>>> {
+        let spec = &self.0;
+        let mut blocks = Vec::new();
+        let mut markup = Markup::default();
+        for decision in decisions.try_iter()? {
+            blocks.push(read_block(spec, &decision?, &mut markup)?);
+        }
+        let width = spec.width();
+        let n = blocks.len();
+        let values = py.detach(|| spec.rows(&blocks));
+        let rows = Array2::from_shape_vec((n, width), values)
+            .map_err(|error| PyValueError::new_err(error.to_string()))?;
+        Ok(rows.into_pyarray(py))
+    }
+}
+
+/// The one-hot columns of the class/id tokens and of the tag paths of a page, each found once:
+/// sibling blocks share them. A value is known by its Python hash (a tuple's reuses its strings'
+/// cached hashes) and compared with `==`, as a dict would.
+#[derive(Default)]
+struct Markup<'py> {
+    seen: features::FxMap<(bool, isize), usize>,
+    values: Vec<(Bound<'py, PyAny>, std::ops::Range<usize>)>,
+    columns: Vec<usize>,
+}
+
+impl<'py> Markup<'py> {
+    /// The columns of `attrs` (a tuple of tokens) or, with `path`, of a tag path.
+    fn columns(
+        &mut self,
+        spec: &features::Spec,
+        value: Bound<'py, PyAny>,
+        path: bool,
+    ) -> PyResult<std::ops::Range<usize>> {
+        let key = (path, value.hash()?);
+        let known = self.seen.get(&key).copied();
+        if let Some(i) = known {
+            let (seen, range) = &self.values[i];
+            if seen.eq(&value)? {
+                return Ok(range.clone());
+            }
+        }
+        let start = self.columns.len();
+        if path {
+            let tags = value.cast::<PyString>()?.to_str()?;
+            self.columns
+                .extend(tags.split('/').filter_map(|tag| spec.path_column(tag)));
+        } else {
+            for token in value.try_iter()? {
+                self.columns
+                    .extend(spec.attr_column(token?.cast::<PyString>()?.to_str()?));
+            }
+        }
+        let range = start..self.columns.len();
+        if known.is_none() {
+            self.seen.insert(key, self.values.len());
+            self.values.push((value, range.clone()));
+        }
+        Ok(range)
+    }
+}
+
+/// What the rows need of a decision and its block.
+fn read_block<'py>(
+    spec: &features::Spec,
+    decision: &Bound<'py, PyAny>,
+    markup: &mut Markup<'py>,
+) -> PyResult<features::Block> {
+    let py = decision.py();
+    let block = decision.getattr(intern!(py, "block"))?;
+    let keep = decision.getattr(intern!(py, "keep"))?.is_truthy()?;
+    let evidence = decision.getattr(intern!(py, "evidence"))?.is_truthy()?;
+    let reason = decision.getattr(intern!(py, "reason"))?;
+    let reason = if reason.is_none() {
+        None
+    } else {
+        Some(reason.cast::<PyString>()?.to_str()?.to_owned())
+    };
+    let kind_value = block.getattr(intern!(py, "kind"))?;
+    let kind = kind_value.cast::<PyString>()?.to_str()?;
+    let mut one_hot: Vec<usize> = spec.kind_column(kind).into_iter().collect();
+    if !keep {
+        one_hot.extend(reason.as_deref().and_then(|r| spec.reason_column(r)));
+    }
+    let tag_path_value = block.getattr(intern!(py, "tag_path"))?;
+    let tag_path = tag_path_value.cast::<PyString>()?.to_str()?;
+    let attrs = block.getattr(intern!(py, "attrs"))?;
+    let attrs = markup.columns(spec, attrs, false)?;
+    one_hot.extend_from_slice(&markup.columns[attrs]);
+    let tags = markup.columns(spec, tag_path_value.clone(), true)?;
+    one_hot.extend_from_slice(&markup.columns[tags]);
+    let main_content = block.getattr(intern!(py, "main_content"))?;
+    let verdict = if main_content.is_none() {
+        0.5
+    } else if main_content.extract::<bool>()? {
+        1.0
+    } else {
+        0.0
+    };
+    Ok(features::Block {
+        text: python_text(&block.getattr(intern!(py, "text"))?)?,
+        depth: tag_path.matches('/').count(),
+        link_density: block.getattr(intern!(py, "link_density"))?.extract()?,
+        verdict,
+        start: block.getattr(intern!(py, "start"))?.extract()?,
+        end: block.getattr(intern!(py, "end"))?.extract()?,
+        collapsed: block.getattr(intern!(py, "collapsed"))?.extract()?,
+        heading: spec.is_heading(kind),
+        open: keep || evidence || reason.as_deref().is_some_and(|r| spec.is_open_reason(r)),
+        one_hot,
+    })
+}
+
+/// A Python string as UTF-8, a lone surrogate (which UTF-8 cannot hold) read as U+FFFD: one
+/// character of the same classes to every feature (no letter, digit, space or stripped mark).
+fn python_text(value: &Bound<'_, PyAny>) -> PyResult<String> {
+    let text = value.cast::<PyString>()?;
+    if let Ok(utf8) = text.to_str() {
+        return Ok(utf8.to_owned());
+    }
+    let encoded = text.call_method1(intern!(value.py(), "encode"), ("utf-8", "surrogatepass"))?;
+    let mut bytes = encoded.cast::<PyBytes>()?.as_bytes().to_vec();
+    // a surrogate is ED A0..BF xx in this encoding, and U+FFFD is EF BF BD: three bytes for three
+    let mut i = 0;
+    while i + 2 < bytes.len() {
+        if bytes[i] == 0xED && bytes[i + 1] >= 0xA0 {
+            bytes[i..i + 3].copy_from_slice("\u{FFFD}".as_bytes());
+            i += 3;
+        } else {
+            i += 1;
+        }
+    }
+    String::from_utf8(bytes).map_err(|error| PyValueError::new_err(error.to_string()))
+}
+
 /// Panics, for the tests that check a panic reaches Python as an exception and a document's error.
 #[pyfunction]
 fn _panic_for_tests(py: Python<'_>) {
@@ -104,10 +309,13 @@ fn _panic_for_tests(py: Python<'_>) {
 #[pymodule]
 fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
+    // the Unicode version of the Python character classes that the feature rows follow
+    m.add("PYTHON_UNICODE", python_unicode::VERSION)?;
     m.add("PanicException", m.py().get_type::<PanicException>())?;
     m.add_function(wrap_pyfunction!(normalize_text, m)?)?;
     m.add_function(wrap_pyfunction!(segment_text, m)?)?;
     m.add_function(wrap_pyfunction!(_panic_for_tests, m)?)?;
     m.add_class::<Forest>()?;
+    m.add_class::<Features>()?;
     Ok(())
 }
