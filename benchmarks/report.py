@@ -16,6 +16,7 @@ from benchmarks import (
     gate,
     metadata,
     model_load,
+    page_type,
     profile,
     quality,
     rule_precision,
@@ -99,6 +100,15 @@ SECTIONS = (
         "The first ablation, measured on the rules of commit 8974f7d (ruleset 1.1, no learned model). It showed "
         "the `sidebar` class costing F1 (a lone `widget` or `rail` class also wraps article text); after an "
         "audit on the train split, those tokens were dropped from the class and buttons from the `form` rule.",
+    ),
+    (
+        "page_type.json",
+        "Page types (wcxb, beside rs-trafilatura's classifier)",
+        "python -m benchmarks.page_type",
+        lambda report: page_type.markdown(report["results"]),
+        "cleaner's `page_type` (`cleaner/model/page_type.txt`) against wcxb's own page types, beside the page "
+        "type rs-trafilatura's classifier gives, and how well the clean text matches the gold at each level of "
+        "cleaner's `confidence`.",
     ),
     (
         "verdict_curve.json",
