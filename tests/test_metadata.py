@@ -185,6 +185,16 @@ def test_the_byline_is_the_dates_from_the_headline_down_to_the_prose():
     assert headline_dates(["June 1, 2024", "A headline"], 1).byline == ()
 
 
+def test_a_comments_time_below_the_article_is_no_byline_time():
+    """A reply's <time> under the prose is the comment's day, not the article's."""
+    prose = "A paragraph of the article. " * 10
+    times = [("March 4", "Reply by Bob March 4", "2021-03-04"), ("May 3", "By Ana Ruiz May 3", "2024-05-03")]
+    below = headline_dates(["A headline", prose, "Reply by Bob March 4"], 0, times[:1])
+    assert below.timed == () and likely_date(DateFacts(), below, None) is None
+    near = headline_dates(["A headline", "By Ana Ruiz May 3", prose, "Reply by Bob March 4"], 0, times)
+    assert near.timed == ("2024-05-03",)
+
+
 def test_json_ld_publication_days_with_another_modification_day_are_revised():
     json_ld = [
         '{"@type": "Article", "datePublished": "2020-05-13T10:00:00Z", "dateModified": "2025-01-02T15:06:08Z"}',

@@ -106,8 +106,9 @@ def _labelled_update(text: str, at: int) -> bool:
 @dataclass(frozen=True)
 class HeadlineDates:
     """The dates in the short lines around the headline, in order: ``written`` in the page's words or
-    digits, ``timed`` by the ``<time datetime>`` elements shown there (in whatever language or form
-    their text is: "27.01.2026, 10:45 Uhr", "8 juillet 2025")."""
+    digits, ``timed`` by the ``<time datetime>`` elements shown in the byline (from the headline
+    down to the first line of prose; in whatever language or form their text is: "27.01.2026,
+    10:45 Uhr", "8 juillet 2025")."""
 
     written: tuple[str, ...] = ()
     timed: tuple[str, ...] = ()
@@ -134,9 +135,11 @@ def headline_dates(
             line = " ".join(line.split())
             found = written_dates(line)
             written += found
-            if number >= headline:  # above the headline, a <time> is a ticker's or the day's date
+            # above the headline, a <time> is a ticker's or the day's date; below the first line of
+            # prose, a comment's or a list's
+            if number >= headline and not prose:
                 timed += [day for text, byline, day in times if text in line or line in byline]
-                byline += [] if prose else found
+                byline += found
         elif number > headline:
             prose = True
     return HeadlineDates(tuple(written), tuple(timed), tuple(byline))
