@@ -65,6 +65,8 @@ class Options:
         _one_of("favor", self.favor, FAVORS)
         _one_of("preset", self.preset, PRESETS)
         _one_of("main_content", self.main_content, MAIN_CONTENT)
+        if self.preset == "fast" and self.main_content != "trafilatura":
+            raise ValueError("main_content applies to the default preset; the fast preset reads resiliparse's")
         if not _is_ruleset(self.rules):
             if isinstance(self.rules, (str, Path)):
                 raise ValueError("rules must be a list of rule files or a RuleSet, not one path")

@@ -102,7 +102,7 @@ def test_every_integration_takes_every_option(rule_file):
         "CLEANER_TIMEOUT": 5,
         "CLEANER_MAX_BYTES": 1000,
         "CLEANER_ONLY_ARTICLES": True,
-        "CLEANER_MAIN_CONTENT": "auto",
+        "CLEANER_MAIN_CONTENT": "trafilatura",  # the fast preset reads resiliparse's; "auto" is checked below
         "CLEANER_MARKDOWN": True,
         "CLEANER_MARKDOWN_LINKS": True,
     }
@@ -114,7 +114,9 @@ def test_every_integration_takes_every_option(rule_file):
     pipeline = CleanerPipeline.from_crawler(SimpleNamespace(settings=Settings(settings)))
     assert pipeline.options == Options(
         mode="html", favor="recall", preset="fast", rules=(str(rule_file),), timeout=5, max_bytes=1000
-    ).replace(only_articles=True, main_content="auto", markdown=True, markdown_links=True)
+    ).replace(only_articles=True, markdown=True, markdown_links=True)
+    auto = CleanerPipeline.from_crawler(SimpleNamespace(settings=Settings({"CLEANER_MAIN_CONTENT": "auto"})))
+    assert auto.options.main_content == "auto"
     assert fields - {"url"} <= {name.removeprefix("CLEANER_").lower() for name in settings}  # url: the item's own
     with pytest.raises(ValueError, match="favor"):
         CleanerPipeline(favor="max")
@@ -140,3 +142,11 @@ def test_library_misuse_fails_at_once_with_a_clear_message():
     doc = clean("A sentence of an article that is long enough to keep, and it ends here.", timeout=float("inf"))
     assert doc.error is None and doc.provenance is not None
     assert clean(bytearray(b"<p>A paragraph of a page that is long enough to keep as prose.</p>")).error is None
+
+
+def test_main_content_is_refused_where_it_would_do_nothing():
+    assert Options(main_content="auto").recorded()["main_content"] == "auto"
+    with pytest.raises(ValueError, match="main_content"):
+        Options(main_content="sometimes")
+    with pytest.raises(ValueError, match="the fast preset reads resiliparse's"):
+        Options(preset="fast", main_content="region")
