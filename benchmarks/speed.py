@@ -3,13 +3,15 @@
     python -m benchmarks.speed [--data ../shared/data] [--split dev] [--limit N] [--repeat R]
                                [--systems NAME ...] [--no-cli] [--out benchmarks/results/speed.json]
 
-Each system (cleaner with its defaults and the anchors: trafilatura, trafilatura's ``fast`` mode,
-readability-lxml, resiliparse) runs in a fresh child process of its own, so that its peak RSS
-(``ru_maxrss``) is its own: the child imports the system, warms it up on a small page, then reads
-the pages one at a time from a JSONL file and times only the extraction calls. Documents per
-second and MB of HTML per second come from that time; peak RSS includes the interpreter, the
-imports and the largest page's working set. With ``--repeat R`` every system runs R times, the
-systems interleaved, and the fastest run counts (the machine is shared; the spread is reported).
+Each system (cleaner with its defaults, its fast preset and ``main_content="auto"``, and the
+anchors: trafilatura with its defaults, its ``fast`` mode and as the gate runs it (no comments,
+with metadata), rs-trafilatura, readability-lxml, resiliparse) runs in a fresh child process of
+its own, so that its peak RSS (``ru_maxrss``) is its own: the child imports the system, warms it
+up on a small page, then reads the pages one at a time from a JSONL file and times only the
+extraction calls. Documents per second and MB of HTML per second come from that time; peak RSS
+includes the interpreter, the imports and the largest page's working set. With ``--repeat R``
+every system runs R times, the systems interleaved, and the fastest run counts (the machine is
+shared; the spread is reported).
 
 Then ``cleaner clean FOLDER --jobs 1`` and ``--jobs 2`` over the same pages written as ``.html``
 files to a temporary folder: wall time of the whole command (start-up included) and peak RSS of
@@ -49,10 +51,29 @@ def _cleaner_fast(html: str, url: str | None) -> str:
     return clean(html, url=url, preset="fast").text
 
 
+def _cleaner_auto(html: str, url: str | None) -> str:
+    from cleaner import clean
+
+    return clean(html, url=url, main_content="auto").text
+
+
 def _trafilatura(html: str, url: str | None) -> str:
     import trafilatura
 
     return trafilatura.extract(html, url=url) or ""
+
+
+def _trafilatura_strongest(html: str, url: str | None) -> str:
+    """trafilatura as the gate runs it (no comments), with its metadata as cleaner reads a page's."""
+    import trafilatura
+
+    return trafilatura.extract(html, url=url, include_comments=False, with_metadata=True) or ""
+
+
+def _rs_trafilatura(html: str, url: str | None) -> str:
+    from benchmarks.anchors import _rs_trafilatura
+
+    return _rs_trafilatura(html)
 
 
 def _trafilatura_fast(html: str, url: str | None) -> str:
@@ -76,12 +97,15 @@ def _resiliparse(html: str, url: str | None) -> str:
 SYSTEMS: dict[str, Callable[[str, str | None], str]] = {
     "cleaner": _cleaner,
     "cleaner (fast)": _cleaner_fast,
+    "cleaner (main_content=auto)": _cleaner_auto,
     "trafilatura": _trafilatura,
+    "trafilatura (no comments, metadata)": _trafilatura_strongest,
+    "rs-trafilatura": _rs_trafilatura,
     "trafilatura (fast)": _trafilatura_fast,
     "readability-lxml": _readability,
     "resiliparse": _resiliparse,
 }
-PACKAGES = ("trafilatura", "readability-lxml", "resiliparse")
+PACKAGES = ("trafilatura", "readability-lxml", "resiliparse", "rs-trafilatura")
 
 
 def _rss_mb(pid: int | str = "self") -> float:
