@@ -222,7 +222,7 @@ def html_decisions(
     if use_trafilatura:
         region = None if verdict == TRAFILATURA else densest_region(blocks, segmented.boxes, segmented.box_tags)
         if region is not None and (verdict == REGION or region.sure):
-            blocks, taken = label_region(blocks, segmented.boxes, region), REGION
+            blocks, taken = label_region(blocks, region), REGION
         else:
             blocks, taken = label_main_content(blocks, main_content_text(tree, url)), TRAFILATURA
     prune(segmented.evidence)

@@ -16,7 +16,7 @@ def _segmented(markup: str):
 
 def _kept(markup: str) -> list[str]:
     segmented = _segmented(markup)
-    labelled = label_region(segmented.blocks, segmented.boxes, _region(segmented))
+    labelled = label_region(segmented.blocks, _region(segmented))
     return [b.text for b in labelled if b.main_content]
 
 
@@ -69,7 +69,7 @@ def test_a_comment_thread_does_not_outweigh_the_article():
     region = densest_region(segmented.blocks, segmented.boxes, segmented.box_tags)
     article = segmented.blocks[0]
     assert segmented.boxes[article.box] in region.boxes  # the post's <div>
-    labelled = label_region(segmented.blocks, segmented.boxes, region)
+    labelled = label_region(segmented.blocks, region)
     assert [b.main_content for b in labelled[:2]] == [True, True]
     assert not any(b.main_content for b in labelled[2:])
 
@@ -87,7 +87,7 @@ def test_a_page_without_prose_stays_unlabelled():
     region = densest_region(segmented.blocks, segmented.boxes, segmented.box_tags)
     assert not region.boxes and region.held == 0
     assert not region.sure
-    assert all(b.main_content is None for b in label_region(segmented.blocks, segmented.boxes, region))
+    assert all(b.main_content is None for b in label_region(segmented.blocks, region))
 
 
 def test_deep_nesting_is_walked_without_recursion():
@@ -104,10 +104,10 @@ def _paragraphs(n: int, first: int = 0) -> str:
 
 MENU = "".join(f"<li><a href='/{i}'>Another story about the bridge, number {i}</a></li>" for i in range(40))
 SURE = f"<html><body><nav><a href='/'>Home</a></nav><div class='story'>{_paragraphs(4)}</div></body></html>"
-# two elements of prose as good as each other, in a page of links: the region is unsure
+# a second element of prose nearly as good as the region's, in another part of the page: unsure
 RIVALS = (
-    f"<html><body><div class='a'>{_paragraphs(3)}</div><ul>{MENU}</ul>"
-    f"<div class='b'>{_paragraphs(3, 3)}</div></body></html>"
+    f"<html><body><div class='x'><div class='a'>{_paragraphs(3)}</div><ul>{MENU}</ul></div>"
+    f"<div class='y'><div class='b'>{_paragraphs(2, 3)}</div><ul>{MENU}</ul></div></body></html>"
 )
 
 
@@ -146,3 +146,26 @@ def test_the_region_removes_what_lies_outside_it_with_its_own_rule():
     assert doc.text.count(SENTENCE.strip()) == 16
     assert "number" not in doc.text
     assert all(span.rule != "trafilatura" for span in doc.removed)
+
+
+def test_a_region_of_two_siblings_is_not_its_own_rival():
+    """The region's elements, what they hold and what holds them are never the rival."""
+    html = (
+        f"<html><body><div class='page'><ul>{MENU}</ul><div class='part'>{_paragraphs(3)}</div>"
+        f"<div class='part'>{_paragraphs(4, 3)}</div></div></body></html>"
+    )
+    segmented = _segmented(html)
+    region = _region(segmented)
+    assert len(region.boxes) == 2 and region.rival == 0.0 and region.sure
+
+
+def test_hidden_prose_is_never_the_region_nor_in_it():
+    """Text no reader sees: not counted for the marked-prose choice, never labelled main content."""
+    hidden = "".join(f"<div style='display:none'><p>{SENTENCE * 3} Hidden {i}.</p></div>" for i in range(8))
+    html = f"<html><body><div class='story'><p>{SENTENCE * 2}</p>{hidden}</div></body></html>"
+    segmented = _segmented(html)
+    region = _region(segmented)
+    assert not region.with_marked
+    labelled = label_region(segmented.blocks, region)
+    assert all(not b.main_content for b in labelled if b.dom_reason == "hidden")
+    assert labelled[0].main_content

@@ -45,9 +45,11 @@ class Region:
     held: int = 0  # characters of prose in the region
     prose: int = 0  # characters of prose on the page (marked prose included where the region counts it)
     with_marked: bool = False  # chosen with the marked elements' prose counted
-    # the best score of an element off the line of the region's first element (neither above nor
-    # under it), against the region's: a second candidate nearly as good
+    # the best score of an element off the region's lines (neither in one of its elements nor holding
+    # one), against the region's: a second candidate nearly as good
     rival: float = 0.0
+    # the region's elements as (first, last) numbers: an element's subtree is the numbers between them
+    spans: tuple[tuple[int, int], ...] = ()
 
     @property
     def share(self) -> float:
@@ -67,10 +69,14 @@ def densest_region(blocks: Sequence[Block], parents: Sequence[int], tags: Sequen
     Markup is evidence, not a verdict: the region is first chosen among the unmarked blocks (a
     comment thread's or a sidebar's prose must not win), and chosen again with the marked prose
     counted as any other where the unmarked region holds less prose than the marked elements do
-    (an article wrapper named "share", a forum's posts named "comments").
+    (an article wrapper named "share", a forum's posts named "comments"). Hidden text is never
+    counted: no reader sees it, and trafilatura's verdict never reads it either.
+
+    Linear in the blocks and elements: elements are numbered in document order, each after its
+    parent, so totals are summed up the tree in one pass from the last element back.
     """
     region, held = _choose(blocks, parents, tags, with_marked=False)
-    marked = sum(len(b.text) for b in blocks if b.dom_reason is not None and _scores(b) and is_prose(b))
+    marked = sum(len(b.text) for b in blocks if _marked_prose(b) and _scores(b))
     if held < min(marked, _ENOUGH_PROSE):
         region = _choose(blocks, parents, tags, with_marked=True)[0]
     return region
@@ -80,31 +86,31 @@ def _scores(block: Block) -> bool:
     return len(block.text) >= _MIN_CHARS and block.link_density <= 0.5
 
 
+def _marked_prose(block: Block) -> bool:
+    """Prose in an element that markup marked (not hidden): what the second choice counts."""
+    return block.dom_reason is not None and block.dom_reason != "hidden" and is_prose(block)
+
+
 def _choose(
     blocks: Sequence[Block], parents: Sequence[int], tags: Sequence[str], *, with_marked: bool
 ) -> tuple[Region, int]:
     """The region, and the characters of prose it holds."""
     n = len(parents)
     raw = [0.0] * n
-    chars = [0] * n
+    chars = [0] * n  # each element's own text first, then (below) its whole subtree's
     link_chars = [0.0] * n
-    prose = [0] * n  # characters of the blocks that score, under each element
+    prose = [0] * n  # characters of the blocks that score
     scored = set()
     for block in blocks:
-        if block.dom_reason is not None and not (with_marked and is_prose(block)):
+        if block.dom_reason is not None and not (with_marked and _marked_prose(block)):
             continue
         length = len(block.text)
-        links = block.link_density * length
         counts = _scores(block)
-        box = block.box
-        while box >= 0:  # every enclosing element counts the block's text and links
-            chars[box] += length
-            link_chars[box] += links
-            if counts:
-                prose[box] += length
-            box = parents[box]
+        chars[block.box] += length
+        link_chars[block.box] += block.link_density * length
         if not counts:
             continue
+        prose[block.box] += length
         points = 1.0 + block.text.count(",") + min(3, length // 100)
         box = block.box
         if tags[box] in _PARAGRAPH and parents[box] >= 0:
@@ -115,9 +121,15 @@ def _choose(
             scored.add(box)
             box = parents[box]
             level += 1
+    last = list(range(n))  # each element's last descendant: its subtree is the numbers up to it
+    for box in range(n - 1, 0, -1):
+        parent = parents[box]
+        chars[parent] += chars[box]
+        link_chars[parent] += link_chars[box]
+        prose[parent] += prose[box]
+        last[parent] = max(last[parent], last[box])
     if not scored:
         return Region(frozenset(), 0.0, {}), 0
-    page_prose = prose[0]  # the document root's
     scores = {
         box: (raw[box] + _TAG_PRIOR.get(tags[box], 0.0)) * (1.0 - min(1.0, link_chars[box] / max(1, chars[box])))
         for box in scored
@@ -134,62 +146,39 @@ def _choose(
     if parent >= 0:
         bar = max(_SIBLING_FLOOR, top * _SIBLING_SHARE)
         chosen.update(box for box, score in scores.items() if parents[box] == parent and score >= bar)
+    spans = tuple(sorted((box, last[box]) for box in chosen))
     held = sum(prose[box] for box in chosen)
-    rival = _rival(scores, parents, min(chosen)) / max(1e-9, top)
-    return Region(frozenset(chosen), top, scores, held, page_prose, with_marked, rival), held
+    rival = _rival(scores, spans, last) / max(1e-9, top)
+    return Region(frozenset(chosen), top, scores, held, prose[0], with_marked, rival, spans), held
 
 
-def _rival(scores: dict[int, float], parents: Sequence[int], first: int) -> float:
-    """The best score of an element that neither holds ``first`` nor sits in it."""
-    above = set()
-    box = first
-    while box >= 0:
-        above.add(box)
-        box = parents[box]
+def _rival(scores: dict[int, float], spans: tuple[tuple[int, int], ...], last: Sequence[int]) -> float:
+    """The best score of an element off the region's lines: neither in one of its elements nor holding one."""
     best = 0.0
     for candidate, score in scores.items():
-        if candidate in above or score <= best:
+        if score <= best:
             continue
-        box = candidate
-        while box >= 0 and box != first:
-            box = parents[box]
-        if box != first:  # not under the region's first element
+        inside = any(first <= candidate <= end for first, end in spans)
+        around = any(candidate <= first <= last[candidate] for first, _ in spans)
+        if not inside and not around:
             best = score
     return best
 
 
-def label_region(blocks: Sequence[Block], parents: Sequence[int], region: Region) -> list[Block]:
+def label_region(blocks: Sequence[Block], region: Region) -> list[Block]:
     """Set ``main_content`` on the blocks that trafilatura's verdict would be asked about: whether the
     densest region holds them. Blocks stay unlabelled when the page has no prose to choose by.
 
     A marked block (a comment under the article, inside the region's element) is in the region only
-    where the region was chosen with the marked prose counted.
+    where the region was chosen with the marked prose counted; a hidden one never is.
     """
     if not region.boxes:
         return list(blocks)
-    inside: dict[int, bool] = {}
     out = []
     for block in blocks:
         if block.dom_reason is None or is_prose(block):
-            countable = block.dom_reason is None or region.with_marked
-            held = countable and _within(block.box, region.boxes, parents, inside)
+            countable = block.dom_reason is None or (region.with_marked and block.dom_reason != "hidden")
+            held = countable and any(first <= block.box <= end for first, end in region.spans)
             block = dataclasses.replace(block, main_content=held)
         out.append(block)
     return out
-
-
-def _within(box: int, chosen: frozenset[int], parents: Sequence[int], memo: dict[int, bool]) -> bool:
-    path = []
-    found = False
-    while box >= 0:
-        if box in memo:
-            found = memo[box]
-            break
-        if box in chosen:
-            found = True
-            break
-        path.append(box)
-        box = parents[box]
-    for seen in path:
-        memo[seen] = found
-    return found
