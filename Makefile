@@ -72,6 +72,19 @@ fuzz: $(STAMP)
 	$(BIN)/python fuzz/fuzz_html.py fuzz/corpus/html -dict=fuzz/html.dict $(FUZZ_FLAGS)
 	$(BIN)/python fuzz/fuzz_text.py fuzz/corpus/text $(FUZZ_FLAGS)
 
+## make fuzz-core: coverage-guided fuzzing (cargo-fuzz, nightly Rust) of the core's pure-Rust layer,
+## FUZZ_SECONDS per target; crashes land in core/fuzz/artifacts/ and make the target fail
+.PHONY: fuzz-core
+FUZZ_CORE = cd $(CRATE)/fuzz && mkdir -p corpus/$(1) && nice -n 10 cargo +nightly fuzz run $(1) corpus/$(1) $(2) \
+	-- -max_total_time=$(FUZZ_SECONDS) -timeout=20 -rss_limit_mb=3072 $(3)
+fuzz-core: cargo
+	@command -v cargo-fuzz >/dev/null 2>&1 || { echo "cargo-fuzz not found: install it with" \
+		"cargo install cargo-fuzz (it needs the nightly toolchain: rustup toolchain install nightly)" >&2; exit 1; }
+	$(call FUZZ_CORE,text,../../seeds,-max_len=1024)
+	$(call FUZZ_CORE,forest_parse,seeds/forest,-dict=forest.dict)
+	$(call FUZZ_CORE,forest_eval)
+	$(call FUZZ_CORE,features)
+
 lint: $(TEST_STAMP)
 	$(BIN)/ruff check cleaner tests benchmarks
 
