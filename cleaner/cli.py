@@ -45,6 +45,21 @@ FAVOR_OPTION = click.option(
     show_default=True,
     help="precision removes more, recall keeps more (the headline stays in the text).",
 )
+PRESET_OPTION = click.option(
+    "--preset",
+    type=click.Choice(PRESETS),
+    default="default",
+    show_default=True,
+    help="fast: resiliparse's main content, the rules and the text model; no trafilatura (several times faster).",
+)
+MAIN_CONTENT_OPTION = click.option(
+    "--main-content",
+    type=click.Choice(MAIN_CONTENT),
+    default="trafilatura",
+    show_default=True,
+    help="The default preset's main-content verdict on HTML: auto asks trafilatura only where the densest "
+    "region of prose is unsure (about 0.7x the CPU time, lower F1 on news); region never asks it.",
+)
 
 
 EXIT_OUTPUT = 3  # the output could not be written
@@ -90,13 +105,7 @@ def main() -> None:
 @RULES_OPTION
 @click.option("--summary", is_flag=True, help="Print one line per document to stderr: kept/removed blocks and title.")
 @FAVOR_OPTION
-@click.option(
-    "--preset",
-    type=click.Choice(PRESETS),
-    default="default",
-    show_default=True,
-    help="fast: resiliparse's main content, the rules and the text model; no trafilatura (several times faster).",
-)
+@PRESET_OPTION
 @click.option("-j", "--jobs", type=click.IntRange(min=1), default=None, help="Worker processes [default: all cores].")
 @click.option(
     "--timeout",
@@ -144,14 +153,7 @@ def main() -> None:
     is_flag=True,
     help="Empty the text of pages that are not articles (page_type); their blocks are removed as not_article.",
 )
-@click.option(
-    "--main-content",
-    type=click.Choice(MAIN_CONTENT),
-    default="trafilatura",
-    show_default=True,
-    help="The default preset's main-content verdict on HTML: auto asks trafilatura only where the densest "
-    "region of prose is unsure (about 0.7x the CPU time, lower F1 on news); region never asks it.",
-)
+@MAIN_CONTENT_OPTION
 def clean_command(
     inputs, mode, fmt, output, url, rule_files, summary, favor, preset, only_articles, main_content, **batch
 ) -> None:
@@ -217,8 +219,12 @@ def clean_command(
 
 
 def _options(**values) -> Options:
-    """The options of one run; a rule file that does not load is a usage error (exit 2)."""
-    options = Options(**{**values, "rules": tuple(values.get("rules") or ())})
+    """The options of one run; a value the options refuse, or a rule file that does not load, is a usage
+    error (exit 2)."""
+    try:
+        options = Options(**{**values, "rules": tuple(values.get("rules") or ())})
+    except ValueError as err:
+        raise click.UsageError(str(err)) from None
     try:
         options.ruleset()
     except RuleError as err:
@@ -254,7 +260,9 @@ def _container(spec: str) -> bool:
     help="Also write a self-contained HTML report here.",
 )
 @FAVOR_OPTION
-def explain_command(input_path, mode, url, rule_files, report, favor) -> None:
+@PRESET_OPTION
+@MAIN_CONTENT_OPTION
+def explain_command(input_path, mode, url, rule_files, report, favor, preset, main_content) -> None:
     """Show every block of INPUT (one file or - for stdin): kept or removed, the reason and the rule.
 
     Exit status: 0 when the document was cleaned, 1 when it failed (the blocks it has are still
@@ -266,7 +274,7 @@ def explain_command(input_path, mode, url, rule_files, report, favor) -> None:
 
     if input_path != "-" and Path(input_path).is_dir():
         raise click.UsageError(f"INPUT must be one file or -, not a directory: {input_path}")
-    options = _options(mode=mode, favor=favor, rules=rule_files, url=url)
+    options = _options(mode=mode, favor=favor, rules=rule_files, url=url, preset=preset, main_content=main_content)
     if input_path == "-":
         name = "stdin"
         doc = clean(sys.stdin.buffer.read(), options, source=name)

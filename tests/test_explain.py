@@ -10,7 +10,7 @@ from collections import Counter
 
 import lxml.html
 import pytest
-from conftest import FIXTURES, ROOT, SEED_FILES, run_cli
+from conftest import FIXTURES, HTML_FIXTURES, ROOT, SEED_FILES, run_cli
 from rich.console import Console
 
 from cleaner import clean, clean_file
@@ -497,3 +497,21 @@ def test_terminal_view_leads_with_the_summary_then_the_clean_text_then_runs():
             assert headline in lines
     reason, menu = max(expected_runs(doc), key=lambda run: len(run[1]))
     assert reason == "navigation" and len(menu) > 80
+
+
+def test_explain_takes_the_preset_and_the_main_content_verdict(plain_env):
+    """The decisions explained are those of the options asked for: the region's rule where it decided."""
+    page = HTML_FIXTURES[0]
+    region = run_cli("explain", str(page), "--main-content", "region")
+    assert region.returncode == 0, region.stderr.decode()
+    doc = clean_file(page, main_content="region")
+    assert "trafilatura" not in {d.rule for d in doc.decisions}
+    for decision in doc.decisions:
+        if not decision.keep:
+            assert decision.rule in region.stdout.decode("utf-8")
+    fast = run_cli("explain", str(page), "--preset", "fast")
+    assert fast.returncode == 0
+    headers = re.findall(r"^ *\d+ (?:kept|removed)", fast.stdout.decode("utf-8"), flags=re.MULTILINE)
+    assert len(headers) == len(clean_file(page, preset="fast").decisions) != len(doc.decisions)
+    refused = run_cli("explain", str(page), "--preset", "fast", "--main-content", "auto")
+    assert refused.returncode == 2 and b"the fast preset reads resiliparse's" in refused.stderr
