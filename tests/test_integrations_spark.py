@@ -166,3 +166,12 @@ def test_site_templates_and_duplicates_across_a_spark_job(spark):
     assert duplicates == {"https://ledger.example/copy": f"https://ledger.example/{SEED_FILES[2].stem}", **versions}
     story = next(row.clean_text for row in rows if row.url == original)
     assert all(story in row.clean_text for row in rows if row.url in versions)  # no paragraph of it a template
+
+
+def test_spark_job_takes_the_options(spark, warcs):
+    """The job's options reach every task: provenance records them (map values are strings)."""
+    folder, pages, _ = warcs
+    rows = clean_warcs(spark, [folder], main_content="auto", favor="precision").collect()
+    assert len(rows) == len(pages)
+    assert all(row.clean_provenance.options["main_content"] == "auto" for row in rows)
+    assert all(row.clean_provenance.options["favor"] == "precision" for row in rows)

@@ -14,12 +14,14 @@ from __future__ import annotations
 import argparse
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from pyspark.sql import DataFrame, SparkSession
 from pyspark.sql import functions as F
 
 from cleaner.integrations.spark import WARC_ORIGIN, read_warc, with_clean_columns
 from cleaner.integrations.spark_corpus import clean_corpus
+from cleaner.options import FAVORS, MAIN_CONTENT, PRESETS, Options
 
 WARC_SUFFIXES = (".warc", ".warc.gz")
 
@@ -36,15 +38,23 @@ def warc_paths(inputs: Sequence[str | Path]) -> list[str]:
 
 
 def clean_warcs(
-    spark: SparkSession, inputs: Sequence[str | Path], *, favor: str = "balanced", corpus: bool = False
+    spark: SparkSession,
+    inputs: Sequence[str | Path],
+    *,
+    corpus: bool = False,
+    options: Options | None = None,
+    **option_values: Any,
 ) -> DataFrame:
     """Every HTML record of the WARC files, cleaned: where it came from, then cleaner's columns.
 
     ``corpus`` also removes site templates and flags near duplicates (``clean_duplicate_of``) across all the files.
+    ``options`` (or its fields as keywords: ``favor=``, ``preset=``, ``main_content=``) say how each page is cleaned.
     """
     pages = read_warc(spark, warc_paths(inputs))
     clean_pages = clean_corpus if corpus else with_clean_columns
-    cleaned = clean_pages(pages, html_col="html", url_col="target_uri", origin_cols=WARC_ORIGIN, favor=favor)
+    cleaned = clean_pages(
+        pages, html_col="html", url_col="target_uri", origin_cols=WARC_ORIGIN, options=options, **option_values
+    )
     # a record the WARC reader could not read whole says so, whatever the cleaning made of what was read
     error = F.coalesce(F.col("warc_error"), F.col("clean_error"))
     return cleaned.withColumn("clean_error", error).drop("html", "warc_error")
@@ -54,12 +64,18 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("inputs", nargs="+", help="WARC files or directories of them")
     parser.add_argument("-o", "--output", required=True, help="the Parquet directory to write (replaced)")
-    parser.add_argument("--favor", default="balanced", choices=("precision", "balanced", "recall"))
+    parser.add_argument("--favor", default="balanced", choices=FAVORS)
+    parser.add_argument("--preset", default="default", choices=PRESETS)
+    parser.add_argument("--main-content", default="trafilatura", choices=MAIN_CONTENT)
     parser.add_argument("--corpus", action="store_true", help="remove site templates and flag near duplicates")
     args = parser.parse_args(argv)
+    try:  # refused options are a usage error before Spark starts
+        options = Options(favor=args.favor, preset=args.preset, main_content=args.main_content)
+    except ValueError as err:
+        parser.error(str(err))
     spark = SparkSession.builder.appName("cleaner").getOrCreate()
     try:
-        clean_warcs(spark, args.inputs, favor=args.favor, corpus=args.corpus).write.mode("overwrite").parquet(
+        clean_warcs(spark, args.inputs, corpus=args.corpus, options=options).write.mode("overwrite").parquet(
             args.output
         )
     finally:
