@@ -6,7 +6,7 @@ import pytest
 
 from benchmarks import gate
 from cleaner import clean
-from cleaner.decide.safety import ARTICLE_LIST, SAFETY_NET, article_lists, safety_net, text_form
+from cleaner.decide.safety import ARTICLE_LIST, SAFETY_NET, TABLE_ROW, article_lists, safety_net, table_rows, text_form
 from cleaner.decide.state import HTML, decide
 from cleaner.records import Block, Decision
 from cleaner.rules import RuleSet, builtin_ruleset, parse_ruleset
@@ -164,3 +164,24 @@ def test_a_text_rule_that_decides_alone_names_prose_that_markup_marked():
     assert notice not in doc.text
     assert [(s.reason, s.rule) for s in doc.removed if s.text == notice] == [("cookie_banner", "cookie_banner.text.en")]
     assert clean(doc.text, mode="text").removed == ()
+
+
+def _cell(i: int, text: str, row: int, kind: str = "cell") -> Block:
+    frame = (("table", 1, 0), ("tr", row, 0), ("td", 10 * row + i, i))
+    return Block(index=i, text=text, start=0, end=len(text), kind=kind, tag_path="/html/body/table/tr/td", frame=frame)
+
+
+def test_a_table_row_stays_whole_where_most_of_its_cells_are_kept():
+    row = [_cell(0, "In the third week", 2), _cell(1, "Thirty-one millimetres", 2), _cell(2, "the wettest week", 2)]
+    decisions = [Decision(row[0], False, "boilerplate", "model.html", 0.59), *(Decision(c, True) for c in row[1:])]
+    settled = table_rows(decisions)
+    assert settled[0].keep and settled[0].rule == TABLE_ROW and settled[0].score == 0.59
+    # a cell that a rule removed by its text stays removed; so does a row that is mostly removed
+    ruled = [Decision(row[0], False, "advertising", "advertising.text.en"), *decisions[1:]]
+    assert not table_rows(ruled)[0].keep
+    mostly = [decisions[0], Decision(row[1], False, "boilerplate", "model.html", 0.2), decisions[2]]
+    assert [d.keep for d in table_rows(mostly)] == [False, False, True]
+    # paragraphs inside a layout table's cell are no cells
+    paragraph = _cell(0, "Home", 3, kind="p")
+    inside = [Decision(paragraph, False, "navigation", "model.html", 0.1), *(Decision(c, True) for c in row[1:])]
+    assert not table_rows(inside)[0].keep

@@ -24,7 +24,7 @@ def settle(decisions: Sequence[Decision], reading: Reading) -> tuple[list[Decisi
     """
     if not reading.markup:
         return article_lists(decisions, reading), None
-    settled, note = safety_net(article_lists(article_flow(decisions), reading))
+    settled, note = safety_net(table_rows(article_lists(article_flow(decisions), reading)))
     return repeated_paragraphs(settled), note
 
 
@@ -163,6 +163,32 @@ def article_lists(decisions: Sequence[Decision], reading: Reading) -> list[Decis
             for i in range(position, end):
                 out[i] = Decision(out[i].block, True, None, ARTICLE_LIST, out[i].score)
         position = end
+    return out
+
+
+TABLE_ROW = "structure.table_row"
+
+
+def table_rows(decisions: Sequence[Decision]) -> list[Decision]:
+    """A table row stays whole: where most of a row's cells are kept, a cell that the model alone removed
+    is kept too (a row of a rainfall table lost "In the third week of the month" to a score just under
+    the bar, its two other cells kept). Cells that a rule or markup removed stay removed.
+    """
+    rows: dict[int, list[int]] = {}
+    for i, decision in enumerate(decisions):
+        if decision.block.kind != "cell":  # a block inside a cell (a layout table's paragraphs, menus) is no cell
+            continue
+        row = next((serial for tag, serial, _ in reversed(decision.block.frame) if tag == "tr"), None)
+        if row is not None:
+            rows.setdefault(row, []).append(i)
+    out = list(decisions)
+    for members in rows.values():
+        if len(members) < 2 or 2 * sum(out[i].keep for i in members) <= len(members):
+            continue
+        for i in members:
+            decision = out[i]
+            if not decision.keep and not decision.evidence and (decision.rule or "").startswith("model."):
+                out[i] = Decision(decision.block, True, None, TABLE_ROW, decision.score)
     return out
 
 
