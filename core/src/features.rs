@@ -675,26 +675,15 @@ impl Spec {
                 set(base + 1, at(&stopwords, 0.0));
             }
             let counted = ((i + WINDOW_HALF + 1).min(n) - i.saturating_sub(WINDOW_HALF)) as f64;
-            set(
-                col::WINDOW_TRAFILATURA,
-                window_sum(&verdicts, i, WINDOW_HALF) / counted,
-            );
-            set(
-                col::WINDOW_KEPT,
-                window_sum(&kept, i, WINDOW_HALF) / counted,
-            );
-            set(
-                col::WINDOW_LOG_WORDS,
-                window_sum(&log_words, i, WINDOW_HALF) / counted,
-            );
-            set(
-                col::WINDOW_TERMINAL,
-                window_sum(&terminal, i, WINDOW_HALF) / counted,
-            );
-            set(
-                col::WINDOW_STOPWORDS,
-                window_sum(&stopwords, i, WINDOW_HALF) / counted,
-            );
+            for (column, values) in [
+                (col::WINDOW_TRAFILATURA, &verdicts),
+                (col::WINDOW_KEPT, &kept),
+                (col::WINDOW_LOG_WORDS, &log_words),
+                (col::WINDOW_TERMINAL, &terminal),
+                (col::WINDOW_STOPWORDS, &stopwords),
+            ] {
+                set(column, window_sum(values, i, WINDOW_HALF) / counted);
+            }
             set(col::WINDOW_STAMPS, window_sum(&stamps, i, STAMP_HALF));
             set(col::PAGE_LOG_STAMPS, page_stamps.ln_1p());
             set(col::PAGE_LOG_WORDS, total.ln_1p());
