@@ -21,7 +21,7 @@ from lxml.etree import _Element
 from cleaner import errors
 from cleaner.decide.state import HTML, LINES, VERDICT_RULES, TopOfDocument, decide, is_prose
 from cleaner.errors import InputError
-from cleaner.metadata.head import head_date, head_metadata, meta_tags
+from cleaner.metadata.head import head_date, head_metadata, meta_tags, page_nodes
 from cleaner.metadata.page import Metadata, article_title, html_date, html_metadata, language_sample
 from cleaner.options import Options
 from cleaner.records import Decision
@@ -99,15 +99,17 @@ def fast_html(document: Input) -> Front:
     the rules alone, at the same cost (measured: docs/decisions.md, "Fast preset").
     """
     tree = fast.parse(document.text)
-    lines, headline = fast.main_content(tree)
+    nodes = page_nodes(tree)  # one query of the tree for what the main content and the metadata read
+    lines, headline = fast.main_content(tree, nodes.hidden)
     if not lines:
         raise InputError("no text in this HTML page", errors.NO_TEXT)
     tags = meta_tags(tree)
-    meta = head_metadata(tree, document.url, tags)
-    meta = dataclasses.replace(meta, title=article_title(meta, headline, headline))
+    meta = head_metadata(tree, document.url, tags, nodes)
+    title = article_title(meta, headline, headline)
     decisions, top = decide(segment_text("\n".join(lines)), document.ruleset, reading=LINES)
-    dates = head_date(tree, document.url, lines, headline, bool(meta.author or top.author), tags, meta.date)
-    meta = dataclasses.replace(meta, date=dates.published, dates=dates)
+    has_author = bool(meta.author or top.author)
+    dates = head_date(tree, document.url, lines, headline, has_author, tags, meta.date, nodes)
+    meta = dataclasses.replace(meta, title=title, date=dates.published, dates=dates)
     return Front(decisions, top, meta, language_sample(lines, FAST_LANGUAGE_CHARS))
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -317,7 +318,69 @@ def language_sample(lines: Sequence[str], chars: int = LANGUAGE_CHARS) -> str:
 def _identifier():
     from py3langid.langid import _load_identifier
 
-    return _load_identifier(norm_probs=True)
+    try:
+        return _walking_identifier()
+    except (AttributeError, ImportError, TypeError, ValueError):  # another py3langid: its own walk
+        return _load_identifier(norm_probs=True)
+
+
+# the bytes read back from each position when the automaton's states are found all at once: the
+# deepest state of py3langid's model is 6 bytes from the start state; where a window is too short,
+# the check in _states finds it and the text is walked byte by byte
+_WALK_WINDOW = 6
+
+
+def _walking_identifier():
+    """py3langid's identifier with its byte-by-byte automaton walk done on all positions at once.
+
+    The walk counts the features (byte n-grams) of the text, one Python step a byte: in the fast
+    preset it took most of the language's time. The automaton's state after a byte depends only on
+    the few bytes before it, so numpy finds every position's state in ``_WALK_WINDOW`` steps and
+    checks that each state follows from the one before it: the counts, in first-seen order, and so
+    the scores are the library's own (on 170 dev pages, the language 0.77 -> 0.50 ms a page).
+    """
+    import numpy as np
+    from py3langid.langid import MODEL_FILE, LanguageIdentifier, visit_counts
+
+    if not (hasattr(LanguageIdentifier, "_raw_score") and hasattr(LanguageIdentifier, "_sparse_score")):
+        raise AttributeError("py3langid without the scoring steps this walk plugs into")
+
+    class WalkingIdentifier(LanguageIdentifier):
+        __slots__ = ("_moves", "_outputs", "_rows")
+
+        def _raw_score(self, text):
+            visits = self._visits(text)
+            if not visits:
+                return super()._raw_score(text)
+            return self._sparse_score(visits, self.nb_ptc)
+
+        def _visits(self, text: bytes) -> Counter:
+            data = np.frombuffer(text, dtype=np.uint8)
+            states = _states(self._moves, self._rows, data)
+            if states is None:
+                return visit_counts(self.tk_nextmove, self._rowbase, self.tk_output, text) or Counter()
+            features = self._outputs[states]
+            return Counter(features[features >= 0].tolist())
+
+    identifier = WalkingIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
+    identifier._moves = np.asarray(identifier.tk_nextmove)
+    identifier._rows = np.asarray(identifier._rowbase, dtype=np.int64)
+    identifier._outputs = np.asarray(identifier.tk_output, dtype=np.int64)
+    return identifier
+
+
+def _states(moves, rows, data):
+    """The automaton's state after each byte of ``data``, or None where the window was too short."""
+    import numpy as np
+
+    states = np.zeros(len(data), dtype=np.int64)
+    for back in range(min(_WALK_WINDOW, len(data)) - 1, -1, -1):
+        # the position i reads byte i - back; the first ones start later, from the start state
+        states[back:] = moves[rows[states[back:]] + data[: len(data) - back]]
+    before = np.concatenate(([0], states[:-1]))
+    if not np.array_equal(moves[rows[before] + data], states):
+        return None
+    return states
 
 
 def detect_language(text: str, fallback: str | None = None) -> str | None:

@@ -50,11 +50,15 @@ def _text(markup: str) -> str:
     return htmlmod.unescape(_LINK.sub("", _BREAK.sub("\n", markup)))
 
 
-def main_content(tree) -> tuple[list[str], str | None]:
-    """The lines of the page's main content as resiliparse finds it, collapsed panels opened, and its first h1."""
+def main_content(tree, hidden=None) -> tuple[list[str], str | None]:
+    """The lines of the page's main content as resiliparse finds it, collapsed panels opened, and its first h1.
+
+    ``hidden``: the page's elements with a ``hidden`` attribute where they are known
+    (:func:`cleaner.metadata.head.page_nodes`).
+    """
     from resiliparse.extract.html2text import extract_plain_text
 
-    _open_collapsed(tree)
+    _open_collapsed(tree, hidden)
 
     def extract(main: bool) -> tuple[list[str], str | None]:
         markup = extract_plain_text(tree, main_content=main, preserve_formatting="minimal_html", links=True)
@@ -63,19 +67,32 @@ def main_content(tree) -> tuple[list[str], str | None]:
     # on some pages resiliparse's heuristics find (next to) nothing: then its whole text goes to the
     # text steps and the model, which decide line by line (measured: docs/decisions.md, "Fast preset")
     main = extract(True)
-    if sum(len(line.split()) for line in main[0]) < MIN_MAIN_WORDS:
+    if not _has_words(main[0], MIN_MAIN_WORDS):
         whole = extract(False)
         return whole if whole[0] else main
     return main
 
 
-def _open_collapsed(tree) -> None:
+def _has_words(lines: list[str], count: int) -> bool:
+    """Whether ``lines`` hold at least ``count`` words (counted only as far as that)."""
+    words = 0
+    for line in lines:
+        words += len(line.split())
+        if words >= count:
+            return True
+    return False
+
+
+def _open_collapsed(tree, hidden=None) -> None:
     """Take the ``hidden`` attribute off collapsed panels and tabs, so that resiliparse reads them.
 
     As in the default preset (:func:`cleaner.segment.visibility.visibility`), an element with the
     ``hidden`` attribute alone is content that readers open; resiliparse's main content would leave it out.
+    ``hidden``: those elements where they are known, else found here (``values()`` reads the query's
+    result once: iterating it walks the tree again for each element).
     """
-    for node in tree.document.query_selector_all("[hidden]"):
+    nodes = tree.document.query_selector_all("[hidden]").values() if hidden is None else hidden
+    for node in nodes:
         if visibility(node.getattr)[1]:
             node.delattr("hidden")
 
