@@ -84,6 +84,7 @@ fuzz-core: cargo
 	$(call FUZZ_CORE,forest_parse,seeds/forest,-dict=forest.dict)
 	$(call FUZZ_CORE,forest_eval)
 	$(call FUZZ_CORE,features)
+	$(call FUZZ_CORE,html,../../fixtures/html,-dict=../../fuzz/html.dict -max_len=65536)
 
 lint: $(TEST_STAMP)
 	$(BIN)/ruff check cleaner tests benchmarks

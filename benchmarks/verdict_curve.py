@@ -54,11 +54,10 @@ def _signals(html: str) -> dict | None:
     """The region's share of the page's prose and its best rival's score against its own."""
     from cleaner.rules import builtin_ruleset
     from cleaner.segment.density import densest_region
-    from cleaner.segment.parse import parse_page
+    from cleaner.segment.parse import html_page
     from cleaner.stages import _segment
 
-    tree, visible = parse_page(html)
-    segmented = _segment(tree, builtin_ruleset(), True, visible)
+    segmented = _segment(html_page(html), builtin_ruleset(), True)
     region = densest_region(segmented.blocks, segmented.boxes, segmented.box_tags)
     return {"share": region.share, "rival": region.rival} if region.boxes else None
 

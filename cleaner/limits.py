@@ -78,3 +78,20 @@ def _in_finalizer(frame) -> bool:
             return True
         frame = frame.f_back
     return False
+
+
+def seconds_left() -> float | None:
+    """The seconds until the alarm of :func:`time_limit` fires (None: no alarm, or off the main thread).
+
+    Compiled code holds no Python instruction at which the alarm could stop it, so it is handed
+    this and checks a deadline in its own loops (:class:`cleaner._core.HtmlPage`).
+    """
+    if not can_interrupt():
+        return None
+    delay = signal.getitimer(signal.ITIMER_REAL)[0]
+    return delay or None
+
+
+def out_of_time() -> TimeLimitExceeded:
+    """What compiled code that stopped at its deadline raises in Python: the alarm's own exception."""
+    return TimeLimitExceeded()

@@ -16,8 +16,6 @@ import dataclasses
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from lxml.etree import _Element
-
 from cleaner import errors
 from cleaner.decide.state import HTML, LINES, VERDICT_RULES, TopOfDocument, decide, is_prose
 from cleaner.errors import InputError
@@ -31,7 +29,7 @@ from cleaner.segment.blocks import segment_html, segment_text
 from cleaner.segment.density import densest_region, label_region
 from cleaner.segment.label import label_main_content, main_content_text
 from cleaner.segment.normalize import normalize_text
-from cleaner.segment.parse import parse_page
+from cleaner.segment.parse import parse_page, prune
 
 
 @dataclass(frozen=True)
@@ -144,19 +142,19 @@ def text_decisions(text: str, ruleset: RuleSet) -> tuple[list[Decision], TopOfDo
 _FALLBACK_WORDS = 50  # fewer words than this outside DOM markers: the markup hid the article
 
 
-def _segment(tree, ruleset: RuleSet, open_hidden: bool = True, visible: str | None = None):
+def _segment(page, ruleset: RuleSet, open_hidden: bool = True):
     """Blocks of the page; read again without markup rules, <noscript> included, when they left no text,
     and with hidden elements collapsed when these hold the article (``open_hidden``).
 
     A page-wide wrapper named "nav" or "comments", a page drawn by script whose text for crawlers
     sits in <noscript>, or an article in a wrapper that a script shows, would otherwise be lost.
     """
-    segmented = segment_html(tree, ruleset, visible=visible)
+    segmented = segment_html(page, ruleset)
     if open_hidden and _hidden_holds_the_article(segmented.blocks):
-        return segment_html(tree, ruleset, open_hidden=True, visible=visible)
+        return segment_html(page, ruleset, open_hidden=True)
     if _open_words(segmented.blocks) >= _FALLBACK_WORDS:
         return segmented
-    retry = segment_html(tree, ruleset.without_markup(), noscript=True, visible=visible)
+    retry = segment_html(page, ruleset.without_markup(), noscript=True)
     return retry if _open_words(retry.blocks) > _open_words(segmented.blocks) else segmented
 
 
@@ -205,7 +203,7 @@ def html_decisions(
     open_hidden: bool = True,
     verdict: str = TRAFILATURA,
 ) -> tuple[list[Decision], TopOfDocument, Metadata, str | None]:
-    """Parse once, segment, prune never-content, label the main content, decide by rules (before the model).
+    """Parse, segment, prune never-content, label the main content, decide by rules (before the model).
 
     The main-content verdict is trafilatura's, the densest region's (:mod:`cleaner.segment.density`),
     or (``verdict=AUTO``: ``Options.main_content="auto"``) the region's where it is sure of itself
@@ -214,11 +212,12 @@ def html_decisions(
     that learned from it. ``open_hidden=False`` keeps hidden elements never-content even where they
     hold the article (:func:`_hidden_holds_the_article`): training reads pages so.
     """
-    tree, visible = parse_page(text)
-    segmented = _segment(tree, ruleset, open_hidden, visible)
+    parsed = parse_page(text)
+    tree = parsed.tree
+    segmented = _segment(parsed.page, ruleset, open_hidden)
     if not segmented.blocks:
         raise InputError("no text in this HTML page", errors.NO_TEXT)
-    prune(segmented.marked)
+    prune(parsed, segmented.marked)
     blocks = segmented.blocks
     taken = None
     if use_trafilatura:
@@ -227,7 +226,7 @@ def html_decisions(
             blocks, taken = label_region(blocks, region), REGION
         else:
             blocks, taken = label_main_content(blocks, main_content_text(tree, url)), TRAFILATURA
-    prune(segmented.evidence)
+    prune(parsed, segmented.evidence)
     meta = html_metadata(tree, url)
     meta = dataclasses.replace(meta, title=_title(meta, blocks))
     rule = VERDICT_RULES.get(taken, VERDICT_RULES[TRAFILATURA])
@@ -235,18 +234,6 @@ def html_decisions(
     dates = html_date(tree, url, blocks, bool(meta.author or top.author), meta.date)
     meta = dataclasses.replace(meta, date=dates.published, dates=dates)
     return decisions, top, meta, taken
-
-
-def prune(marked: list[_Element]) -> None:
-    """Take the never-content elements out of the tree, so that metadata and trafilatura never read them.
-
-    Segmenting marks them (a block's ``dom_reason``, evidence); taking them out is this stage's decision.
-
-    Their tails stay: a tail is text of the parent's.
-    """
-    for element in marked:
-        if element.getparent() is not None:
-            element.drop_tree()
 
 
 def _title(meta: Metadata, blocks) -> str | None:

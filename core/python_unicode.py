@@ -1,5 +1,5 @@
 """Write ``core/src/python_unicode.rs``: the character classes of Python's ``str`` and ``re`` that the
-feature rows depend on, as Python's own Unicode database has them.
+feature rows and the HTML segmentation depend on, as Python's own Unicode database has them.
 
 The compiled core counts punctuation (``[^\\w\\s]``), digits (``\\d``), words (``str.split()``) and
 capitalized words (``str.isupper()``) as the Python it replaced did; Rust's own classes differ (its
@@ -57,6 +57,8 @@ def main() -> None:
         + _table("SPACE", r"`re`'s `\s`, which `str.split()` splits at.", _ranges(lambda c: bool(space.match(c))))
         + "\n"
         + _table("UPPER", "`str.isupper()` of one character.", _ranges(str.isupper))
+        + "\n"
+        + _table("ISDIGIT", "`str.isdigit()` of one character (superscripts too).", _ranges(str.isdigit))
         + "\n/// The characters beyond ASCII that an ASCII letter matches with `re.IGNORECASE`.\n"
         + f"pub const CASELESS: &[(char, u8)] = &[\n{pairs}];\n",
         end="",

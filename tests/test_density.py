@@ -5,13 +5,13 @@ from __future__ import annotations
 from cleaner.rules import builtin_ruleset
 from cleaner.segment.blocks import segment_html
 from cleaner.segment.density import densest_region, label_region
-from cleaner.segment.parse import parse_html
+from cleaner.segment.parse import html_page
 
 SENTENCE = "The council met on Tuesday, and after a long debate, it voted to repair the old bridge by spring. "
 
 
 def _segmented(markup: str):
-    return segment_html(parse_html(markup), builtin_ruleset())
+    return segment_html(html_page(markup), builtin_ruleset())
 
 
 def _kept(markup: str) -> list[str]:

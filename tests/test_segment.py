@@ -8,7 +8,7 @@ import lxml.html
 
 from cleaner.rules import builtin_ruleset
 from cleaner.segment.blocks import segment_html, segment_text
-from cleaner.segment.parse import parse_html, parse_page, visible_text
+from cleaner.segment.parse import html_page, parse_html, parse_page, prune, visible_text
 
 RULES = builtin_ruleset()
 ROOT = Path(__file__).resolve().parent.parent
@@ -19,7 +19,7 @@ _PAGES = sorted([*ROOT.glob("fixtures/html/*.html"), *ROOT.glob("fixtures/near_m
 
 
 def _html_blocks(markup: str):
-    return segment_html(parse_html(markup), RULES).blocks
+    return segment_html(html_page(markup), RULES).blocks
 
 
 def test_text_blocks_are_lines_with_spans():
@@ -144,43 +144,48 @@ def test_section_anchor_ids_are_not_markers():
     assert kept["Facebook"] == "share_prompt"
 
 
-def test_the_size_bound_never_changes_what_counts_as_most_of_the_page():
-    """_too_big skips the visible-text walk when even all of an element's text could not be most of the
-    page; its answer must be the walk's, for every element and page size, the tight cases included."""
-    from cleaner.segment.blocks import _too_big, _visible_chars
+def test_the_visible_text_is_counted_as_lxml_reads_it_on_well_formed_pages():
+    """Page-wide markers are sized against the visible text (script, style, head, noscript and template
+    left out, invisible characters removed, white space collapsed); the core counts it on html5ever's
+    tree as the Python reading of lxml's tree does, where both parsers build the same tree."""
+    from cleaner.segment.normalize import collapse
 
     markup = (
-        "<body><div id='a'>" + "<i>x</i>" * 300 + "</div><div id='b'><script>" + "var y = 1; " * 400 + "</script>"
-        "short</div><div id='c'>" + "<p>two words</p>" * 60 + "</div><div id='d'>\u200b" * 50 + "</div></body>"
+        "<html><head><title>T</title></head><body><div id='a'>"
+        + "<i>x</i> " * 300
+        + "</div><div id='b'><script>"
+        + "var y = 1; " * 400
+        + "</script>short</div><noscript>no</noscript><div id='c'>"
+        + "<p>two\u00a0words</p>" * 60
+        + "</div><div id='d'>\u200b a\u200bb \x1c c</div></body></html>"
     )
-    for root in (
-        parse_html(markup),
-        *(parse_html(p.read_text(errors="replace")) for p in _PAGES[:8]),
-    ):
-        for element in root.iter():
-            if not isinstance(element.tag, str):
-                continue
-            chars = _visible_chars(element)
-            for total in {500, 2 * chars - 2, 2 * chars - 1, 2 * chars, 2 * chars + 1, 4 * chars, 4 * chars + 2}:
-                if total >= 0:
-                    assert _too_big(element, total) == (total >= 500 and chars > total * 0.5)
+    page, tree = html_page(markup), parse_html(markup)
+    visible = visible_text(tree)
+    assert page.visible_chars == len(collapse(visible))
+    assert page.visible_words == len(collapse(visible).split())
 
 
-def test_the_visible_text_of_parsing_is_the_trees_and_segments_alike():
-    """parse_page hands on the visible text it read: that of the tree it returns, or None for a fallback tree."""
-    pages = [p.read_text(errors="replace") for p in _PAGES]
+def test_both_trees_keep_deep_markup_and_marked_elements_leave_lxmls():
+    """html5ever's tree (segmentation) and lxml's (trafilatura, metadata) both keep the text of markup nested
+    thousands deep; the elements segmentation marks are found in lxml's tree and pruned from it."""
     prose = "<p>The committee voted on the plan after a long debate about the budget.</p>"
     deep = "<html><body>" + "<div>" * 3000 + prose * 3 + "</div>" * 3000 + "</body></html>"
-    wide = f"<body><div class='has-comments'>{prose * 20}</div><div class='comments'>Nice!</div></body>"
-    for markup in [*pages, wide, deep]:
-        root, visible = parse_page(markup)
-        if visible is None:
-            assert markup is deep  # the fallback tree for markup that libxml2 loses
-            continue
-        assert visible == visible_text(root)
-        given, read = segment_html(root, RULES, visible=visible), segment_html(parse_html(markup), RULES)
-        assert given.blocks == read.blocks
-        assert [e.getroottree().getpath(e) for e in given.marked] == [e.getroottree().getpath(e) for e in read.marked]
+    parsed = parse_page(deep)
+    assert [b.text for b in segment_html(parsed.page, RULES).blocks].count(
+        "The committee voted on the plan after a long debate about the budget."
+    ) == 3
+    assert visible_text(parsed.tree).count("The committee voted") == 3
+    wide = (
+        f"<body><div class='has-comments'>{prose * 20}</div><div class='comments'>Nice!</div>"
+        "<div class='comments'>Second thread.</div><nav>Home</nav></body>"
+    )
+    parsed = parse_page(wide)
+    segmented = segment_html(parsed.page, RULES)
+    assert len(segmented.marked) == 3
+    prune(parsed, segmented.marked)
+    text = visible_text(parsed.tree)
+    assert "The committee voted" in text
+    assert "Nice!" not in text and "Second thread." not in text and "Home" not in text
 
 
 def test_every_element_of_the_tree_is_an_html_element_form_controls_included():

@@ -126,9 +126,9 @@ def visible_text(html: str) -> str:
     """A page's full visible text, one block per line: the dirtiest already-extracted input."""
     from cleaner.rules import builtin_ruleset
     from cleaner.segment.blocks import segment_html
-    from cleaner.segment.parse import parse_html
+    from cleaner.segment.parse import html_page
 
-    blocks = segment_html(parse_html(html), builtin_ruleset()).blocks
+    blocks = segment_html(html_page(html), builtin_ruleset()).blocks
     return "\n".join(block.text for block in blocks if block.dom_reason != "hidden" and not block.collapsed)
 
 

@@ -1,25 +1,32 @@
-"""Parse HTML once with lxml; the tree is passed along to every later stage.
+"""Parse HTML: html5ever's tree for segmentation, lxml's for trafilatura and the metadata.
 
-libxml2 drops the text of some corrupted pages that Python's html.parser reads fine (and the other
-way round). When lxml's tree holds far less text than the markup does, the page is parsed again
-with BeautifulSoup's html.parser and the tree with more text is kept.
+The compiled core parses with html5ever (``core/src/dom.rs``), as browsers build the tree, and
+segments that tree. trafilatura and the metadata readers take lxml trees, so lxml parses the page
+too. Either parser can lose a page's text where the other keeps it: libxml2 drops the text of some
+corrupted pages that Python's html.parser reads fine (and the other way round), and html5ever reads
+the rest of a page as one element's raw text after a misspelt ``</title`` (as a browser would).
+Both are checked against the words of the markup itself (:attr:`cleaner._core.HtmlPage.markup_words`):
+lxml's tree is replaced by html.parser's, and html5ever reads lxml's tree written out, where one
+kept far less.
 
-Hostile markup: libxml2 compares every attribute of a tag with every other one (a tag with a
+Hostile markup: both parsers compare every attribute of a tag with every other one (a tag with a
 million attributes would parse for hours), so a tag's attributes beyond MAX_ATTRIBUTES are
 dropped before parsing. libxml2 also drops everything nested deeper than 2048 elements, and
 html.parser recurses too deep on such pages; then the markup is flattened below MAX_DEPTH and
-parsed again, so the text survives.
+parsed again, so the text survives. The core bounds html5ever's nesting itself.
 """
 
 from __future__ import annotations
 
 import re
 from collections import Counter
+from dataclasses import dataclass
 
 import lxml.html
 from lxml import etree
 from lxml.html import soupparser
 
+from cleaner import _core, limits
 from cleaner.errors import NOT_TEXT, InputError
 
 # huge_tree lifts libxml2's depth limit of 256, which real pages with unclosed tags exceed.
@@ -42,8 +49,7 @@ _PARSER.set_element_class_lookup(
 # lxml refuses str input that still carries an XML encoding declaration, even a broken one
 # ("<?xml version="1.0" encoding="a, b, c..." with no "?>").
 _XML_DECL = re.compile(r"^\s*<\?xml[^>]*>", re.I)
-_NON_TEXT = re.compile(r"<(script|style|noscript|template)\b.*?</\1\s*>|<!--.*?-->|<[^>]*>", re.I | re.S)
-_LOST = 0.2  # lxml kept less than this share of the markup's text
+_LOST = 0.2  # one parser kept less than this share of the words the other read
 MAX_ATTRIBUTES = 1000  # per tag; real pages stay far below
 MAX_DEPTH = 1000  # nesting kept by the flattening fallback
 # a start tag long enough to hold MAX_ATTRIBUTES attributes; [^<>] keeps the scan linear
@@ -55,38 +61,114 @@ _VOID = frozenset(
 )
 
 
+@dataclass(frozen=True)
+class Parsed:
+    """A page parsed twice, once for each reader.
+
+    ``page`` is html5ever's tree (the WHATWG tree construction browsers follow), held by the compiled
+    core, which segments it (:func:`cleaner.segment.blocks.segment_html`). ``tree`` is lxml's, which
+    trafilatura's main-content verdict and the metadata read; the elements segmentation marks are
+    pruned from it (:func:`prune`).
+    """
+
+    page: _core.HtmlPage
+    tree: lxml.html.HtmlElement
+
+
 def parse_html(text: str) -> lxml.html.HtmlElement:
     """Parse markup into an lxml tree; broken markup is repaired, not rejected."""
-    return parse_page(text)[0]
+    text = _bounded(text)
+    return _lxml_tree(text, _html5ever(text).markup_words)[0]
 
 
-def parse_page(text: str) -> tuple[lxml.html.HtmlElement, str | None]:
-    """The tree (as :func:`parse_html`) and its visible text, which parsing reads anyway (None when it did not).
+def html_page(text: str) -> _core.HtmlPage:
+    """html5ever's tree alone: what segmentation reads."""
+    return _html5ever(_bounded(text))
 
-    Segmentation sizes page-wide markers against the visible text: handed on, it is not read twice.
+
+def parse_page(text: str) -> Parsed:
+    """Both trees of the page (:class:`Parsed`).
+
+    Where html5ever reads most of the page as the raw text of one element and lxml does not (a
+    misspelt ``</title``, a script's ``<!--`` that never closes: as a browser would, the page shows
+    nothing), segmentation reads lxml's tree, written out and parsed again.
     """
-    text = _XML_DECL.sub("", text, count=1)
-    text = _LONG_TAG.sub(_fewer_attributes, text)
+    text = _bounded(text)
+    page = _html5ever(text)
+    tree, words = _lxml_tree(text, page.markup_words)
+    if page.visible_words < _LOST * page.markup_words and words > page.visible_words:
+        page = _html5ever(lxml.html.tostring(tree, encoding="unicode"))
+    return Parsed(page, tree)
+
+
+def _html5ever(text: str) -> _core.HtmlPage:
+    """html5ever's tree, parsed within what is left of the document's time limit."""
+    try:
+        return _core.HtmlPage(text, limits.seconds_left())
+    except TimeoutError:
+        raise limits.out_of_time() from None
+
+
+def _bounded(text: str) -> str:
+    """The markup without what parsers cannot take: an XML declaration, or a tag's attributes beyond MAX_ATTRIBUTES
+    (both parsers compare every attribute of a tag with every other one)."""
+    return _LONG_TAG.sub(_fewer_attributes, _XML_DECL.sub("", text, count=1))
+
+
+def _lxml_tree(text: str, words: int) -> tuple[lxml.html.HtmlElement, int]:
+    """lxml's tree and the words of its visible text; parsed again by html.parser, or flattened, where
+    libxml2 kept far fewer than the markup's ``words`` (:attr:`cleaner._core.HtmlPage.markup_words`)."""
     try:
         root = lxml.html.document_fromstring(text, parser=_PARSER)
     except (etree.ParserError, ValueError) as err:
         root = _soup(text)
         if root is None:
             raise InputError(f"unparsable HTML: {err}", NOT_TEXT) from None
-        return root, None
+        return root, _text_length(root)
     if root is None:
         raise InputError("unparsable HTML: no document element", NOT_TEXT)
     close_void_elements(root)
-    visible = visible_text(root)
-    kept = len(visible.split())
-    if kept < _LOST * _markup_text_length(text):
+    kept = _text_length(root)
+    if kept < _LOST * words:
         fallback = _soup(text)
-        if fallback is not None and _text_length(fallback) > 2 * kept:
-            return fallback, None
+        if fallback is not None:
+            length = _text_length(fallback)
+            if length > 2 * kept:
+                return fallback, length
         flat = _flattened(text) if fallback is None else None
-        if flat is not None and _text_length(flat) > kept:
-            return flat, None
-    return root, visible
+        if flat is not None:
+            length = _text_length(flat)
+            if length > kept:
+                return flat, length
+    return root, kept
+
+
+def prune(parsed: Parsed, nodes: list[int]) -> None:
+    """Take the elements ``nodes`` of the page (html5ever's numbers) out of lxml's tree, so that metadata
+    and trafilatura never read them.
+
+    Each is found by its tag, class and id and its rank among the elements that share them (the two
+    parsers repair broken markup differently, but keep a page's elements in the same order); one that
+    lxml's tree lacks is left alone. Their tails stay: a tail is text of the parent's.
+    """
+    if not nodes:
+        return
+    wanted: dict[str, dict[tuple, list[int]]] = {}
+    for tag, cls, identifier, rank in parsed.page.locators(nodes):
+        wanted.setdefault(tag, {}).setdefault((cls, identifier), []).append(rank)
+    found = []
+    for tag, by_names in wanted.items():
+        seen: dict[tuple, int] = {}
+        for element in parsed.tree.iter(tag):
+            names = (element.get("class"), element.get("id"))
+            if names in by_names:
+                rank = seen.get(names, 0)
+                seen[names] = rank + 1
+                if rank in by_names[names]:
+                    found.append(element)
+    for element in found:
+        if element.getparent() is not None:
+            element.drop_tree()
 
 
 # HTML5's void elements that libxml2 (an HTML4 parser) does not know: it opens them as containers,
@@ -178,41 +260,3 @@ def visible_text(element: etree._Element) -> str:
 
 def _text_length(root: etree._Element) -> int:
     return len(visible_text(root).split())
-
-
-def _markup_text_length(text: str) -> int:
-    """Words outside tags, comments, scripts and styles. Linear: nothing after the last ">" can be markup,
-    and so is left as it is (each "<" there would make _NON_TEXT scan to the end in vain)."""
-    head = text[: text.rfind(">") + 1]
-    return len((_NON_TEXT.sub(" ", _defused(head)) + text[len(head) :]).split())
-
-
-_RAW_EDGES = re.compile(r"<(/)?(script|style|noscript|template)\b(?(1)\s*>)|<!--", re.I)
-
-
-def _defused(text: str) -> str:
-    """``text`` with every ``<script``, ``<style``, ... and ``<!--`` that has no end after it made ``<_script``.
-
-    _NON_TEXT would scan from each such opening to the end of the text in vain before reading it as a plain
-    tag (quadratic: 20,000 unclosed ``<script>`` took 20 s). The defused opening is read as the same plain
-    tag at once, so the word count is unchanged.
-    """
-    last_end: dict[str, int] = {"<!--": text.rfind("-->")}  # found apart: "<!-->" holds both
-    opens: list[tuple[int, str]] = []
-    for edge in _RAW_EDGES.finditer(text):
-        if edge.group(0) == "<!--":
-            opens.append((edge.start(), "<!--"))
-        elif edge.group(1):
-            last_end[edge.group(2).lower()] = edge.start()
-        else:
-            opens.append((edge.start(), edge.group(2).lower()))
-    # a comment needs "-->" at least 4 characters on (after "<!--"); an element its end tag after its name
-    stranded = [at for at, name in opens if last_end.get(name, -1) < at + (4 if name == "<!--" else 1)]
-    if not stranded:
-        return text
-    pieces, last = [], 0
-    for at in stranded:
-        pieces += [text[last : at + 1], "_"]
-        last = at + 1
-    pieces.append(text[last:])
-    return "".join(pieces)

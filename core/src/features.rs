@@ -342,7 +342,7 @@ pub struct Block {
     pub one_hot: Vec<usize>,
 }
 
-fn in_ranges(c: u32, ranges: &[(u32, u32)]) -> bool {
+pub fn in_ranges(c: u32, ranges: &[(u32, u32)]) -> bool {
     ranges
         .binary_search_by(|&(lo, hi)| {
             if hi < c {
@@ -393,7 +393,7 @@ pub fn is_upper(c: char) -> bool {
 }
 
 /// Whether `c` matches the lowercase ASCII letter `letter` with `re.IGNORECASE`.
-fn caseless_eq(c: char, letter: u8) -> bool {
+pub fn caseless_eq(c: char, letter: u8) -> bool {
     if c.is_ascii() {
         c.to_ascii_lowercase() as u32 == letter as u32
     } else {

@@ -7,14 +7,16 @@
 
 use numpy::ndarray::Array2;
 use numpy::{IntoPyArray, PyArray1, PyArray2, PyReadonlyArray2, PyUntypedArrayMethods};
-use pyo3::exceptions::PyValueError;
+use pyo3::exceptions::{PyTimeoutError, PyValueError};
 use pyo3::intern;
 use pyo3::panic::PanicException;
 use pyo3::prelude::*;
-use pyo3::types::{PyBytes, PyString};
+use pyo3::types::{PyBytes, PyList, PyString, PyTuple};
 
+mod dom;
 mod features;
 mod python_unicode;
+mod segment;
 mod text;
 mod trees;
 
@@ -301,6 +303,136 @@ fn python_text(value: &Bound<'_, PyAny>) -> PyResult<String> {
 }
 
 /// Panics, for the tests that check a panic reaches Python as an exception and a document's error.
+/// An HTML page parsed by html5ever, ready to be cut into blocks (`cleaner.segment.blocks`).
+///
+/// `HtmlPage(text)` parses; `element_keys()` lists the page's distinct `(tag, attributes, role)`
+/// for the rules; `segment(verdicts, noscript, open_hidden)` walks the page with the rules'
+/// verdicts on those keys, in order.
+#[pyclass(frozen, module = "cleaner._core", name = "HtmlPage")]
+struct HtmlPage(segment::Page);
+
+#[pymethods]
+impl HtmlPage {
+    /// Raises TimeoutError when parsing takes more than `seconds`.
+    #[new]
+    #[pyo3(signature = (text, seconds = None))]
+    fn new(py: Python<'_>, text: &str, seconds: Option<f64>) -> PyResult<Self> {
+        let deadline = seconds
+            .filter(|s| s.is_finite() && *s >= 0.0 && *s < 1e9)
+            .map(|s| std::time::Instant::now() + std::time::Duration::from_secs_f64(s));
+        py.detach(|| segment::Page::parse(text, deadline))
+            .map(Self)
+            .ok_or_else(|| {
+                PyTimeoutError::new_err("the page took longer than its time limit to parse")
+            })
+    }
+
+    fn element_keys(&self) -> Vec<(String, String, String)> {
+        self.0.keys.clone()
+    }
+
+    /// The length of the page's visible text, white space collapsed (`cleaner.segment.normalize.collapse`).
+    #[getter]
+    fn visible_chars(&self) -> usize {
+        self.0.root_visible_chars()
+    }
+
+    /// Words of the markup outside tags, comments and scripts: what any parser's tree should hold about as much of.
+    #[getter]
+    fn markup_words(&self) -> usize {
+        self.0.markup_words
+    }
+
+    /// The words of the page's visible text.
+    #[getter]
+    fn visible_words(&self) -> usize {
+        self.0.root_visible_words()
+    }
+
+    /// `(blocks, marked, boxes, box_tags)`: each block a tuple of `cleaner.records.Block`'s fields
+    /// from `text` to `box`, in its order; each marked element `(node, hidden, holds_prose)`.
+    fn segment<'py>(
+        &self,
+        py: Python<'py>,
+        verdicts: Vec<Option<(String, String)>>,
+        noscript: bool,
+        open_hidden: bool,
+    ) -> PyResult<Bound<'py, PyTuple>> {
+        let verdicts: Vec<segment::Verdict> = verdicts
+            .into_iter()
+            .map(|v| v.map(|(reason, rule)| (reason.into(), rule.into())))
+            .collect();
+        let page = &self.0;
+        let segmented = py.detach(|| page.segment(&verdicts, noscript, open_hidden));
+        let mut blocks = Vec::with_capacity(segmented.blocks.len());
+        for block in &segmented.blocks {
+            blocks.push(block_tuple(py, block)?);
+        }
+        let marked: Vec<(u32, bool, bool)> = segmented
+            .marked
+            .iter()
+            .map(|m| (m.node, m.hidden, m.holds_prose))
+            .collect();
+        (
+            PyList::new(py, blocks)?,
+            marked,
+            segmented.boxes,
+            segmented.box_tags,
+        )
+            .into_pyobject(py)
+    }
+
+    /// For each node, `(tag, class, id, n)`: the n-th element with that tag, class and id.
+    fn locators(&self, nodes: Vec<u32>) -> Vec<(String, Option<String>, Option<String>, usize)> {
+        self.0.locators(&nodes)
+    }
+}
+
+fn block_tuple<'py>(py: Python<'py>, block: &segment::Block) -> PyResult<Bound<'py, PyTuple>> {
+    let attrs = PyTuple::new(py, block.attrs.iter().map(|a| &**a))?;
+    let frame = PyTuple::new(
+        py,
+        block
+            .frame
+            .iter()
+            .map(|f| f.into_pyobject(py))
+            .collect::<PyResult<Vec<_>>>()?,
+    )?;
+    let inline = match &block.inline {
+        None => py.None().into_bound(py),
+        Some((pieces, marks)) => {
+            let pieces = PyTuple::new(py, pieces)?;
+            let marks = PyTuple::new(
+                py,
+                marks
+                    .iter()
+                    .map(|m| (m.piece, m.tag, m.opening, m.href.as_deref()).into_pyobject(py))
+                    .collect::<PyResult<Vec<_>>>()?,
+            )?;
+            (pieces, marks).into_pyobject(py)?.into_any()
+        }
+    };
+    let fields: Vec<Bound<'py, PyAny>> = vec![
+        block.text.as_str().into_pyobject(py)?.into_any(),
+        block.start.into_pyobject(py)?.into_any(),
+        block.end.into_pyobject(py)?.into_any(),
+        block.kind.into_pyobject(py)?.into_any(),
+        (&*block.path).into_pyobject(py)?.into_any(),
+        block.reason.as_deref().into_pyobject(py)?.into_any(),
+        block.rule.as_deref().into_pyobject(py)?.into_any(),
+        block.link_density.into_pyobject(py)?.into_any(),
+        py.None().into_bound(py), // main_content: the verdict is asked later
+        attrs.into_any(),
+        pyo3::types::PyBool::new(py, block.collapsed)
+            .to_owned()
+            .into_any(),
+        frame.into_any(),
+        inline,
+        block.box_.into_pyobject(py)?.into_any(),
+    ];
+    PyTuple::new(py, fields)
+}
+
 #[pyfunction]
 fn _panic_for_tests(py: Python<'_>) {
     py.detach(|| panic!("a panic that the tests asked for"))
@@ -317,5 +449,6 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(_panic_for_tests, m)?)?;
     m.add_class::<Forest>()?;
     m.add_class::<Features>()?;
+    m.add_class::<HtmlPage>()?;
     Ok(())
 }

@@ -19,7 +19,7 @@ fn is_space(c: char) -> bool {
 }
 
 /// Zero-width characters, the soft hyphen and NUL: they render as nothing and are removed.
-fn is_invisible(c: char) -> bool {
+pub fn is_invisible(c: char) -> bool {
     matches!(c, '\u{200b}' | '\u{2060}' | '\u{feff}' | '\u{ad}' | '\0')
 }
 
@@ -42,7 +42,7 @@ pub fn is_py_space(c: char) -> bool {
 }
 
 /// Python's `str.strip()` with no argument.
-fn py_strip(s: &str) -> &str {
+pub fn py_strip(s: &str) -> &str {
     s.trim_matches(is_py_space)
 }
 
@@ -99,6 +99,11 @@ fn collapse_spaces(text: &str) -> Cow<'_, str> {
         }
     }
     Cow::Owned(out)
+}
+
+/// One line's spaces collapsed, invisible characters removed, trimmed (`cleaner.segment.normalize.normalize_line`).
+pub fn normalize_line(line: &str) -> String {
+    py_strip(&collapse_spaces(line)).to_string()
 }
 
 /// NFC, LF line ends, one space between words, trimmed lines; blank lines are kept.
