@@ -736,3 +736,16 @@ def test_a_run_removes_what_a_killed_final_pass_left_beside_its_output(tmp_path)
     assert done.returncode == 0, done.stderr.decode()
     assert not stale.exists() and other.exists()
     assert len(out.read_text(encoding="utf-8").splitlines()) == 2
+
+
+def test_the_core_parse_stops_at_the_documents_deadline(monkeypatch):
+    """Compiled code holds no Python instruction at which the alarm could stop it: the parse checks the
+    deadline it is handed, and a page past it is a timeout record, as the alarm would make it."""
+    from cleaner import _core, limits
+
+    with pytest.raises(TimeoutError):
+        _core.HtmlPage("<p>" + "word " * 100_000 + "</p>", 0.0)
+    assert _core.HtmlPage("<p>in time</p>", 60.0).visible_words == 2
+    monkeypatch.setattr(limits, "seconds_left", lambda: 0.0)
+    doc = clean("<html><body><p>" + "A sentence of the article. " * 50 + "</p></body></html>", timeout=30)
+    assert doc.error_kind == "timeout"
