@@ -2,6 +2,7 @@
 
     python -m benchmarks.profile [--data ../shared/data] [--split dev] [--limit N]
                                  [--pyinstrument FILE] [--cpu] [--out benchmarks/results/profile.json]
+                                 [--before EARLIER.json --before-label COMMIT]
 
 The stages are cleaner's own functions, wrapped from the outside while the benchmark runs (the
 package carries no timing code). Times are exclusive: a stage called inside another (rules inside
@@ -10,6 +11,8 @@ segmentation, the visible-text count inside parsing) is counted once, in the inn
 own glue, provenance hashing). ``--pyinstrument FILE`` profiles the
 same run with pyinstrument instead and writes its text report (stage times are then not written).
 ``--cpu`` times with this process's CPU clock, so that other work on a shared machine does not count.
+``--before`` puts an earlier version's profile (written by this benchmark, run from a checkout of that
+version just before) beside this one, stage by stage.
 """
 
 from __future__ import annotations
@@ -160,19 +163,41 @@ def pyinstrument_report(chosen: list[dict], out: Path) -> None:
 def markdown(report: dict) -> str:
     clock = "CPU" if report.get("clock") == "cpu" else "wall"
     per_doc = report["results"]["ms_per_doc"]
+    before = report.get("before")
+    if not before:
+        lines = [
+            f"{report['documents']} documents, {per_doc:.1f} {clock} ms/doc in all (one process).\n",
+            "| stage | ms/doc | share |",
+            "|---|---:|---:|",
+        ]
+        for stage, row in report["results"]["stages"].items():
+            lines.append(f"| {stage} | {row['ms_per_doc']:.2f} | {100 * row['share']:.1f}% |")
+        return "\n".join(lines)
     lines = [
-        f"{report['documents']} documents, {per_doc:.1f} {clock} ms/doc in all (one process).\n",
-        "| stage | ms/doc | share |",
-        "|---|---:|---:|",
+        f"{report['documents']} documents, {per_doc:.1f} {clock} ms/doc in all (one process); before "
+        f"({before['label']}, measured in the same run of the machine): {before['ms_per_doc']:.1f}.\n",
+        "| stage | before ms/doc | ms/doc | share |",
+        "|---|---:|---:|---:|",
     ]
-    for stage, row in report["results"]["stages"].items():
-        lines.append(f"| {stage} | {row['ms_per_doc']:.2f} | {100 * row['share']:.1f}% |")
+    stages = report["results"]["stages"]
+    for stage in dict.fromkeys([*before["stages"], *stages]):
+        old = before["stages"].get(stage)
+        new = stages.get(stage)
+        old_text = f"{old['ms_per_doc']:.2f}" if old else "-"
+        new_text = f"{new['ms_per_doc']:.2f} | {100 * new['share']:.1f}%" if new else "- | -"
+        lines.append(f"| {stage} | {old_text} | {new_text} |")
     return "\n".join(lines)
 
 
 def main(argv: list[str] | None = None) -> None:
     parser = arguments("Where cleaner's time goes, stage by stage.", "profile.json")
     parser.add_argument("--pyinstrument", type=Path, help="write pyinstrument's report here instead")
+    parser.add_argument(
+        "--before",
+        type=Path,
+        help="a profile of an earlier version (its --out), shown beside this one: each stage before and after",
+    )
+    parser.add_argument("--before-label", default="before", help="what the earlier version was (a commit)")
     parser.add_argument(
         "--cpu", action="store_true", help="count this process's CPU time, not wall time (a shared, busy machine)"
     )
@@ -193,6 +218,9 @@ def main(argv: list[str] | None = None) -> None:
         "environment": environment(),
         "results": results,
     }
+    if args.before:
+        earlier = json.loads(args.before.read_text(encoding="utf-8"))["results"]
+        report["before"] = {"label": args.before_label, **{k: earlier[k] for k in ("ms_per_doc", "stages")}}
     write_report(args.out, report)
     print(markdown(report))
 
