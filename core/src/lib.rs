@@ -365,8 +365,9 @@ impl HtmlPage {
         let page = &self.0;
         let segmented = py.detach(|| page.segment(&verdicts, noscript, open_hidden));
         let mut blocks = Vec::with_capacity(segmented.blocks.len());
+        let mut shared = Shared::default();
         for block in &segmented.blocks {
-            blocks.push(block_tuple(py, block)?);
+            blocks.push(block_tuple(py, block, &mut shared)?);
         }
         let marked: Vec<(u32, bool, bool)> = segmented
             .marked
@@ -388,16 +389,36 @@ impl HtmlPage {
     }
 }
 
-fn block_tuple<'py>(py: Python<'py>, block: &segment::Block) -> PyResult<Bound<'py, PyTuple>> {
-    let attrs = PyTuple::new(py, block.attrs.iter().map(|a| &**a))?;
-    let frame = PyTuple::new(
-        py,
-        block
-            .frame
-            .iter()
-            .map(|f| f.into_pyobject(py))
-            .collect::<PyResult<Vec<_>>>()?,
-    )?;
+/// The Python tuples of the blocks' class and id tokens and frames, made once for each one the core
+/// shares between blocks: fewer objects for the garbage collector to track.
+#[derive(Default)]
+struct Shared<'py> {
+    attrs: std::collections::HashMap<*const Vec<std::sync::Arc<str>>, Bound<'py, PyTuple>>,
+    frames: std::collections::HashMap<*const segment::Frame, Bound<'py, PyTuple>>,
+}
+
+fn block_tuple<'py>(
+    py: Python<'py>,
+    block: &segment::Block,
+    shared: &mut Shared<'py>,
+) -> PyResult<Bound<'py, PyTuple>> {
+    let attrs = match shared.attrs.entry(std::sync::Arc::as_ptr(&block.attrs)) {
+        std::collections::hash_map::Entry::Occupied(found) => found.get().clone(),
+        std::collections::hash_map::Entry::Vacant(slot) => slot
+            .insert(PyTuple::new(py, block.attrs.iter().map(|a| &**a))?)
+            .clone(),
+    };
+    let frame = match shared.frames.entry(std::sync::Arc::as_ptr(&block.frame)) {
+        std::collections::hash_map::Entry::Occupied(found) => found.get().clone(),
+        std::collections::hash_map::Entry::Vacant(slot) => {
+            let items = block
+                .frame
+                .iter()
+                .map(|f| f.into_pyobject(py))
+                .collect::<PyResult<Vec<_>>>()?;
+            slot.insert(PyTuple::new(py, items)?).clone()
+        }
+    };
     let inline = match &block.inline {
         None => py.None().into_bound(py),
         Some((pieces, marks)) => {

@@ -12,6 +12,8 @@ use std::collections::{HashMap, HashSet};
 use std::sync::Arc as Rc;
 use std::time::Instant;
 
+use html5ever::LocalName;
+
 use crate::dom::{Data, Dom, NONE};
 use crate::features::{caseless_eq, in_ranges, is_digit, is_space, is_word};
 use crate::python_unicode::ISDIGIT;
@@ -236,15 +238,28 @@ impl Page {
         let mut key_of = vec![NONE; dom.nodes.len()];
         let mut keys = Vec::new();
         let mut seen: HashMap<Key, u32> = HashMap::new();
+        // most elements carry no attribute: their key is their tag alone, found without building one
+        let mut bare: HashMap<&LocalName, u32> = HashMap::new();
         for (node, slot) in key_of.iter_mut().enumerate() {
             if !dom.is_element(node as u32) {
                 continue;
             }
+            if !dom.has_attributes(node as u32) {
+                let name = &dom.names[node].local;
+                if let Some(&key) = bare.get(name) {
+                    *slot = key;
+                    continue;
+                }
+            }
             let key = element_key(&dom, node as u32);
+            let bare_key = key.1.is_empty() && !dom.has_attributes(node as u32);
             *slot = *seen.entry(key).or_insert_with_key(|key| {
                 keys.push(key.clone());
                 (keys.len() - 1) as u32
             });
+            if bare_key {
+                bare.insert(&dom.names[node].local, *slot);
+            }
         }
         let tokens = keys
             .iter()
@@ -316,16 +331,20 @@ impl Page {
     pub fn locators(&self, nodes: &[u32]) -> Vec<(String, Option<String>, Option<String>, usize)> {
         let signature = |node: u32| {
             (
-                self.dom.tag(node).to_string(),
-                self.dom.get(node, "class").map(str::to_string),
-                self.dom.get(node, "id").map(str::to_string),
+                self.dom.tag(node),
+                self.dom.get(node, "class"),
+                self.dom.get(node, "id"),
             )
         };
         let wanted: HashSet<_> = nodes.iter().map(|&n| signature(n)).collect();
+        let tags: HashSet<&str> = wanted.iter().map(|(tag, _, _)| *tag).collect();
+        let targets: HashSet<u32> = nodes.iter().copied().collect();
         let mut count: HashMap<_, usize> = HashMap::new();
         let mut nth: HashMap<u32, usize> = HashMap::new();
-        let targets: HashSet<u32> = nodes.iter().copied().collect();
         for node in DocumentOrder::new(&self.dom, self.dom.root()) {
+            if !tags.contains(self.dom.tag(node)) {
+                continue;
+            }
             let sig = signature(node);
             if wanted.contains(&sig) {
                 let seen = count.entry(sig).or_insert(0);
@@ -339,7 +358,13 @@ impl Page {
             .iter()
             .map(|&node| {
                 let (tag, class, id) = signature(node);
-                (tag, class, id, nth.get(&node).copied().unwrap_or(0))
+                let owned = |v: Option<&str>| v.map(str::to_string);
+                (
+                    tag.to_string(),
+                    owned(class),
+                    owned(id),
+                    nth.get(&node).copied().unwrap_or(0),
+                )
             })
             .collect()
     }
