@@ -29,7 +29,7 @@ from cleaner.segment.blocks import segment_html, segment_text
 from cleaner.segment.density import densest_region, label_region
 from cleaner.segment.label import label_main_content, main_content_text
 from cleaner.segment.normalize import normalize_text
-from cleaner.segment.parse import parse_page, prune
+from cleaner.segment.parse import locate, parse_page, prune
 
 
 @dataclass(frozen=True)
@@ -217,7 +217,9 @@ def html_decisions(
     segmented = _segment(parsed.page, ruleset, open_hidden)
     if not segmented.blocks:
         raise InputError("no text in this HTML page", errors.NO_TEXT)
-    prune(parsed, segmented.marked)
+    # both found before either is pruned: the ranks count the whole tree
+    marked, evidence = locate(parsed, segmented.marked), locate(parsed, segmented.evidence)
+    prune(marked)
     blocks = segmented.blocks
     taken = None
     if use_trafilatura:
@@ -226,7 +228,7 @@ def html_decisions(
             blocks, taken = label_region(blocks, region), REGION
         else:
             blocks, taken = label_main_content(blocks, main_content_text(tree, url)), TRAFILATURA
-    prune(parsed, segmented.evidence)
+    prune(evidence)
     meta = html_metadata(tree, url)
     meta = dataclasses.replace(meta, title=_title(meta, blocks))
     rule = VERDICT_RULES.get(taken, VERDICT_RULES[TRAFILATURA])

@@ -749,3 +749,24 @@ def test_the_core_parse_stops_at_the_documents_deadline(monkeypatch):
     monkeypatch.setattr(limits, "seconds_left", lambda: 0.0)
     doc = clean("<html><body><p>" + "A sentence of the article. " * 50 + "</p></body></html>", timeout=30)
     assert doc.error_kind == "timeout"
+
+
+@pytest.mark.parametrize(
+    "page",
+    [
+        "<script>x " * 100_000,
+        "<body>" + "<noscript>x " * 100_000,
+        "<div/>x " * 100_000,
+        "<rb>x " * 100_000,
+        "<div><script></script>x " * 40_000,
+    ],
+)
+def test_the_core_parse_stays_linear_on_runs_of_unclosed_or_nesting_tags(page):
+    """Regression: unclosed raw-text elements made the markup's word count search to the end once per tag,
+    and nesting that the depth bound under-counted (a script's end tag, ``<div/>``, ``<rb>`` outside
+    ``<ruby>``) made html5ever's tree builder quadratic; the core ignores the alarm while it runs."""
+    from cleaner.segment.parse import html_page
+
+    start = time.monotonic()
+    html_page(page)
+    assert time.monotonic() - start < 1

@@ -8,7 +8,7 @@ import lxml.html
 
 from cleaner.rules import builtin_ruleset
 from cleaner.segment.blocks import segment_html, segment_text
-from cleaner.segment.parse import html_page, parse_html, parse_page, prune, visible_text
+from cleaner.segment.parse import html_page, locate, parse_html, parse_page, prune, visible_text
 
 RULES = builtin_ruleset()
 ROOT = Path(__file__).resolve().parent.parent
@@ -182,7 +182,7 @@ def test_both_trees_keep_deep_markup_and_marked_elements_leave_lxmls():
     parsed = parse_page(wide)
     segmented = segment_html(parsed.page, RULES)
     assert len(segmented.marked) == 3
-    prune(parsed, segmented.marked)
+    prune(locate(parsed, segmented.marked))
     text = visible_text(parsed.tree)
     assert "The committee voted" in text
     assert "Nice!" not in text and "Second thread." not in text and "Home" not in text
@@ -214,3 +214,32 @@ def test_markdown_table_rows_are_cells_without_their_frame():
         ("cell", "The article, in one layout cell. It goes on."),
     ]
     assert all(text[b.start : b.end] == b.text for b in blocks)
+
+
+def test_marked_elements_are_found_in_lxmls_tree_before_any_is_pruned():
+    """Evidence is located on the whole tree, as its ranks were counted; and where the trees hold a
+    different number of elements with the same names, none of them is pruned by rank."""
+    prose = "<p>The committee voted on the plan after a long debate about the budget, and then it adjourned.</p>"
+    reader = "<p>Reader one said: the committee should have voted on the budget much earlier than it did.</p>"
+    page = (
+        "<body><div class=comments style='display:none'>Hidden thread</div>"
+        f"<div class=comments>{reader}</div><div class=comments>{prose * 30}</div></body>"
+    )
+    parsed = parse_page(page)
+    segmented = segment_html(parsed.page, RULES)
+    assert segmented.marked and segmented.evidence
+    marked, evidence = locate(parsed, segmented.marked), locate(parsed, segmented.evidence)
+    prune(marked)
+    prune(evidence)
+    text = visible_text(parsed.tree)
+    assert "The committee voted" in text
+    assert "Reader one said" not in text and "Hidden thread" not in text
+    # foster parenting: html5ever moves the hidden div before the table, libxml2 does not
+    fostered = (
+        "<body><table><tr><td><div class=note>Shown article text.</div></td></tr>"
+        "<div class=note style='display:none'>Hidden text.</div></table></body>"
+    )
+    parsed = parse_page(fostered)
+    segmented = segment_html(parsed.page, RULES)
+    prune(locate(parsed, segmented.marked))
+    assert "Shown article text." in visible_text(parsed.tree)

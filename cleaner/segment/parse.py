@@ -50,6 +50,7 @@ _PARSER.set_element_class_lookup(
 # ("<?xml version="1.0" encoding="a, b, c..." with no "?>").
 _XML_DECL = re.compile(r"^\s*<\?xml[^>]*>", re.I)
 _LOST = 0.2  # one parser kept less than this share of the words the other read
+_FINGERPRINT_CHARS = 64  # as the core's FINGERPRINT_CHARS
 MAX_ATTRIBUTES = 1000  # per tag; real pages stay far below
 MAX_DEPTH = 1000  # nesting kept by the flattening fallback
 # a start tag long enough to hold MAX_ATTRIBUTES attributes; [^<>] keeps the scan linear
@@ -143,30 +144,47 @@ def _lxml_tree(text: str, words: int) -> tuple[lxml.html.HtmlElement, int]:
     return root, kept
 
 
-def prune(parsed: Parsed, nodes: list[int]) -> None:
-    """Take the elements ``nodes`` of the page (html5ever's numbers) out of lxml's tree, so that metadata
-    and trafilatura never read them.
+def locate(parsed: Parsed, nodes: list[int]) -> list[lxml.html.HtmlElement]:
+    """The elements of lxml's tree that are the page's ``nodes`` (html5ever's numbers).
 
-    Each is found by its tag, class and id and its rank among the elements that share them (the two
-    parsers repair broken markup differently, but keep a page's elements in the same order); one that
-    lxml's tree lacks is left alone. Their tails stay: a tail is text of the parent's.
+    Each is found by its tag, class and id and its rank among the elements that share them: the two
+    parsers repair broken markup differently but mostly keep a page's elements in the same order.
+    Where they do not (foster parenting, the adoption agency's clones, a nested form one parser
+    drops), a rank could point at another element: an element is taken only where both trees hold as
+    many elements with those names and its text starts as the page's does. Call it before anything is
+    pruned from lxml's tree.
     """
     if not nodes:
-        return
-    wanted: dict[str, dict[tuple, list[int]]] = {}
-    for tag, cls, identifier, rank in parsed.page.locators(nodes):
-        wanted.setdefault(tag, {}).setdefault((cls, identifier), []).append(rank)
+        return []
+    wanted: dict[str, dict[tuple, tuple[list[tuple[int, str]], int]]] = {}
+    for tag, cls, identifier, rank, total, fingerprint in parsed.page.locators(nodes):
+        ranks, _ = wanted.setdefault(tag, {}).setdefault((cls, identifier), ([], total))
+        ranks.append((rank, fingerprint))
     found = []
     for tag, by_names in wanted.items():
-        seen: dict[tuple, int] = {}
+        same: dict[tuple, list] = {}
         for element in parsed.tree.iter(tag):
             names = (element.get("class"), element.get("id"))
             if names in by_names:
-                rank = seen.get(names, 0)
-                seen[names] = rank + 1
-                if rank in by_names[names]:
-                    found.append(element)
-    for element in found:
+                same.setdefault(names, []).append(element)
+        for names, (ranks, total) in by_names.items():
+            elements = same.get(names, [])
+            if len(elements) == total:
+                found += [elements[rank] for rank, text in ranks if _fingerprint(elements[rank]) == text]
+    return found
+
+
+def _fingerprint(element: lxml.html.HtmlElement) -> str:
+    """As :meth:`cleaner._core.HtmlPage.locators` gives it: the first non-space characters of the element's text."""
+    return "".join(element.text_content().split())[:_FINGERPRINT_CHARS]
+
+
+def prune(elements: list[lxml.html.HtmlElement]) -> None:
+    """Take ``elements`` (:func:`locate`) out of lxml's tree, so that metadata and trafilatura never read them.
+
+    Their tails stay: a tail is text of the parent's.
+    """
+    for element in elements:
         if element.getparent() is not None:
             element.drop_tree()
 

@@ -188,10 +188,18 @@ pub fn bounded_depth(text: &str) -> Cow<'_, str> {
 }
 
 /// The deepest nesting of `text`'s tags; with `out`, the text without the tags beyond MAX_NESTING.
+///
+/// A stack of the open elements' names, as a parser keeps one, simplified: an end tag closes the
+/// innermost open element of its name and every element inside it (a stray one closes nothing); a
+/// `/>` closes only inside `<svg>` or `<math>` (HTML ignores it elsewhere); `<rb>`, `<rt>`, `<rp>` and
+/// `<rtc>` close themselves only inside `<ruby>`. Linear: each name is pushed and popped once.
 fn scan(text: &str, mut out: Option<&mut String>) -> usize {
     let bytes = text.as_bytes();
-    let (mut depth, mut deepest, mut copied, mut i) = (0usize, 0usize, 0usize, 0usize);
+    let (mut deepest, mut copied, mut i) = (0usize, 0usize, 0usize);
+    let mut stack: Vec<String> = Vec::new();
+    let mut open: HashMap<String, usize> = HashMap::new();
     let mut dropped: HashMap<String, usize> = HashMap::new();
+    let mut ends = EndTags::default();
     while let Some(at) = bytes[i..].iter().position(|&b| b == b'<') {
         let start = i + at;
         i = start + 1;
@@ -223,13 +231,22 @@ fn scan(text: &str, mut out: Option<&mut String>) -> usize {
         }
         let name = text[name_start..name_end].to_ascii_lowercase();
         i = end + 1;
-        let self_closing = bytes[end - 1] == b'/';
         if !closing && is_raw_text(&name) {
-            // passed over to its end tag, itself too: it holds no elements
-            i = find_end_tag(bytes, i, name.as_bytes()).unwrap_or(bytes.len());
+            // passed over with its end tag: it holds no elements
+            i = ends.find(bytes, i, &name).map_or(bytes.len(), |e| {
+                bytes[e..]
+                    .iter()
+                    .position(|&b| b == b'>')
+                    .map_or(bytes.len(), |g| e + g + 1)
+            });
             continue;
         }
-        if self_closing || is_void(&name) || closes_itself(&name) {
+        let foreign =
+            open.get("svg").copied().unwrap_or(0) + open.get("math").copied().unwrap_or(0) > 0;
+        let in_ruby = open.get("ruby").copied().unwrap_or(0) > 0;
+        let self_closing = bytes[end - 1] == b'/' && foreign;
+        let ruby_part = matches!(name.as_str(), "rb" | "rt" | "rp" | "rtc");
+        if self_closing || is_void(&name) || ((in_ruby || !ruby_part) && closes_itself(&name)) {
             continue;
         }
         let drop = if closing {
@@ -239,20 +256,31 @@ fn scan(text: &str, mut out: Option<&mut String>) -> usize {
                     true
                 }
                 _ => {
-                    depth = depth.saturating_sub(1);
+                    if open.get(&name).copied().unwrap_or(0) > 0 {
+                        while let Some(top) = stack.pop() {
+                            let count = open
+                                .get_mut(&top)
+                                .expect("every name on the stack is counted");
+                            *count -= 1;
+                            if top == name {
+                                break;
+                            }
+                        }
+                    }
                     false
                 }
             }
-        } else if depth >= MAX_NESTING {
+        } else if stack.len() >= MAX_NESTING {
             *dropped.entry(name).or_insert(0) += 1;
             true
         } else {
-            depth += 1;
-            deepest = deepest.max(depth);
+            *open.entry(name.clone()).or_insert(0) += 1;
+            stack.push(name);
+            deepest = deepest.max(stack.len());
             false
         };
         if drop {
-            deepest = deepest.max(depth + 1);
+            deepest = deepest.max(stack.len() + 1);
             if let Some(out) = out.as_deref_mut() {
                 out.push_str(&text[copied..start]);
                 copied = i;
@@ -265,11 +293,33 @@ fn scan(text: &str, mut out: Option<&mut String>) -> usize {
     deepest
 }
 
+/// Where the next `</name` is, remembering where none is left: a page of unclosed `<script>` tags
+/// would otherwise search to its end once for each.
+#[derive(Default)]
+struct EndTags {
+    /// For a name: from this position on, the text holds no `</name`.
+    none_after: HashMap<String, usize>,
+}
+
+impl EndTags {
+    fn find(&mut self, bytes: &[u8], from: usize, name: &str) -> Option<usize> {
+        if self.none_after.get(name).is_some_and(|&p| from >= p) {
+            return None;
+        }
+        let found = find_end_tag(bytes, from, name.as_bytes());
+        if found.is_none() {
+            self.none_after.insert(name.to_string(), from);
+        }
+        found
+    }
+}
+
 /// Words of the markup outside its tags, comments, and script, style, noscript and template elements,
 /// read off the markup itself: what any parser's tree should hold about as much of. Entities count as
 /// written; white space is Python's.
 pub fn markup_words(text: &str) -> usize {
     let bytes = text.as_bytes();
+    let mut ends = EndTags::default();
     let (mut words, mut i, mut from) = (0usize, 0usize, 0usize);
     let count = |piece: &str| {
         piece
@@ -299,7 +349,7 @@ pub fn markup_words(text: &str) -> usize {
                 .collect::<String>()
                 .to_ascii_lowercase();
             if matches!(name.as_str(), "script" | "style" | "noscript" | "template") {
-                find_end_tag(bytes, close, name.as_bytes()).map_or(close, |e| {
+                ends.find(bytes, close, &name).map_or(close, |e| {
                     bytes[e..]
                         .iter()
                         .position(|&b| b == b'>')
@@ -754,6 +804,44 @@ mod tests {
         let bounded = bounded_depth(&nested);
         assert_eq!(bounded.matches("<div>").count(), MAX_NESTING);
         assert_eq!(bounded.matches("</div>").count(), MAX_NESTING);
+    }
+
+    #[test]
+    fn nesting_is_counted_as_a_parser_nests() {
+        // a raw-text element's end tag closes nothing else; a stray end tag closes nothing
+        assert_eq!(scan(&"<div><script></script>x ".repeat(1500), None), 1500);
+        assert_eq!(scan(&"</b><div>".repeat(1500), None), 1500);
+        // HTML ignores "/>" on a div, and <rb> nests outside <ruby>
+        assert_eq!(scan(&"<div/>x ".repeat(1500), None), 1500);
+        assert_eq!(scan(&"<rb>x ".repeat(1500), None), 1500);
+        assert_eq!(scan(&"<ruby>a<rt>b</ruby>".repeat(3000), None), 1);
+        // inside <svg>, "/>" closes; an end tag closes the elements inside its element
+        assert_eq!(
+            scan(
+                &("<svg>".to_string() + &"<path d='M0'/>".repeat(5000) + "</svg>"),
+                None
+            ),
+            1
+        );
+        assert_eq!(
+            scan(&"<section><div><span>x</section>".repeat(3000), None),
+            3
+        );
+        assert!(matches!(
+            bounded_depth(&"<div><script></script>x ".repeat(3000)),
+            Cow::Owned(_)
+        ));
+    }
+
+    #[test]
+    fn unclosed_raw_text_elements_are_searched_to_the_end_once() {
+        let page = "<script>x ".repeat(200_000) + &"<noscript>y ".repeat(200_000);
+        let started = Instant::now();
+        // an element that never ends is only its tag: the text after it counts
+        assert_eq!(markup_words(&page), 400_000);
+        assert!(matches!(bounded_depth(&page), Cow::Borrowed(_)));
+        // linear: quadratic searches took minutes here
+        assert!(started.elapsed().as_secs() < 5);
     }
 
     #[test]

@@ -302,7 +302,6 @@ fn python_text(value: &Bound<'_, PyAny>) -> PyResult<String> {
     String::from_utf8(bytes).map_err(|error| PyValueError::new_err(error.to_string()))
 }
 
-/// Panics, for the tests that check a panic reaches Python as an exception and a document's error.
 /// An HTML page parsed by html5ever, ready to be cut into blocks (`cleaner.segment.blocks`).
 ///
 /// `HtmlPage(text)` parses; `element_keys()` lists the page's distinct `(tag, attributes, role)`
@@ -383,9 +382,13 @@ impl HtmlPage {
             .into_pyobject(py)
     }
 
-    /// For each node, `(tag, class, id, n)`: the n-th element with that tag, class and id.
-    fn locators(&self, nodes: Vec<u32>) -> Vec<(String, Option<String>, Option<String>, usize)> {
-        self.0.locators(&nodes)
+    /// For each node, `(tag, class, id, n, total, fingerprint)`: the n-th of the `total` elements with
+    /// that tag, class and id, and the first non-space characters of its text. ValueError for a number
+    /// that is not one of the page's elements.
+    fn locators(&self, nodes: Vec<u32>) -> PyResult<Vec<segment::Locator>> {
+        self.0
+            .locators(&nodes)
+            .ok_or_else(|| PyValueError::new_err("not an element of this page"))
     }
 }
 
@@ -454,6 +457,7 @@ fn block_tuple<'py>(
     PyTuple::new(py, fields)
 }
 
+/// Panics, for the tests that check a panic reaches Python as an exception and a document's error.
 #[pyfunction]
 fn _panic_for_tests(py: Python<'_>) {
     py.detach(|| panic!("a panic that the tests asked for"))

@@ -19,8 +19,7 @@ use crate::features::{caseless_eq, in_ranges, is_digit, is_space, is_word};
 use crate::python_unicode::ISDIGIT;
 use crate::text::{is_invisible, is_py_space, normalize_line, py_strip};
 
-/// Nesting beyond this depth adds no context: deeper elements read as their ancestor's text (a
-/// block-level one still ends a block).
+/// Tag paths stop growing at this depth (deeper elements still mark, cut and frame their blocks).
 pub const MAX_DEPTH: u32 = 1000;
 /// Class and id tokens a block keeps, nearest last.
 const MAX_ATTRS: usize = 16;
@@ -141,6 +140,13 @@ fn inline_mark(tag: &str) -> Option<&'static str> {
 fn never_marked(tag: &str) -> bool {
     matches!(tag, "html" | "body" | "main" | "article")
 }
+
+/// Where another parser's tree finds an element: `(tag, class, id, rank, total, fingerprint)`
+/// (`Page::locators`).
+pub type Locator = (String, Option<String>, Option<String>, usize, usize, String);
+
+/// Non-space characters of an element's text that tell it from its namesakes (`Page::fingerprint`).
+const FINGERPRINT_CHARS: usize = 64;
 
 /// The reason and rule that mark an element as never-content.
 pub type Verdict = Option<(Rc<str>, Rc<str>)>;
@@ -326,9 +332,16 @@ impl Page {
         }
     }
 
-    /// For each node, `(tag, class, id, n)`: it is the n-th element (from 0, in document order) with
-    /// that tag, class and id. Another parser's tree of the page finds the same element by them.
-    pub fn locators(&self, nodes: &[u32]) -> Vec<(String, Option<String>, Option<String>, usize)> {
+    /// For each node, `(tag, class, id, n, total)`: it is the n-th element (from 0, in document order)
+    /// of the `total` with that tag, class and id. Another parser's tree of the page finds the same
+    /// element by them where it holds as many. None when a node is not an element of the page.
+    pub fn locators(&self, nodes: &[u32]) -> Option<Vec<Locator>> {
+        if nodes
+            .iter()
+            .any(|&n| n as usize >= self.dom.nodes.len() || !self.dom.is_element(n))
+        {
+            return None;
+        }
         let signature = |node: u32| {
             (
                 self.dom.tag(node),
@@ -357,16 +370,50 @@ impl Page {
         nodes
             .iter()
             .map(|&node| {
-                let (tag, class, id) = signature(node);
+                let sig = signature(node);
+                let total = count.get(&sig).copied().unwrap_or(0);
+                let (tag, class, id) = sig;
                 let owned = |v: Option<&str>| v.map(str::to_string);
-                (
+                Some((
                     tag.to_string(),
                     owned(class),
                     owned(id),
                     nth.get(&node).copied().unwrap_or(0),
-                )
+                    total,
+                    self.fingerprint(node),
+                ))
             })
             .collect()
+    }
+}
+
+impl Page {
+    /// The first non-space characters of all the text under `node` (hidden text and scripts too), in
+    /// document order: lxml's `text_content()` of the same element starts with the same ones.
+    pub fn fingerprint(&self, node: u32) -> String {
+        let mut out = String::new();
+        let mut count = 0;
+        let mut stack = vec![node];
+        while let Some(n) = stack.pop() {
+            match &self.dom.nodes[n as usize].data {
+                Data::Text(text) => {
+                    for c in text.chars().filter(|&c| !is_space(c)) {
+                        if count == FINGERPRINT_CHARS {
+                            return out;
+                        }
+                        out.push(c);
+                        count += 1;
+                    }
+                }
+                Data::Element(_) => {
+                    let at = stack.len();
+                    stack.extend(self.dom.children(n));
+                    stack[at..].reverse();
+                }
+                _ => {}
+            }
+        }
+        out
     }
 }
 
@@ -749,22 +796,15 @@ impl Walk<'_> {
                 }
                 continue;
             }
-            if parent.depth >= MAX_DEPTH {
-                // too deep to add context: its text is its ancestor's, cut at block boundaries still
-                let block = is_block(tag);
-                if block {
-                    self.builder.flush();
-                }
-                stack.push(Item::Close(block, None));
-                for child in children_reversed(dom, node) {
-                    stack.push(Item::Open(child, parent.clone()));
-                }
-                continue;
-            }
             let context = self.mark(node, tag, &parent.context);
             let block = is_block(tag);
             let kind = own_kind(tag).unwrap_or(if block { "p" } else { parent.kind });
-            let path: Rc<str> = Rc::from(format!("{}/{}", parent.path, tag));
+            // the path stops growing at MAX_DEPTH: a page's paths would otherwise take the square of its depth
+            let path: Rc<str> = if parent.depth >= MAX_DEPTH {
+                parent.path.clone()
+            } else {
+                Rc::from(format!("{}/{}", parent.path, tag))
+            };
             let (mut frame, mut box_) = (parent.frame.clone(), parent.box_);
             let static_tag = static_tag(tag);
             if block {
@@ -1107,16 +1147,24 @@ mod tests {
             &["nav"],
         );
         let nodes: Vec<u32> = s.marked.iter().map(|m| m.node).collect();
-        let found = page.locators(&nodes);
+        let found = page.locators(&nodes).unwrap();
         assert_eq!(
             found[2],
-            ("nav".to_string(), Some("a".to_string()), None, 1)
+            (
+                "nav".to_string(),
+                Some("a".to_string()),
+                None,
+                1,
+                2,
+                "3".to_string()
+            )
         );
-        assert_eq!(found[1].3, 0);
+        assert_eq!((found[1].3, found[1].4), (0, 1));
+        assert!(page.locators(&[u32::MAX]).is_none() && page.locators(&[0]).is_none());
     }
 
     #[test]
-    fn deep_nesting_is_walked_without_recursion_and_still_cut_at_blocks() {
+    fn deep_nesting_is_walked_without_recursion_and_still_marked_and_cut_at_blocks() {
         let html = "<div>".repeat(5000) + "<p>one</p><p>two</p>" + &"</div>".repeat(5000);
         let (_, s) = segmented(&html, &[]);
         assert_eq!(
@@ -1124,5 +1172,21 @@ mod tests {
             ["one", "two"]
         );
         assert!(s.blocks[0].path.matches('/').count() <= MAX_DEPTH as usize);
+        let deep = "<div>".repeat(1500) + "<p>prose</p><div style='display:none'>Secret</div><nav>Home</nav><ul><li>item</li></ul>";
+        let (_, s) = segmented(&deep, &["nav"]);
+        let read: Vec<(&str, &str, Option<&str>)> = s
+            .blocks
+            .iter()
+            .map(|b| (b.text.as_str(), b.kind, b.reason.as_deref()))
+            .collect();
+        assert_eq!(
+            read,
+            [
+                ("prose", "p", None),
+                ("Secret", "p", Some("hidden")),
+                ("Home", "p", Some("navigation")),
+                ("item", "li", None)
+            ]
+        );
     }
 }
