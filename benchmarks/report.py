@@ -163,9 +163,10 @@ SECTIONS = (
         "Peak memory while streaming a WARC of 1,000 MB of HTML through `cleaner clean --jobs 2`: the main "
         "process reads, orders and writes, then makes the corpus pass (site-template counts, 8 bytes per block "
         "of each document, and near-duplicate signatures, about 2 KB per document); each worker cleans one "
-        "document at a time and signs its text. The same command with the code of 491dabf (before the workers "
-        "signed the texts, and before two speed changes of the default), run just after this one on the same "
-        "idle machine: 182.5 s, main process 266 MB, largest worker 271 MB. "
+        "document at a time and signs its text. The same command with the code of 30c62cd (before html5ever "
+        "parsed for segmentation), run just after this one on the same idle machine: 213.4 s, main process "
+        "360 MB, largest worker 270 MB; the main process's growth past 300 MB (251 MB on 2026-11-24) came "
+        "before that commit and is not yet traced. "
         "A worker's RSS counts the pages it shares with the main process (forked after the "
         "models are loaded), so the tree's sum counts them more than once.",
     ),
