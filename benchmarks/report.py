@@ -149,7 +149,7 @@ SECTIONS = (
         "in text mode, or one 5 MB page of numbered gold paragraphs for a change aimed at large pages). Corpus "
         "changes: the whole `cleaner clean FOLDER --jobs 1` command (start-up, both passes); on 170 pages the "
         "corpus state is small, and the memory effect of the numpy corpus shows on the 1 GB WARC below (main "
-        "process 385 MB at commit 3441117, 267 MB now). Same output: the texts (and `duplicate_of`) hash the "
+        "process 385 MB at commit 3441117, 267 MB on 2026-11-24). Same output: the texts (and `duplicate_of`) hash the "
         "same. The rows from fffd98a on were measured by themselves, with `--changes` (fffd98a after the first "
         "run had cleaned the 5 MB page under the 30 s time limit, which the older version hit; the others as "
         "they were made), so the before and after times of different rows come from different runs and "
