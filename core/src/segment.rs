@@ -16,7 +16,7 @@ use html5ever::LocalName;
 
 use crate::dom::{Data, Dom, NONE};
 use crate::features::{caseless_eq, in_ranges, is_digit, is_space, is_word};
-use crate::python_unicode::ISDIGIT;
+use crate::python_unicode::{DIGIT, ISDIGIT};
 use crate::text::{is_invisible, is_py_space, normalize_line, py_strip};
 
 /// Tag paths stop growing at this depth (deeper elements still mark, cut and frame their blocks).
@@ -477,6 +477,8 @@ fn element_key(dom: &Dom, node: u32) -> Key {
 
 /// An id made of five or more words is an anchor generated from a heading's text, not a name.
 fn is_heading_anchor(id: &str) -> bool {
+    // the pattern's `$` also matches before a final line end
+    let id = id.strip_suffix('\n').unwrap_or(id);
     let letter = |c: char| is_word(c) && !is_digit(c) && c != '_';
     let mut words = 0;
     for word in id.split(['-', '_']) {
@@ -953,15 +955,36 @@ fn children_reversed(dom: &Dom, node: u32) -> Vec<u32> {
 
 /// The columns a table cell spans.
 fn span(colspan: Option<&str>) -> usize {
-    match colspan {
-        Some(s) if !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit()) => {
-            match s.parse::<usize>() {
-                Ok(n) if 0 < n && n < 100 => n,
-                _ => 1,
-            }
-        }
-        _ => 1,
+    // Python's int() of the attribute: decimal digits of any script (a superscript is a digit to
+    // str.isdigit() but no number: one column)
+    let Some(text) = colspan.filter(|s| !s.is_empty()) else {
+        return 1;
+    };
+    let mut n: usize = 0;
+    for c in text.chars() {
+        let Some(digit) = decimal_value(c) else {
+            return 1;
+        };
+        n = n.saturating_mul(10).saturating_add(digit);
     }
+    if 0 < n && n < 100 {
+        n
+    } else {
+        1
+    }
+}
+
+/// The value of a decimal digit of any script (`re`'s `\d`): Unicode puts each script's digits in a run
+/// from zero to nine, so the digit is the distance from its run's start, modulo ten.
+fn decimal_value(c: char) -> Option<usize> {
+    if c.is_ascii() {
+        return c.to_digit(10).map(|d| d as usize);
+    }
+    let code = c as u32;
+    DIGIT
+        .iter()
+        .find(|&&(lo, hi)| lo <= code && code <= hi)
+        .map(|&(lo, _)| ((code - lo) % 10) as usize)
 }
 
 /// The tag as a static string, for the few tags a block or mark records by name.
@@ -1138,6 +1161,17 @@ mod tests {
                 && !is_heading_anchor("a-b-c-d-5")
         );
         assert!(py_isdigit("\u{b2}3") && !py_isdigit("") && !py_isdigit("1a"));
+        assert!(is_heading_anchor("how-to-share-a-post\n"));
+        // colspan as Python's int() reads it: Arabic-Indic two is 2, a superscript no number
+        assert_eq!(
+            (
+                span(Some("\u{662}")),
+                span(Some("12")),
+                span(Some("\u{b2}")),
+                span(Some("100"))
+            ),
+            (2, 12, 1, 1)
+        );
     }
 
     #[test]
