@@ -109,12 +109,20 @@ fn is_block(tag: &str) -> bool {
         )
 }
 
-/// Containers the Markdown output rebuilds (`Block.frame`).
-fn is_framed(tag: &str) -> bool {
-    matches!(
-        tag,
-        "ul" | "ol" | "li" | "table" | "tr" | "td" | "th" | "blockquote" | "pre"
-    )
+/// Containers the Markdown output rebuilds (`Block.frame`), as the static name a frame records.
+fn framed(tag: &str) -> Option<&'static str> {
+    Some(match tag {
+        "ul" => "ul",
+        "ol" => "ol",
+        "li" => "li",
+        "table" => "table",
+        "tr" => "tr",
+        "td" => "td",
+        "th" => "th",
+        "blockquote" => "blockquote",
+        "pre" => "pre",
+        _ => return None,
+    })
 }
 
 /// Inline marks the Markdown output rebuilds (`Block.inline`).
@@ -194,7 +202,7 @@ pub struct Segmented {
     /// Outermost marked elements, in document order.
     pub marked: Vec<Marked>,
     pub boxes: Vec<i64>,
-    pub box_tags: Vec<&'static str>,
+    pub box_tags: Vec<String>,
 }
 
 /// A parsed page and what every segmentation of it shares.
@@ -630,7 +638,7 @@ struct Builder {
     blocks: Vec<Block>,
     offset: usize,
     boxes: Vec<i64>,
-    box_tags: Vec<&'static str>,
+    box_tags: Vec<String>,
     marks: Vec<Mark>,
     serial: usize,
     cells: usize,
@@ -744,7 +752,7 @@ impl Walk<'_> {
     fn run(&mut self, root: u32, noscript: bool) {
         let dom = &self.page.dom;
         self.builder.boxes.push(-1);
-        self.builder.box_tags.push("");
+        self.builder.box_tags.push(String::new());
         let start = Rc::new(State {
             context: Rc::new(Context {
                 reason: None,
@@ -808,13 +816,12 @@ impl Walk<'_> {
                 Rc::from(format!("{}/{}", parent.path, tag))
             };
             let (mut frame, mut box_) = (parent.frame.clone(), parent.box_);
-            let static_tag = static_tag(tag);
             if block {
                 self.builder.flush();
                 box_ = self.builder.boxes.len();
                 self.builder.boxes.push(parent.box_ as i64);
-                self.builder.box_tags.push(static_tag.unwrap_or("div"));
-                if let Some(framed) = static_tag.filter(|t| is_framed(t)) {
+                self.builder.box_tags.push(tag.to_string());
+                if let Some(framed) = framed(tag) {
                     self.builder.serial += 1;
                     let mut extended = (*parent.frame).clone();
                     extended.push((framed, self.builder.serial, self.builder.cells));
@@ -985,58 +992,6 @@ fn decimal_value(c: char) -> Option<usize> {
         .iter()
         .find(|&&(lo, hi)| lo <= code && code <= hi)
         .map(|&(lo, _)| ((code - lo) % 10) as usize)
-}
-
-/// The tag as a static string, for the few tags a block or mark records by name.
-fn static_tag(tag: &str) -> Option<&'static str> {
-    const TAGS: &[&str] = &[
-        "h1",
-        "h2",
-        "h3",
-        "h4",
-        "h5",
-        "h6",
-        "li",
-        "dt",
-        "dd",
-        "blockquote",
-        "pre",
-        "td",
-        "th",
-        "figcaption",
-        "p",
-        "div",
-        "section",
-        "article",
-        "main",
-        "header",
-        "footer",
-        "aside",
-        "nav",
-        "ul",
-        "ol",
-        "dl",
-        "table",
-        "thead",
-        "tbody",
-        "tfoot",
-        "tr",
-        "caption",
-        "figure",
-        "form",
-        "fieldset",
-        "legend",
-        "address",
-        "center",
-        "details",
-        "summary",
-        "body",
-        "html",
-        "hr",
-        "dialog",
-        "menu",
-    ];
-    TAGS.iter().find(|t| **t == tag).copied()
 }
 
 #[cfg(test)]
